@@ -1,0 +1,28 @@
+package io.greenline.schemas;
+
+/**
+ * Why a record went to {@code mfg.dlq}; the value of its {@code reason} header.
+ *
+ * <p>Every reason here is about the record itself (bad data). Outages of the registry or the broker are
+ * never a reason: they are retried.
+ */
+public enum DeadLetterReason {
+    /** Too short to be Confluent-framed, or the Avro body does not decode with its writer schema. */
+    MALFORMED,
+    /** The first byte is not the Confluent magic byte 0. */
+    UNKNOWN_MAGIC_BYTE,
+    /** The registry answered that the schema id does not exist. */
+    UNKNOWN_SCHEMA_ID,
+    /** The writer schema cannot be read with this application's schema (for example an enum symbol it does not know). */
+    INCOMPATIBLE_SCHEMA,
+    /** A null (tombstone) value on a topic where null means nothing. */
+    NULL_VALUE,
+    /** A missing key, or a key that disagrees with the value (for example lineId). */
+    MISSING_KEY,
+    /** A value outside its domain: a negative or absurd quantity, an end before a start. */
+    INVALID_VALUE,
+    /** Later than the window's grace period: the window is already final. */
+    LATE,
+    /** Unexpected failure while processing this record. */
+    PROCESSING_ERROR
+}

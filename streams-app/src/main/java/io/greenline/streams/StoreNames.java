@@ -1,0 +1,27 @@
+package io.greenline.streams;
+
+/**
+ * Every state store of the application: the names the topologies materialize and the query service
+ * reads. Window stores are key-value stores keyed by {@link io.greenline.schemas.WindowKey} strings,
+ * partitioned like their input topics (by lineId), so {@code queryMetadataForKey(store, lineId)} finds
+ * their owner; footprints are keyed and partitioned by batchId.
+ */
+public final class StoreNames {
+
+    // OEE (OeeTopology)
+    /** {@code KeyValueStore<String WindowKey, OeeWindow>}: live and final OEE windows of every granularity. */
+    public static final String OEE_WINDOWS = "oee-windows";
+
+    // Quality (QualityTopology)
+    /** {@code KeyValueStore<String WindowKey, QualityWindow>}: line (productId null) and line+product windows. */
+    public static final String QUALITY_WINDOWS = "quality-windows";
+
+    // Carbon (CarbonLedgerTopology)
+    /** {@code KeyValueStore<String batchId, BatchFootprint>}: latest footprint version of each batch. */
+    public static final String BATCH_FOOTPRINTS = "batch-footprints";
+    /** {@code KeyValueStore<String WindowKey, LineEnergyWindow>}: energy per line and window. */
+    public static final String LINE_ENERGY_WINDOWS = "line-energy-windows";
+
+    private StoreNames() {
+    }
+}
