@@ -437,10 +437,40 @@ public final class KafkaBroker implements AutoCloseable {
         return dataDir.resolve("logs").resolve("console.log");
     }
 
-    /** The last lines of the broker's console output and log, for error messages. */
+    /**
+     * For error messages: the ERROR and FATAL lines of the broker's log (the cause of a failed start
+     * is usually there, before a long shutdown sequence), then the last lines of its console output
+     * and of its log.
+     */
     public String logTail() {
-        return "--- " + consoleLog() + " (last lines) ---\n" + tail(consoleLog(), 30)
-                + "--- " + logFile() + " (last lines) ---\n" + tail(logFile(), 40);
+        return "--- " + logFile() + " (errors) ---\n" + errors(logFile(), 20)
+                + "--- " + consoleLog() + " (last lines) ---\n" + tail(consoleLog(), 30)
+                + "--- " + logFile() + " (last lines) ---\n" + tail(logFile(), 30);
+    }
+
+    /** ERROR/FATAL lines, each with the exception messages that follow it (stack frames left out). */
+    private static String errors(Path file, int limit) {
+        if (!Files.exists(file)) {
+            return "(no file)\n";
+        }
+        try {
+            StringBuilder text = new StringBuilder();
+            boolean inError = false;
+            int count = 0;
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (line.startsWith("[")) {
+                    inError = (line.contains("] ERROR ") || line.contains("] FATAL ")) && count++ < limit;
+                    if (inError) {
+                        text.append(line).append('\n');
+                    }
+                } else if (inError && !line.isBlank() && !line.startsWith("\tat ") && !line.startsWith("\t...")) {
+                    text.append("    ").append(line.strip()).append('\n');
+                }
+            }
+            return text.toString();
+        } catch (IOException | UncheckedIOException e) {
+            return "(unreadable: " + e.getMessage() + ")\n";
+        }
     }
 
     private static String tail(Path file, int lines) {
