@@ -15,9 +15,11 @@ import org.apache.avro.SchemaValidatorBuilder;
  * FORWARD: the latest schema can read data written with the new one (producers upgrade first). FULL:
  * both. The {@code _TRANSITIVE} forms check against every earlier version, not just the latest.
  *
- * <p>The validator gives the verdict; {@link #check} adds, for a refusal, what Avro's
- * {@link SchemaCompatibility} found and where (for example {@code READER_FIELD_MISSING_DEFAULT_VALUE
- * at /fields/6: operatorId}), so that the message names the field or the enum symbol at fault.
+ * <p>A schema is refused when Avro's {@link SchemaValidator} refuses it or when Avro's
+ * {@link SchemaCompatibility} finds an incompatibility (the validator alone lets a removed enum symbol
+ * through). Each refusal says what was found and where (for example
+ * {@code READER_FIELD_MISSING_DEFAULT_VALUE at /fields/6: operatorId}), naming the field or the enum
+ * symbol at fault.
  */
 public enum CompatibilityLevel {
     NONE(null, false),
@@ -56,35 +58,38 @@ public enum CompatibilityLevel {
 
     /**
      * Why {@code candidate} may not follow {@code history} (oldest first) under this level; empty when
-     * it may. The verdict is Avro's {@link SchemaValidator}; each entry names the incompatibility, its
-     * location in the schema and the field or symbols concerned.
+     * it may. Each entry names the incompatibility, its location in the schema and the field or symbols
+     * concerned.
      */
     public List<String> check(Schema candidate, List<Schema> history) {
         if (direction == null || history.isEmpty()) {
             return List.of();
         }
+        // Avro's validators take the existing schemas newest first
+        List<Schema> newestFirst = new ArrayList<>(history);
+        java.util.Collections.reverse(newestFirst);
+        String validatorVerdict = null;
         try {
-            // Avro's validators take the existing schemas newest first
-            List<Schema> newestFirst = new ArrayList<>(history);
-            java.util.Collections.reverse(newestFirst);
             validator().validate(candidate, newestFirst);
-            return List.of();
         } catch (SchemaValidationException e) {
-            List<String> problems = new ArrayList<>();
-            List<Schema> checked = transitive ? history : List.of(history.get(history.size() - 1));
-            for (Schema existing : checked) {
-                if (direction != Direction.OLD_READS_NEW) {
-                    describe("new schema cannot read data written with an earlier one", candidate, existing, problems);
-                }
-                if (direction != Direction.NEW_READS_OLD) {
-                    describe("an earlier schema cannot read data written with the new one", existing, candidate, problems);
-                }
-            }
-            if (problems.isEmpty()) {
-                problems.add(e.getMessage());
-            }
-            return problems;
+            validatorVerdict = e.getMessage();
         }
+        // The validator misses removed enum symbols (its resolving grammar defers them to the records
+        // that carry them); Avro's SchemaCompatibility, which Confluent's registry uses, catches them.
+        List<String> problems = new ArrayList<>();
+        List<Schema> checked = transitive ? history : List.of(history.get(history.size() - 1));
+        for (Schema existing : checked) {
+            if (direction != Direction.OLD_READS_NEW) {
+                describe("new schema cannot read data written with an earlier one", candidate, existing, problems);
+            }
+            if (direction != Direction.NEW_READS_OLD) {
+                describe("an earlier schema cannot read data written with the new one", existing, candidate, problems);
+            }
+        }
+        if (problems.isEmpty() && validatorVerdict != null) {
+            problems.add(validatorVerdict);
+        }
+        return problems;
     }
 
     /** True when {@code candidate} may follow {@code history} (oldest first). */

@@ -155,7 +155,12 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         if (target != null) {
             return resolved(writer, readerSchema, new SpecificDatumReader<>(writer, readerSchema, SpecificData.getForClass(target)));
         }
-        Class<?> generated = SpecificData.get().getClass(writer);
+        Class<?> generated;
+        try {
+            generated = SpecificData.get().getClass(writer);
+        } catch (SecurityException e) {
+            generated = null; // a class outside the trusted packages is never loaded by name
+        }
         Schema reader = generated == null ? null : SpecificData.get().getSchema(generated);
         if (reader == null) {
             if (writer.getType() == Schema.Type.RECORD || writer.getType() == Schema.Type.ENUM || writer.getType() == Schema.Type.FIXED) {
