@@ -2,8 +2,10 @@ package io.greenline.it.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.greenline.events.EmissionFactor;
 import io.greenline.local.registry.EmbeddedSchemaRegistry;
 import io.greenline.schemas.TopicNames;
+import io.greenline.schemas.Topics;
 import io.greenline.schemas.serde.AvroDeserializer;
 import io.greenline.schemas.serde.AvroSerializer;
 import io.greenline.schemas.serde.GreenlineSerdes;
@@ -139,6 +141,9 @@ class AvroThroughKafkaIT {
     }
 
     private static String keyOf(SpecificRecord event) {
+        if (event instanceof EmissionFactor factor) {
+            return Topics.emissionFactorKey(factor);
+        }
         Schema.Field lineId = event.getSchema().getField("lineId");
         if (lineId != null && event.get(lineId.pos()) != null) {
             return event.get(lineId.pos()).toString();
@@ -147,6 +152,6 @@ class AvroThroughKafkaIT {
         if (siteId != null) {
             return event.get(siteId.pos()).toString(); // a shared site meter is keyed by its site
         }
-        return event.getSchema().getName(); // emission factors: carrier/region/basis
+        throw new IllegalArgumentException("no key for " + event.getSchema().getName());
     }
 }

@@ -2,6 +2,7 @@ package io.greenline.it.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -74,11 +75,9 @@ class EmbeddedSchemaRegistryIT {
             RegistryHttp http = new RegistryHttp(second.url());
             assertThat(http.post("/subjects/" + MACHINE_STATE_VALUE + "/versions", RegistryHttp.schemaBody(MachineStateChanged.getClassSchema())).body().get("id").asInt())
                     .isEqualTo(stateId);
-            assertThat(http.post("/subjects/" + PRODUCTION_COUNT_VALUE, RegistryHttp.schemaBody(ProductionCounted.getClassSchema())).body())
-                    .satisfies(found -> {
-                        assertThat(found.get("id").asInt()).isEqualTo(countId);
-                        assertThat(found.get("version").asInt()).isEqualTo(1);
-                    });
+            JsonNode found = http.post("/subjects/" + PRODUCTION_COUNT_VALUE, RegistryHttp.schemaBody(ProductionCounted.getClassSchema())).body();
+            assertThat(found.get("id").asInt()).isEqualTo(countId);
+            assertThat(found.get("version").asInt()).isEqualTo(1);
             assertThat(new Schema.Parser().parse(http.get("/schemas/ids/" + stateId).body().get("schema").asText()))
                     .isEqualTo(MachineStateChanged.getClassSchema());
             assertThat(http.get("/config/" + PRODUCTION_COUNT_VALUE).body().get("compatibilityLevel").asText()).isEqualTo("FULL");
