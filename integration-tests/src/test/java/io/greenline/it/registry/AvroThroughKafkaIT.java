@@ -28,6 +28,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
@@ -101,14 +102,16 @@ class AvroThroughKafkaIT {
 
         Properties consumerProps = new Properties();
         consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, "avro-through-kafka-" + UUID.randomUUID());
         consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         AvroDeserializer<SpecificRecord> valueDeserializer = new AvroDeserializer<>();
         valueDeserializer.configure(Map.of("schema.registry.url", registry.url(), "specific.avro.reader", "true"), false);
         Map<String, List<SpecificRecord>> received = new LinkedHashMap<>();
         int expected = EVENTS.values().stream().mapToInt(List::size).sum();
         try (KafkaConsumer<String, SpecificRecord> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), valueDeserializer)) {
-            consumer.subscribe(EVENTS.keySet());
+            // assigned, not subscribed: no consumer group to wait for
+            List<TopicPartition> partitions = EVENTS.keySet().stream().map(t -> new TopicPartition(t, 0)).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
             List<ConsumerRecord<String, SpecificRecord>> records = new ArrayList<>();
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
