@@ -132,6 +132,8 @@ final class RegistryHttpFixture implements AutoCloseable {
             } catch (RegistryException e) {
                 ObjectNode error = JSON.createObjectNode().put("error_code", e.errorCode()).put("message", e.getMessage());
                 respond(exchange, e.httpStatus(), error.toString());
+            } catch (RuntimeException e) {
+                respond(exchange, 500, JSON.createObjectNode().put("error_code", 50001).put("message", e.toString()).toString());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
