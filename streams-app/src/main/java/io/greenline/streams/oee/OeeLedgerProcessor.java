@@ -10,6 +10,8 @@ import io.greenline.schemas.DeadLetterReason;
 import io.greenline.schemas.WindowKey;
 import io.greenline.streams.StoreNames;
 import io.greenline.streams.errors.BadRecordException;
+import io.greenline.streams.windows.EventDeduplicator;
+import io.greenline.streams.windows.LineClock;
 import io.greenline.streams.windows.Window;
 import io.greenline.streams.windows.WindowCalendar;
 import io.micrometer.core.instrument.Metrics;
@@ -26,8 +28,6 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.VersionedKeyValueStore;
 import org.apache.kafka.streams.state.VersionedRecord;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +52,7 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
     private KeyValueStore<String, LineLedger> ledgers;
     private KeyValueStore<String, OeeWindow> windows;
     private VersionedKeyValueStore<String, LineConfig> configs;
-    private WindowStore<String, Long> seen;
+    private EventDeduplicator seen;
 
     OeeLedgerProcessor(OeeSettings settings) {
         this.settings = settings;
@@ -65,7 +65,7 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
         ledgers = context.getStateStore(StoreNames.OEE_LINE_LEDGER);
         windows = context.getStateStore(StoreNames.OEE_WINDOWS);
         configs = context.getStateStore(StoreNames.OEE_LINE_CONFIG);
-        seen = context.getStateStore(StoreNames.OEE_DEDUP);
+        seen = new EventDeduplicator(context.getStateStore(StoreNames.OEE_DEDUP), settings.dedupRetention());
         context.schedule(settings.idleAdvanceInterval(), PunctuationType.WALL_CLOCK_TIME, this::advanceIdleLines);
     }
 
@@ -92,12 +92,11 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
             return;
         }
         LineLedger ledger = ledgerOf(lineId);
-        LineConfig config = configAt(lineId, ledger.started() ? ledger.clockMs() : t);
-        WindowCalendar calendar = calendarOf(config);
-        if (ledger.isLateState(t, calendar, graceMs)) {
+        WindowCalendar calendar = calendarOf(configAt(lineId, ledger.clock().clockOr(t)));
+        if (ledger.clock().isLateFrom(t, calendar, graceMs)) {
             refuseLate("machine-state", lineId, e.getEventId(), t, ledger);
         }
-        seen.put(seenKey, t, t);
+        seen.remember(seenKey, t);
         ledger.applyState(new StateChange(t, e.getState(), e.getReasonCode()), context.currentSystemTimeMs());
         publish(lineId, ledger);
     }
@@ -111,8 +110,8 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
             return;
         }
         LineLedger ledger = ledgerOf(lineId);
-        WindowCalendar calendar = calendarOf(configAt(lineId, ledger.started() ? ledger.clockMs() : t));
-        if (ledger.isLateCount(t, calendar, graceMs)) {
+        WindowCalendar calendar = calendarOf(configAt(lineId, ledger.clock().clockOr(t)));
+        if (ledger.clock().isLateAt(t, calendar, graceMs)) {
             refuseLate("production-count", lineId, c.getEventId(), t, ledger);
         }
         Double pru = pruAt(lineId, c.getProductId(), t);
@@ -122,7 +121,7 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
             log.warn("Line {}: no ideal cycle time for product {} at {} (count {}); its {} units add no ideal time",
                     lineId, c.getProductId(), c.getTimestamp(), c.getEventId(), c.getQuantity());
         }
-        seen.put(seenKey, t, t);
+        seen.remember(seenKey, t);
         ledger.applyCount(lineId, t, c.getQuantity(), c.getScrapQuantity(), c.getReworkQuantity(), pru, calendar,
                 context.currentSystemTimeMs());
         publish(lineId, ledger);
@@ -160,20 +159,17 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
     }
 
     private boolean isDuplicate(String seenKey, long t) {
-        long retention = settings.dedupRetention().toMillis();
-        try (WindowStoreIterator<Long> it = seen.fetch(seenKey, Instant.ofEpochMilli(t - retention), Instant.ofEpochMilli(t + retention))) {
-            if (it.hasNext()) {
-                Metrics.counter(DUPLICATE_METRIC, "topology", "oee").increment();
-                return true;
-            }
-            return false;
+        if (seen.seen(seenKey, t)) {
+            Metrics.counter(DUPLICATE_METRIC, "topology", "oee").increment();
+            return true;
         }
+        return false;
     }
 
     private void refuseLate(String type, String lineId, String eventId, long t, LineLedger ledger) {
         Metrics.counter(LATE_METRIC, "topology", "oee").increment();
         throw BadRecordException.late(type + " " + eventId + " of line " + lineId + " at " + Instant.ofEpochMilli(t)
-                + " is later than the grace of " + settings.grace() + ": the line's clock is at " + Instant.ofEpochMilli(ledger.clockMs()));
+                + " is later than the grace of " + settings.grace() + ": the line's clock is at " + Instant.ofEpochMilli(ledger.clock().clockMs()));
     }
 
     private LineLedger ledgerOf(String lineId) {
@@ -215,13 +211,14 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
 
     /** Emits the windows that became final, refreshes the live ones, prunes, and saves the ledger. */
     private void publish(String lineId, LineLedger ledger) {
-        LineConfig config = configAt(lineId, ledger.clockMs());
+        LineClock clock = ledger.clock();
+        LineConfig config = configAt(lineId, clock.clockMs());
         WindowCalendar calendar = calendarOf(config);
         long threshold = thresholdOf(config);
         String siteId = config == null ? null : config.getSiteId();
         String areaId = config == null ? null : config.getAreaId();
 
-        List<Window> finals = ledger.drainFinal(calendar, graceMs);
+        List<Window> finals = clock.drainFinal(calendar, graceMs);
         for (Window w : finals) {
             String key = w.key(lineId).format();
             OeeWindow previous = windows.get(key);
@@ -231,7 +228,7 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
             context.forward(new Record<>(key, result, w.endMs()));
         }
         ledger.forget(lineId, finals, calendar, graceMs);
-        for (Window w : ledger.openWindows(calendar, graceMs)) {
+        for (Window w : clock.openWindows(calendar, graceMs)) {
             String key = w.key(lineId).format();
             OeeWindow previous = windows.get(key);
             OeeWindow live = OeeWindowRecords.render(lineId, siteId, areaId, w, ledger.timeElements(w, calendar, threshold),
@@ -242,7 +239,7 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
             }
         }
         if (!finals.isEmpty()) {
-            pruneExpired(lineId, ledger.clockMs());
+            pruneExpired(lineId, clock.clockMs());
         }
         ledgers.put(lineId, ledger);
     }
@@ -271,7 +268,7 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
         try (KeyValueIterator<String, LineLedger> it = ledgers.all()) {
             while (it.hasNext()) {
                 KeyValue<String, LineLedger> kv = it.next();
-                if (kv.value.advanceIdle(wallNowMs, idleAfter)) {
+                if (kv.value.clock().advanceIdle(wallNowMs, idleAfter)) {
                     moved.add(kv);
                 }
             }

@@ -4,6 +4,7 @@ import io.greenline.events.LineConfig;
 import io.greenline.events.OeeWindow;
 import io.greenline.schemas.Topics;
 import io.greenline.streams.StoreNames;
+import io.greenline.streams.windows.EventDeduplicator;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -49,9 +50,7 @@ public final class OeeTopology {
                 Stores.persistentKeyValueStore(StoreNames.OEE_LINE_LEDGER), Serdes.String(), new LineLedgerSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.OEE_WINDOWS), Serdes.String(), topics.oee.valueSerde()));
-        builder.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(StoreNames.OEE_DEDUP, settings.dedupRetention(), java.time.Duration.ofMillis(1), false),
-                Serdes.String(), Serdes.Long()));
+        builder.addStateStore(EventDeduplicator.storeBuilder(StoreNames.OEE_DEDUP, settings.dedupRetention()));
 
         KStream<String, LineConfig> configs = builder.stream(topics.lineConfig.name(), topics.lineConfig.consumed());
         configs.process(LineConfigVersionsProcessor::new, Named.as(CONFIG_PROCESSOR), StoreNames.OEE_LINE_CONFIG);
