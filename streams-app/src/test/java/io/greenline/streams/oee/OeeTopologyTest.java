@@ -320,4 +320,21 @@ class OeeTopologyTest {
             assertThat(Metrics.globalRegistry.find(OeeLedgerProcessor.UNRATED_METRIC).tag("line", "L8").counter().count()).isEqualTo(1.0);
         }
     }
+
+    @Test
+    @DisplayName("Final windows older than their granularity's retention are pruned from the store; mfg.oee keeps them")
+    void retentionPrunesStore() {
+        OeeSettings settings = OeeSettings.defaults().withRetention(Granularity.HOUR, Duration.ofHours(2));
+        try (OeeDriver d = new OeeDriver("retention", settings)) {
+            d.config(OeeDriver.config("L9", "UTC", EARLY, PRUS, V1));
+            d.state("L9", at("10:00"), MachineState.RUNNING, null);
+            // clock 14:06: hours 10-13 final; cutoff 14:06 - 2 h = 12:06: hours ending 11:00 and 12:00 are pruned
+            d.state("L9", at("14:06"), MachineState.RUNNING, null);
+            assertThat(d.finalsByKey()).containsKeys(key("L9", Granularity.HOUR, at("10:00")), key("L9", Granularity.HOUR, at("11:00")));
+            assertThat(d.windowStore().get(key("L9", Granularity.HOUR, at("10:00")))).isNull();
+            assertThat(d.windowStore().get(key("L9", Granularity.HOUR, at("11:00")))).isNull();
+            assertThat(d.windowStore().get(key("L9", Granularity.HOUR, at("12:00"))).getFinal$()).isTrue();
+            assertThat(d.windowStore().get(key("L9", Granularity.SHIFT, at("06:00"))).getFinal$()).isTrue();
+        }
+    }
 }
