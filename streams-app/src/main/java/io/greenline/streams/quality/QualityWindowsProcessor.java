@@ -259,7 +259,7 @@ final class QualityWindowsProcessor implements Processor<String, QualityTopology
             context.forward(new Record<>(kv.key, QualityTopology.Output.window(done), ts));
             if (done.getProductId() == null) {
                 if (done.getGranularity() == settings.spcGranularity()) {
-                    judge(kv.key, done).ifPresent(v -> context.forward(new Record<>(lineId,
+                    judge(kv.key, done).filter(PChart.Verdict::outOfControl).ifPresent(v -> context.forward(new Record<>(lineId,
                             QualityTopology.Output.alert(QualityRecords.spcAlert(done, v)), ts)));
                 }
                 forgetOlderThanRetention(done);
