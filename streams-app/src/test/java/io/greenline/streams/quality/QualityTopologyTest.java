@@ -451,4 +451,11 @@ class QualityTopologyTest {
         assertThat(product.getFirstInspectedUnits()).isCloseTo(1, within(EPS));
         assertThat(product.getFirstPassUnits()).isCloseTo(0, within(EPS));
     }
+
+    @Test
+    @DisplayName("Every step of the topology has an explicit name (no generated KSTREAM-/KTABLE- names)")
+    void everyStepNamed() {
+        String description = QualityTopology.build(TOPICS, QualitySettings.defaults()).describe().toString();
+        assertThat(description).doesNotContain("KSTREAM-", "KTABLE-");
+    }
 }
