@@ -25,14 +25,16 @@ public final class StoreNames {
     public static final String QUALITY_SEEN_EVENTS = "quality-seen-events";
     /** {@code WindowStore<String alertId, Long>}: OEE_BELOW_TARGET alerts already raised, so each is raised once. */
     public static final String QUALITY_OEE_ALERTS_RAISED = "quality-oee-alerts-raised";
-    /** {@code VersionedKeyValueStore<String lineId, LineConfig>}: line configs by validFrom, when the quality topology reads them itself. */
-    public static final String QUALITY_LINE_CONFIGS = "quality-line-configs";
 
     // Carbon (CarbonLedgerTopology)
     /** {@code KeyValueStore<String batchId, BatchFootprint>}: latest footprint version of each batch. */
     public static final String BATCH_FOOTPRINTS = "batch-footprints";
     /** {@code KeyValueStore<String WindowKey, LineEnergyWindow>}: energy per line and window. */
     public static final String LINE_ENERGY_WINDOWS = "line-energy-windows";
+
+    // Reference data (one global store, shared by every topology that reads line configs)
+    /** Global {@code VersionedKeyValueStore<String lineId, LineConfig>}: every LineConfig version at its validFrom. */
+    public static final String LINE_CONFIG_VERSIONS = "line-config-versions";
 
     private StoreNames() {
     }

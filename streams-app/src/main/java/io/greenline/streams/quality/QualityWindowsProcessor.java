@@ -30,14 +30,17 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.VersionedKeyValueStore;
+import org.apache.kafka.streams.state.VersionedRecord;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * Keeps the quality windows of the lines of one task and makes them final.
  *
- * <p>Input: inspections keyed by lineId, each with the line config valid at its timestamp (null when none
- * is known yet: the line then runs on a 24/7 UTC calendar). For each inspection, in this order and before
+ * <p>Input: validated inspections keyed by lineId; the calendar is that of the line config valid at the
+ * inspection's timestamp in the global store {@link StoreNames#LINE_CONFIG_VERSIONS} (a 24/7 UTC calendar
+ * while none is known). For each inspection, in this order and before
  * any state changes: a window of it already final makes it LATE (dead-lettered); an eventId already seen
  * makes it a duplicate (ignored, counted). Then the unit memory decides whether it is the unit's first
  * inspection, and every window containing it (HOUR, DAY, and SHIFTs when inside the calendar), for the line
@@ -51,7 +54,7 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * the TTL (after their last inspection, on the line's clock) are forgotten; their number is the gauge
  * {@value #UNITS_GAUGE}.
  */
-final class QualityWindowsProcessor implements Processor<String, QualityTopology.ConfiguredInspection, String, QualityTopology.Output> {
+final class QualityWindowsProcessor implements Processor<String, InspectionRecorded, String, QualityTopology.Output> {
 
     static final String UNITS_GAUGE = "greenline.quality.units.remembered";
     static final String DUPLICATES_COUNTER = "greenline.quality.duplicates";
@@ -68,6 +71,7 @@ final class QualityWindowsProcessor implements Processor<String, QualityTopology
     private final AtomicLong unitsRemembered = new AtomicLong();
 
     private ProcessorContext<String, QualityTopology.Output> context;
+    private VersionedKeyValueStore<String, LineConfig> lineConfigs;
     private KeyValueStore<String, QualityWindow> windows;
     private KeyValueStore<String, Long> openWindows;
     private KeyValueStore<String, Long> clocks;
@@ -84,6 +88,7 @@ final class QualityWindowsProcessor implements Processor<String, QualityTopology
     @Override
     public void init(ProcessorContext<String, QualityTopology.Output> context) {
         this.context = context;
+        lineConfigs = context.getStateStore(StoreNames.LINE_CONFIG_VERSIONS);
         windows = context.getStateStore(StoreNames.QUALITY_WINDOWS);
         openWindows = context.getStateStore(StoreNames.QUALITY_OPEN_WINDOWS);
         clocks = context.getStateStore(StoreNames.QUALITY_LINE_CLOCKS);
@@ -109,13 +114,12 @@ final class QualityWindowsProcessor implements Processor<String, QualityTopology
     }
 
     @Override
-    public void process(Record<String, QualityTopology.ConfiguredInspection> record) {
+    public void process(Record<String, InspectionRecorded> record) {
         String lineId = record.key();
-        InspectionRecorded inspection = record.value().inspection();
-        LineConfig config = record.value().config();
+        InspectionRecorded inspection = record.value();
         long at = inspection.getTimestamp().toEpochMilli();
         Instant atInstant = inspection.getTimestamp();
-        WindowCalendar calendar = config == null ? WindowCalendar.utc24x7() : WindowCalendar.of(config);
+        WindowCalendar calendar = calendarAt(lineId, at);
         List<Window> containing = new ArrayList<>();
         for (Granularity g : GRANULARITIES) {
             containing.addAll(calendar.windowsContaining(g, atInstant));
@@ -164,6 +168,20 @@ final class QualityWindowsProcessor implements Processor<String, QualityTopology
         clocks.put(lineId, newClock);
         lastRecords.put(lineId, new LastRecord(context.currentSystemTimeMs(), newClock));
         finalizeDue(lineId, newClock);
+    }
+
+    /** The calendar of the line config valid at {@code atMs}; a 24/7 UTC calendar while none is known. */
+    private WindowCalendar calendarAt(String lineId, long atMs) {
+        VersionedRecord<LineConfig> config = lineConfigs.get(lineId, atMs);
+        if (config == null) {
+            return WindowCalendar.utc24x7();
+        }
+        try {
+            return WindowCalendar.of(config.value());
+        } catch (RuntimeException e) {
+            throw BadRecordException.invalid("line " + lineId + ": the line config valid at " + Instant.ofEpochMilli(atMs)
+                    + " has no usable calendar (" + e.getMessage() + ")");
+        }
     }
 
     /**
