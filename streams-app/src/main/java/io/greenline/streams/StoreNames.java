@@ -21,9 +21,7 @@ public final class StoreNames {
     // Quality (QualityTopology)
     /** {@code KeyValueStore<String WindowKey, QualityWindow>}: line (productId null) and line+product windows. */
     public static final String QUALITY_WINDOWS = "quality-windows";
-    /** {@code KeyValueStore<String WindowKey, Long windowEnd>}: the quality windows not yet final (index for finalization). */
-    public static final String QUALITY_OPEN_WINDOWS = "quality-open-windows";
-    /** {@code KeyValueStore<String lineId, Long>}: each line's event-time clock for the quality windows. */
+    /** {@code KeyValueStore<String lineId, LineClock>} (JSON): each line's event-time clock for the quality windows. */
     public static final String QUALITY_LINE_CLOCKS = "quality-line-clocks";
     /** {@code KeyValueStore<String lineId/unitId, QualityUnitMemory>}: first inspections of units, for first pass yield (TTL). */
     public static final String QUALITY_UNITS = "quality-units";

@@ -10,6 +10,7 @@ import io.greenline.schemas.DeadLetterReason;
 import io.greenline.schemas.Topics;
 import io.greenline.streams.StoreNames;
 import io.greenline.streams.errors.BadRecordException;
+import io.greenline.streams.windows.EventDeduplicator;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -38,8 +39,7 @@ import org.apache.kafka.streams.state.Stores;
  * ({@code SPC_DEFECT_RATE} from the p-chart over the line's preceding windows, {@code OEE_BELOW_TARGET};
  * key lineId). Live (not yet final) windows are only in the store {@link StoreNames#QUALITY_WINDOWS}.
  *
- * <p>Stores: {@link StoreNames#QUALITY_WINDOWS}, {@link StoreNames#QUALITY_OPEN_WINDOWS},
- * {@link StoreNames#QUALITY_LINE_CLOCKS}, {@link StoreNames#QUALITY_UNITS}, {@link StoreNames#QUALITY_SEEN_EVENTS},
+ * <p>Stores: {@link StoreNames#QUALITY_WINDOWS}, {@link StoreNames#QUALITY_LINE_CLOCKS}, {@link StoreNames#QUALITY_UNITS}, {@link StoreNames#QUALITY_SEEN_EVENTS},
  * {@link StoreNames#QUALITY_OEE_ALERTS_RAISED}, and the global {@link StoreNames#LINE_CONFIG_VERSIONS} (added by
  * {@link #addTo}, or shared by the application through {@link #addSharingLineConfigs}). Arithmetic lives in {@link QualityCounts}, {@link FirstInspections}
  * and {@link PChart}; the windows come from {@link io.greenline.streams.windows.WindowCalendar}.
@@ -96,14 +96,11 @@ public final class QualityTopology {
         var serdes = topics.serdes();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.QUALITY_WINDOWS),
                 Serdes.String(), serdes.value(QualityWindow.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.QUALITY_OPEN_WINDOWS),
-                Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.QUALITY_LINE_CLOCKS),
-                Serdes.String(), Serdes.Long()));
+                Serdes.String(), new LineClockSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.QUALITY_UNITS),
                 Serdes.String(), serdes.value(QualityUnitMemory.class)));
-        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(StoreNames.QUALITY_SEEN_EVENTS,
-                settings.dedupRetention(), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()));
+        builder.addStateStore(EventDeduplicator.storeBuilder(StoreNames.QUALITY_SEEN_EVENTS, settings.dedupRetention()));
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(StoreNames.QUALITY_OEE_ALERTS_RAISED,
                 settings.alertRetention(), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()));
 
@@ -112,7 +109,7 @@ public final class QualityTopology {
                 .stream(topics.inspection.name(), topics.inspection.consumed())
                 .processValues(ValidateInspection::new, Named.as("quality-validate-inspection"))
                 .process(() -> new QualityWindowsProcessor(settings), Named.as("quality-windows-processor"),
-                        StoreNames.QUALITY_WINDOWS, StoreNames.QUALITY_OPEN_WINDOWS, StoreNames.QUALITY_LINE_CLOCKS,
+                        StoreNames.QUALITY_WINDOWS, StoreNames.QUALITY_LINE_CLOCKS,
                         StoreNames.QUALITY_UNITS, StoreNames.QUALITY_SEEN_EVENTS);
 
         var branches = windowsOut.split(Named.as("quality-output-"))

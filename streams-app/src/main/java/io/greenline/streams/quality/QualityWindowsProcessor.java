@@ -10,6 +10,8 @@ import io.greenline.streams.StoreNames;
 import io.greenline.streams.errors.BadRecordException;
 import io.greenline.streams.quality.FirstInspections.Decision;
 import io.greenline.streams.quality.FirstInspections.UnitMemory;
+import io.greenline.streams.windows.EventDeduplicator;
+import io.greenline.streams.windows.LineClock;
 import io.greenline.streams.windows.Window;
 import io.greenline.streams.windows.WindowCalendar;
 import io.micrometer.core.instrument.Counter;
@@ -17,10 +19,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.streams.KeyValue;
@@ -32,8 +31,6 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.VersionedKeyValueStore;
 import org.apache.kafka.streams.state.VersionedRecord;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * Keeps the quality windows of the lines of one task and makes them final.
@@ -46,11 +43,11 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * inspection, and every window containing it (HOUR, DAY, and SHIFTs when inside the calendar), for the line
  * and for the line + product, is updated in {@link StoreNames#QUALITY_WINDOWS}.
  *
- * <p>Each line has an event-time clock: the latest inspection time seen, moved forward while the line is
- * quiet by the wall-clock time passed since its last record (never to "now", so a replay stays on time). A
- * window whose end plus grace is at or before the clock is final: it is written once to the output (and to
- * the store with {@code final = true}) and, for the line record of the SPC granularity, judged by the
- * p-chart. Every {@code punctuateEvery} of wall-clock time idle lines advance and unit memories older than
+ * <p>Each line has the shared event-time {@link LineClock} (store {@link StoreNames#QUALITY_LINE_CLOCKS}): the
+ * latest inspection time seen, moved forward while the line is quiet by the wall-clock time passed (never to
+ * "now", so a replay stays on time). A window whose end plus grace is at or before the clock is final: it is
+ * written once to the output (and to the store with {@code final = true}) and, for the line record of the
+ * SPC granularity, judged by the p-chart. Duplicates are found by the shared {@link EventDeduplicator}. Every {@code punctuateEvery} of wall-clock time idle lines advance and unit memories older than
  * the TTL (after their last inspection, on the line's clock) are forgotten; their number is the gauge
  * {@value #UNITS_GAUGE}.
  */
@@ -61,22 +58,16 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
 
     private static final Granularity[] GRANULARITIES = Granularity.values();
 
-    /** What the line's clock was at the wall-clock time of its last record, for the idle advance. */
-    private record LastRecord(long wallMs, long clockMs) {
-    }
-
     private final QualitySettings settings;
     private final PChart chart;
-    private final Map<String, LastRecord> lastRecords = new HashMap<>();
     private final AtomicLong unitsRemembered = new AtomicLong();
 
     private ProcessorContext<String, QualityTopology.Output> context;
     private VersionedKeyValueStore<String, LineConfig> lineConfigs;
     private KeyValueStore<String, QualityWindow> windows;
-    private KeyValueStore<String, Long> openWindows;
-    private KeyValueStore<String, Long> clocks;
+    private KeyValueStore<String, LineClock> clocks;
     private KeyValueStore<String, QualityUnitMemory> units;
-    private WindowStore<String, Long> seenEvents;
+    private EventDeduplicator seenEvents;
     private Gauge unitsGauge;
     private Counter duplicates;
 
@@ -90,10 +81,9 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
         this.context = context;
         lineConfigs = context.getStateStore(StoreNames.LINE_CONFIG_VERSIONS);
         windows = context.getStateStore(StoreNames.QUALITY_WINDOWS);
-        openWindows = context.getStateStore(StoreNames.QUALITY_OPEN_WINDOWS);
         clocks = context.getStateStore(StoreNames.QUALITY_LINE_CLOCKS);
         units = context.getStateStore(StoreNames.QUALITY_UNITS);
-        seenEvents = context.getStateStore(StoreNames.QUALITY_SEEN_EVENTS);
+        seenEvents = new EventDeduplicator(context.getStateStore(StoreNames.QUALITY_SEEN_EVENTS), settings.dedupRetention());
         long count = 0;
         try (KeyValueIterator<String, QualityUnitMemory> all = units.all()) {
             for (; all.hasNext(); all.next()) {
@@ -126,32 +116,29 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
         }
         QualityCounts.Result result = QualityRecords.result(inspection);
 
-        Long clock = clocks.get(lineId);
-        if (clock != null) {
-            for (Window w : containing) {
-                if (isFinal(w.endMs(), clock)) {
-                    throw BadRecordException.late("inspection " + inspection.getEventId() + " at " + atInstant
-                            + " falls in " + w.key(lineId) + ", final since line " + lineId + "'s clock reached "
-                            + Instant.ofEpochMilli(w.endMs() + settings.grace().toMillis()) + " (clock now "
-                            + Instant.ofEpochMilli(clock) + ")");
-                }
-            }
+        LineClock clock = clocks.get(lineId);
+        if (clock == null) {
+            clock = new LineClock();
+        }
+        long graceMs = settings.grace().toMillis();
+        if (clock.isLateAt(at, calendar, graceMs)) {
+            throw BadRecordException.late("inspection " + inspection.getEventId() + " at " + atInstant + " of line " + lineId
+                    + " falls in a window already final: the line's clock is at " + Instant.ofEpochMilli(clock.clockMs())
+                    + " and the grace is " + settings.grace());
         }
         String seenKey = lineId + WindowKey.SEPARATOR + inspection.getEventId();
-        try (WindowStoreIterator<Long> seen = seenEvents.fetch(seenKey, 0L, Long.MAX_VALUE)) {
-            if (seen.hasNext()) {
-                duplicates.increment();
-                return;
-            }
+        if (seenEvents.seen(seenKey, at)) {
+            duplicates.increment();
+            return;
         }
-        seenEvents.put(seenKey, at, at);
+        seenEvents.remember(seenKey, at);
 
         String productId = inspection.getProductId();
         double quantity = inspection.getQuantity();
         boolean passed = result == QualityCounts.Result.PASS;
         boolean first = true;
         if (inspection.getUnitId() != null) {
-            long lineClock = clock == null ? at : Math.max(clock, at);
+            long lineClock = clock.started() ? Math.max(clock.clockMs(), at) : at;
             first = rememberUnit(lineId, inspection.getUnitId(), at, passed, quantity, productId, containing, lineClock);
         }
         for (Window w : containing) {
@@ -164,10 +151,9 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
             update(w, new WindowKey(lineId, w.granularity(), w.start(), productId), add);
         }
 
-        long newClock = clock == null ? at : Math.max(clock, at);
-        clocks.put(lineId, newClock);
-        lastRecords.put(lineId, new LastRecord(context.currentSystemTimeMs(), newClock));
-        finalizeDue(lineId, newClock);
+        clock.observe(at, context.currentSystemTimeMs());
+        finalizeDue(lineId, clock);
+        clocks.put(lineId, clock);
     }
 
     /** The calendar of the line config valid at {@code atMs}; a 24/7 UTC calendar while none is known. */
@@ -232,9 +218,6 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
         QualityCounts next = change.apply(QualityRecords.counts(current));
         int revision = current == null ? 0 : current.getRevision() + 1;
         windows.put(k, QualityRecords.window(key, w.shiftName(), w.end(), next, revision));
-        if (current == null) {
-            openWindows.put(k, w.endMs());
-        }
     }
 
     /** Changes a window that exists and is not final; a final window keeps what it published. */
@@ -249,39 +232,37 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
         windows.put(k, next);
     }
 
-    private boolean isFinal(long windowEndMs, long clockMs) {
-        return windowEndMs + settings.grace().toMillis() <= clockMs;
-    }
-
-    /** Makes final, oldest first, every open window of the line whose end plus grace the clock has reached. */
-    private void finalizeDue(String lineId, long clock) {
-        List<KeyValue<String, Long>> due = new ArrayList<>();
-        try (KeyValueIterator<String, Long> open = openWindows.range(lineId + WindowKey.SEPARATOR, lineId + (char) (WindowKey.SEPARATOR + 1))) {
-            while (open.hasNext()) {
-                KeyValue<String, Long> kv = open.next();
-                if (isFinal(kv.value, clock)) {
-                    due.add(kv);
-                }
-            }
-        }
-        due.sort(Comparator.<KeyValue<String, Long>>comparingLong(kv -> kv.value).thenComparing(kv -> kv.key));
-        for (KeyValue<String, Long> kv : due) {
-            QualityWindow live = windows.get(kv.key);
-            openWindows.delete(kv.key);
-            if (live == null) {
+    /**
+     * Makes final the windows of the line that became final on its clock ({@link LineClock#drainFinal}, by end):
+     * the line record, then the product records, each written once to the output; the line record of the SPC
+     * granularity is judged by the p-chart. Windows in which nothing was inspected have no record.
+     */
+    private void finalizeDue(String lineId, LineClock clock) {
+        WindowCalendar calendar = calendarAt(lineId, clock.clockMs());
+        for (Window w : clock.drainFinal(calendar, settings.grace().toMillis())) {
+            String lineKey = w.key(lineId).format();
+            QualityWindow line = windows.get(lineKey);
+            if (line == null || line.getFinal$()) {
                 continue;
             }
-            QualityWindow done = QualityWindow.newBuilder(live).setFinal$(true).setRevision(live.getRevision() + 1).build();
-            windows.put(kv.key, done);
-            long ts = done.getWindowEnd().toEpochMilli();
-            context.forward(new Record<>(kv.key, QualityTopology.Output.window(done), ts));
-            if (done.getProductId() == null) {
-                if (done.getGranularity() == settings.spcGranularity()) {
-                    judge(kv.key, done).filter(PChart.Verdict::outOfControl).ifPresent(v -> context.forward(new Record<>(lineId,
-                            QualityTopology.Output.alert(QualityRecords.spcAlert(done, v)), ts)));
-                }
-                forgetOlderThanRetention(done);
+            List<KeyValue<String, QualityWindow>> records = new ArrayList<>();
+            records.add(KeyValue.pair(lineKey, line));
+            String productPrefix = lineKey + WindowKey.SEPARATOR;
+            try (KeyValueIterator<String, QualityWindow> products = windows.range(productPrefix, lineKey + (char) (WindowKey.SEPARATOR + 1))) {
+                products.forEachRemaining(records::add);
             }
+            long ts = w.endMs();
+            for (KeyValue<String, QualityWindow> kv : records) {
+                QualityWindow done = QualityWindow.newBuilder(kv.value).setFinal$(true).setRevision(kv.value.getRevision() + 1).build();
+                windows.put(kv.key, done);
+                context.forward(new Record<>(kv.key, QualityTopology.Output.window(done), ts));
+            }
+            QualityWindow done = windows.get(lineKey);
+            if (w.granularity() == settings.spcGranularity()) {
+                judge(lineKey, done).filter(PChart.Verdict::outOfControl).ifPresent(v -> context.forward(
+                        new Record<>(lineId, QualityTopology.Output.alert(QualityRecords.spcAlert(done, v)), ts)));
+            }
+            forgetOlderThanRetention(done);
         }
     }
 
@@ -319,26 +300,19 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
         old.forEach(windows::delete);
     }
 
+    /** Wall-clock punctuation: quiet lines' clocks move on by the wall time passed (closing windows); old units are forgotten. */
     private void onWallClock(long nowMs) {
-        List<KeyValue<String, Long>> lines = new ArrayList<>();
-        try (KeyValueIterator<String, Long> all = clocks.all()) {
+        List<KeyValue<String, LineClock>> lines = new ArrayList<>();
+        try (KeyValueIterator<String, LineClock> all = clocks.all()) {
             all.forEachRemaining(lines::add);
         }
-        for (KeyValue<String, Long> line : lines) {
-            long clock = line.value;
-            LastRecord last = lastRecords.get(line.key);
-            if (last == null) {
-                // first sight of this line since (re)start: the quiet time is measured from now
-                lastRecords.put(line.key, new LastRecord(nowMs, clock));
-            } else if (nowMs - last.wallMs() >= settings.idleAfter().toMillis()) {
-                long advanced = last.clockMs() + (nowMs - last.wallMs());
-                if (advanced > clock) {
-                    clock = advanced;
-                    clocks.put(line.key, clock);
-                }
+        for (KeyValue<String, LineClock> line : lines) {
+            LineClock clock = line.value;
+            if (clock.advanceIdle(nowMs, settings.idleAfter().toMillis())) {
+                finalizeDue(line.key, clock);
+                clocks.put(line.key, clock);
             }
-            finalizeDue(line.key, clock);
-            forgetUnits(line.key, clock);
+            forgetUnits(line.key, clock.clockMs());
         }
     }
 
