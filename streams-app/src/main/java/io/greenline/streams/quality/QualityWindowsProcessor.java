@@ -37,9 +37,9 @@ import org.apache.kafka.streams.state.VersionedRecord;
  *
  * <p>Input: validated inspections keyed by lineId; the calendar is that of the line config valid at the
  * inspection's timestamp in the global store {@link StoreNames#LINE_CONFIG_VERSIONS} (a 24/7 UTC calendar
- * while none is known). For each inspection, in this order and before
- * any state changes: a window of it already final makes it LATE (dead-lettered); an eventId already seen
- * makes it a duplicate (ignored, counted). Then the unit memory decides whether it is the unit's first
+ * while none is known). For each inspection, in this order (as in OEE) and before any state changes: an
+ * eventId already seen makes it a duplicate (ignored, counted); a window of it already final makes it LATE
+ * (dead-lettered). Then the unit memory decides whether it is the unit's first
  * inspection, and every window containing it (HOUR, DAY, and SHIFTs when inside the calendar), for the line
  * and for the line + product, is updated in {@link StoreNames#QUALITY_WINDOWS}.
  *
@@ -47,8 +47,8 @@ import org.apache.kafka.streams.state.VersionedRecord;
  * latest inspection time seen, moved forward while the line is quiet by the wall-clock time passed (never to
  * "now", so a replay stays on time). A window whose end plus grace is at or before the clock is final: it is
  * written once to the output (and to the store with {@code final = true}) and, for the line record of the
- * SPC granularity, judged by the p-chart. Duplicates are found by the shared {@link EventDeduplicator}. Every {@code punctuateEvery} of wall-clock time idle lines advance and unit memories older than
- * the TTL (after their last inspection, on the line's clock) are forgotten; their number is the gauge
+ * SPC granularity, judged by the p-chart. Duplicates are found by the shared {@link EventDeduplicator}.
+ * Every {@code punctuateEvery} of wall-clock time idle lines advance and unit memories older than the TTL (after their last inspection, on the line's clock) are forgotten; their number is the gauge
  * {@value #UNITS_GAUGE}.
  */
 final class QualityWindowsProcessor implements Processor<String, InspectionRecorded, String, QualityTopology.Output> {
@@ -120,16 +120,16 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
         if (clock == null) {
             clock = new LineClock();
         }
+        String seenKey = lineId + WindowKey.SEPARATOR + inspection.getEventId();
+        if (seenEvents.seen(seenKey, at)) {
+            duplicates.increment();
+            return;
+        }
         long graceMs = settings.grace().toMillis();
         if (clock.isLateAt(at, calendar, graceMs)) {
             throw BadRecordException.late("inspection " + inspection.getEventId() + " at " + atInstant + " of line " + lineId
                     + " falls in a window already final: the line's clock is at " + Instant.ofEpochMilli(clock.clockMs())
                     + " and the grace is " + settings.grace());
-        }
-        String seenKey = lineId + WindowKey.SEPARATOR + inspection.getEventId();
-        if (seenEvents.seen(seenKey, at)) {
-            duplicates.increment();
-            return;
         }
         seenEvents.remember(seenKey, at);
 
