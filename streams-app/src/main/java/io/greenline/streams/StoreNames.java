@@ -21,12 +21,24 @@ public final class StoreNames {
     // Quality (QualityTopology)
     /** {@code KeyValueStore<String WindowKey, QualityWindow>}: line (productId null) and line+product windows. */
     public static final String QUALITY_WINDOWS = "quality-windows";
+    /** {@code KeyValueStore<String lineId, LineClock>} (JSON): each line's event-time clock for the quality windows. */
+    public static final String QUALITY_LINE_CLOCKS = "quality-line-clocks";
+    /** {@code KeyValueStore<String lineId/unitId, QualityUnitMemory>}: first inspections of units, for first pass yield (TTL). */
+    public static final String QUALITY_UNITS = "quality-units";
+    /** {@code WindowStore<String lineId/eventId, Long>}: inspection eventIds already counted (duplicate detection). */
+    public static final String QUALITY_SEEN_EVENTS = "quality-seen-events";
+    /** {@code WindowStore<String alertId, Long>}: OEE_BELOW_TARGET alerts already raised, so each is raised once. */
+    public static final String QUALITY_OEE_ALERTS_RAISED = "quality-oee-alerts-raised";
 
     // Carbon (CarbonLedgerTopology)
     /** {@code KeyValueStore<String batchId, BatchFootprint>}: latest footprint version of each batch. */
     public static final String BATCH_FOOTPRINTS = "batch-footprints";
     /** {@code KeyValueStore<String WindowKey, LineEnergyWindow>}: energy per line and window. */
     public static final String LINE_ENERGY_WINDOWS = "line-energy-windows";
+
+    // Reference data (one global store, shared by every topology that reads line configs)
+    /** Global {@code VersionedKeyValueStore<String lineId, LineConfig>}: every LineConfig version at its validFrom. */
+    public static final String LINE_CONFIG_VERSIONS = "line-config-versions";
 
     private StoreNames() {
     }

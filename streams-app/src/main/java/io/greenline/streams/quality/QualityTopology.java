@@ -1,0 +1,229 @@
+package io.greenline.streams.quality;
+
+import io.greenline.events.Alert;
+import io.greenline.events.InspectionRecorded;
+import io.greenline.events.LineConfig;
+import io.greenline.events.OeeWindow;
+import io.greenline.events.QualityUnitMemory;
+import io.greenline.events.QualityWindow;
+import io.greenline.schemas.DeadLetterReason;
+import io.greenline.schemas.Topics;
+import io.greenline.streams.StoreNames;
+import io.greenline.streams.errors.BadRecordException;
+import io.greenline.streams.windows.EventDeduplicator;
+import java.time.Duration;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.VersionedKeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Quality per line and per line + product, per window (DESIGN.md section 5), and the quality alerts.
+ *
+ * <p>Inputs: {@code mfg.inspection} (key lineId), {@code mfg.line-config} (through the global versioned store
+ * {@link StoreNames#LINE_CONFIG_VERSIONS}: the calendar valid at each inspection's time and the
+ * {@code oeeTarget} valid at each OEE window's start) and
+ * {@code mfg.oee} (final OEE windows). Outputs: {@code mfg.quality} (one FINAL {@link QualityWindow} per
+ * window and line, and per window, line and product, key {@code WindowKey}), {@code mfg.alerts}
+ * ({@code SPC_DEFECT_RATE} from the p-chart over the line's preceding windows, {@code OEE_BELOW_TARGET};
+ * key lineId). Live (not yet final) windows are only in the store {@link StoreNames#QUALITY_WINDOWS}.
+ *
+ * <p>Stores: {@link StoreNames#QUALITY_WINDOWS}, {@link StoreNames#QUALITY_LINE_CLOCKS}, {@link StoreNames#QUALITY_UNITS}, {@link StoreNames#QUALITY_SEEN_EVENTS},
+ * {@link StoreNames#QUALITY_OEE_ALERTS_RAISED}, and the global {@link StoreNames#LINE_CONFIG_VERSIONS} (added by
+ * {@link #addTo}, or shared by the application through {@link #addSharingLineConfigs}). Arithmetic lives in {@link QualityCounts}, {@link FirstInspections}
+ * and {@link PChart}; the windows come from {@link io.greenline.streams.windows.WindowCalendar}.
+ */
+public final class QualityTopology {
+
+    /** What the windows processor emits: a final window (key WindowKey) or an SPC alert (key lineId). */
+    record Output(QualityWindow window, Alert alert) {
+        static Output window(QualityWindow w) {
+            return new Output(w, null);
+        }
+
+        static Output alert(Alert a) {
+            return new Output(null, a);
+        }
+    }
+
+    private QualityTopology() {
+    }
+
+    /** The quality topology alone, with its own global line-config store. */
+    public static Topology build(Topics topics, QualitySettings settings) {
+        StreamsBuilder builder = new StreamsBuilder();
+        addTo(builder, topics, settings);
+        return builder.build();
+    }
+
+    /** Adds the global line-config store ({@link #addLineConfigVersions}) and the quality topology to {@code builder}. */
+    public static void addTo(StreamsBuilder builder, Topics topics, QualitySettings settings) {
+        addLineConfigVersions(builder, topics, settings.lineConfigHistory());
+        addSharingLineConfigs(builder, topics, settings);
+    }
+
+    /**
+     * Adds the global versioned store {@link StoreNames#LINE_CONFIG_VERSIONS}: every {@code LineConfig} version,
+     * put at its {@code validFrom} under its lineId, kept for {@code history}. Global, so any processor can read
+     * the config valid at a time whatever its own partitioning (inspections by line, OEE windows by window).
+     * A topic can be a source only once per builder: an application composing several topologies adds this
+     * store once and calls {@link #addSharingLineConfigs} for quality.
+     */
+    public static void addLineConfigVersions(StreamsBuilder builder, Topics topics, Duration history) {
+        StoreBuilder<VersionedKeyValueStore<String, LineConfig>> versions = Stores.versionedKeyValueStoreBuilder(
+                        Stores.persistentVersionedKeyValueStore(StoreNames.LINE_CONFIG_VERSIONS, history),
+                        Serdes.String(), topics.lineConfig.valueSerde())
+                .withLoggingDisabled(); // a global store restores from its (compacted) source topic
+        builder.addGlobalStore(versions, topics.lineConfig.name(), topics.lineConfig.consumed(), LineConfigVersionsUpdater::new);
+    }
+
+    /**
+     * Adds the quality topology to {@code builder}, reading line configs from the global versioned store
+     * {@link StoreNames#LINE_CONFIG_VERSIONS}, which the caller has added (see {@link #addLineConfigVersions}).
+     */
+    public static void addSharingLineConfigs(StreamsBuilder builder, Topics topics, QualitySettings settings) {
+        var serdes = topics.serdes();
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.QUALITY_WINDOWS),
+                Serdes.String(), serdes.value(QualityWindow.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.QUALITY_LINE_CLOCKS),
+                Serdes.String(), new LineClockSerde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.QUALITY_UNITS),
+                Serdes.String(), serdes.value(QualityUnitMemory.class)));
+        builder.addStateStore(EventDeduplicator.storeBuilder(StoreNames.QUALITY_SEEN_EVENTS, settings.dedupRetention()));
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(StoreNames.QUALITY_OEE_ALERTS_RAISED,
+                settings.alertRetention(), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()));
+
+        // inspections: validate, stamp with event time, count in the windows of the calendar valid then
+        KStream<String, Output> windowsOut = builder
+                .stream(topics.inspection.name(), topics.inspection.consumed())
+                .processValues(ValidateInspection::new, Named.as("quality-validate-inspection"))
+                .process(() -> new QualityWindowsProcessor(settings), Named.as("quality-windows-processor"),
+                        StoreNames.QUALITY_WINDOWS, StoreNames.QUALITY_LINE_CLOCKS,
+                        StoreNames.QUALITY_UNITS, StoreNames.QUALITY_SEEN_EVENTS);
+
+        var branches = windowsOut.split(Named.as("quality-output-"))
+                .branch((k, v) -> v.window() != null, Branched.as("windows"))
+                .defaultBranch(Branched.as("alerts"));
+        branches.get("quality-output-windows")
+                .mapValues(Output::window, Named.as("quality-final-windows"))
+                .to(topics.quality.name(), topics.quality.produced());
+        KStream<String, Alert> spcAlerts = branches.get("quality-output-alerts")
+                .mapValues(Output::alert, Named.as("quality-spc-alerts"));
+
+        // final OEE windows of the alerting granularities, against the target valid at the window's start
+        KStream<String, Alert> oeeAlerts = builder
+                .stream(topics.oee.name(), topics.oee.consumed())
+                .processValues(ValidateOee::new, Named.as("quality-validate-oee"))
+                .filter((k, w) -> w.getFinal$() && settings.oeeAlertGranularities().contains(w.getGranularity()),
+                        Named.as("quality-final-oee-of-alert-granularities"))
+                .process(OeeTargetAlertProcessor::new, Named.as("quality-oee-target-alerts"),
+                        StoreNames.QUALITY_OEE_ALERTS_RAISED);
+
+        spcAlerts.merge(oeeAlerts, Named.as("quality-alerts"))
+                .to(topics.alerts.name(), topics.alerts.produced());
+    }
+
+    /** Puts each LineConfig version into the global store at its validFrom, under its own lineId; a tombstone ends the line's config. */
+    static final class LineConfigVersionsUpdater implements Processor<String, LineConfig, Void, Void> {
+        private VersionedKeyValueStore<String, LineConfig> versions;
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            versions = context.getStateStore(StoreNames.LINE_CONFIG_VERSIONS);
+        }
+
+        @Override
+        public void process(Record<String, LineConfig> record) {
+            LineConfig config = record.value();
+            if (config == null) {
+                if (record.key() != null) {
+                    versions.delete(record.key(), record.timestamp());
+                }
+                return;
+            }
+            versions.put(config.getLineId(), config, config.getValidFrom().toEpochMilli());
+        }
+    }
+
+    /**
+     * Refuses, before any state is touched, inspections that are bad data, and stamps the good ones with their
+     * event time (so the line-config lookup and the windows use it, not the producer's record time).
+     */
+    static final class ValidateInspection implements FixedKeyProcessor<String, InspectionRecorded, InspectionRecorded> {
+        private FixedKeyProcessorContext<String, InspectionRecorded> context;
+
+        @Override
+        public void init(FixedKeyProcessorContext<String, InspectionRecorded> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(FixedKeyRecord<String, InspectionRecorded> record) {
+            InspectionRecorded v = record.value();
+            if (v == null) {
+                throw new BadRecordException(DeadLetterReason.NULL_VALUE, "an inspection must have a value");
+            }
+            if (record.key() == null || !record.key().equals(v.getLineId())) {
+                throw new BadRecordException(DeadLetterReason.MISSING_KEY,
+                        "inspection " + v.getEventId() + ": key " + record.key() + " is not its lineId " + v.getLineId());
+            }
+            String id = v.getEventId();
+            if (id == null || id.isBlank()) {
+                throw BadRecordException.invalid("an inspection of line " + v.getLineId() + " has no eventId");
+            }
+            double q = v.getQuantity();
+            if (!Double.isFinite(q) || q <= 0) {
+                throw BadRecordException.invalid("inspection " + id + ": quantity must be a positive number, got " + q);
+            }
+            if (v.getResult() == null) {
+                throw BadRecordException.invalid("inspection " + id + " has no result");
+            }
+            if (v.getProductId() == null || v.getProductId().isBlank() || v.getProductId().indexOf('/') >= 0) {
+                throw BadRecordException.invalid("inspection " + id + ": productId must be non-blank without '/', got '" + v.getProductId() + "'");
+            }
+            if (v.getUnitId() != null && v.getUnitId().isBlank()) {
+                throw BadRecordException.invalid("inspection " + id + ": unitId is blank (leave it null when units are not serialized)");
+            }
+            if (v.getDefectCodes().stream().anyMatch(c -> c == null || c.isBlank())) {
+                throw BadRecordException.invalid("inspection " + id + ": blank defect code in " + v.getDefectCodes());
+            }
+            context.forward(record.withTimestamp(v.getTimestamp().toEpochMilli()));
+        }
+    }
+
+    /** Refuses OEE records without a value or line. */
+    static final class ValidateOee implements FixedKeyProcessor<String, OeeWindow, OeeWindow> {
+        private FixedKeyProcessorContext<String, OeeWindow> context;
+
+        @Override
+        public void init(FixedKeyProcessorContext<String, OeeWindow> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(FixedKeyRecord<String, OeeWindow> record) {
+            OeeWindow w = record.value();
+            if (w == null) {
+                throw new BadRecordException(DeadLetterReason.NULL_VALUE, "an OEE window must have a value");
+            }
+            if (w.getLineId() == null || w.getLineId().isBlank()) {
+                throw new BadRecordException(DeadLetterReason.MISSING_KEY, "OEE window " + record.key() + " has no lineId");
+            }
+            if (w.getOee() != null && !Double.isFinite(w.getOee())) {
+                throw BadRecordException.invalid("OEE window " + record.key() + ": oee is " + w.getOee());
+            }
+            context.forward(record);
+        }
+    }
+}

@@ -1,0 +1,344 @@
+package io.greenline.streams.quality;
+
+import io.greenline.events.Granularity;
+import io.greenline.events.InspectionRecorded;
+import io.greenline.events.LineConfig;
+import io.greenline.events.QualityUnitMemory;
+import io.greenline.events.QualityWindow;
+import io.greenline.schemas.WindowKey;
+import io.greenline.streams.StoreNames;
+import io.greenline.streams.errors.BadRecordException;
+import io.greenline.streams.quality.FirstInspections.Decision;
+import io.greenline.streams.quality.FirstInspections.UnitMemory;
+import io.greenline.streams.windows.EventDeduplicator;
+import io.greenline.streams.windows.LineClock;
+import io.greenline.streams.windows.Window;
+import io.greenline.streams.windows.WindowCalendar;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Metrics;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.VersionedKeyValueStore;
+import org.apache.kafka.streams.state.VersionedRecord;
+
+/**
+ * Keeps the quality windows of the lines of one task and makes them final.
+ *
+ * <p>Input: validated inspections keyed by lineId; the calendar is that of the line config valid at the
+ * inspection's timestamp in the global store {@link StoreNames#LINE_CONFIG_VERSIONS} (a 24/7 UTC calendar
+ * while none is known). For each inspection, in this order (as in OEE) and before any state changes: an
+ * eventId already seen makes it a duplicate (ignored, counted); a window of it already final makes it LATE
+ * (dead-lettered). Then the unit memory decides whether it is the unit's first
+ * inspection, and every window containing it (HOUR, DAY, and SHIFTs when inside the calendar), for the line
+ * and for the line + product, is updated in {@link StoreNames#QUALITY_WINDOWS}.
+ *
+ * <p>Each line has the shared event-time {@link LineClock} (store {@link StoreNames#QUALITY_LINE_CLOCKS}): the
+ * latest inspection time seen, moved forward while the line is quiet by the wall-clock time passed (never to
+ * "now", so a replay stays on time). A window whose end plus grace is at or before the clock is final: it is
+ * written once to the output (and to the store with {@code final = true}) and, for the line record of the
+ * SPC granularity, judged by the p-chart. Duplicates are found by the shared {@link EventDeduplicator}.
+ * Every {@code punctuateEvery} of wall-clock time idle lines advance and unit memories older than the TTL (after their last inspection, on the line's clock) are forgotten; their number is the gauge
+ * {@value #UNITS_GAUGE}.
+ */
+final class QualityWindowsProcessor implements Processor<String, InspectionRecorded, String, QualityTopology.Output> {
+
+    static final String UNITS_GAUGE = "greenline.quality.units.remembered";
+    static final String DUPLICATES_COUNTER = "greenline.quality.duplicates";
+
+    private static final Granularity[] GRANULARITIES = Granularity.values();
+
+    private final QualitySettings settings;
+    private final PChart chart;
+    private final AtomicLong unitsRemembered = new AtomicLong();
+
+    private ProcessorContext<String, QualityTopology.Output> context;
+    private VersionedKeyValueStore<String, LineConfig> lineConfigs;
+    private KeyValueStore<String, QualityWindow> windows;
+    private KeyValueStore<String, LineClock> clocks;
+    private KeyValueStore<String, QualityUnitMemory> units;
+    private EventDeduplicator seenEvents;
+    private Gauge unitsGauge;
+    private Counter duplicates;
+
+    QualityWindowsProcessor(QualitySettings settings) {
+        this.settings = settings;
+        this.chart = new PChart(settings.spcWindows(), settings.spcMinWindows());
+    }
+
+    @Override
+    public void init(ProcessorContext<String, QualityTopology.Output> context) {
+        this.context = context;
+        lineConfigs = context.getStateStore(StoreNames.LINE_CONFIG_VERSIONS);
+        windows = context.getStateStore(StoreNames.QUALITY_WINDOWS);
+        clocks = context.getStateStore(StoreNames.QUALITY_LINE_CLOCKS);
+        units = context.getStateStore(StoreNames.QUALITY_UNITS);
+        seenEvents = new EventDeduplicator(context.getStateStore(StoreNames.QUALITY_SEEN_EVENTS), settings.dedupRetention());
+        long count = 0;
+        try (KeyValueIterator<String, QualityUnitMemory> all = units.all()) {
+            for (; all.hasNext(); all.next()) {
+                count++;
+            }
+        }
+        unitsRemembered.set(count);
+        String task = context.taskId().toString();
+        unitsGauge = Gauge.builder(UNITS_GAUGE, unitsRemembered, AtomicLong::get)
+                .description("Units remembered for first pass yield (bounded by quality.unit-ttl)")
+                .tag("task", task)
+                .register(Metrics.globalRegistry);
+        duplicates = Counter.builder(DUPLICATES_COUNTER)
+                .description("Inspections ignored because their eventId was already counted")
+                .tag("task", task)
+                .register(Metrics.globalRegistry);
+        context.schedule(settings.punctuateEvery(), PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
+    }
+
+    @Override
+    public void process(Record<String, InspectionRecorded> record) {
+        String lineId = record.key();
+        InspectionRecorded inspection = record.value();
+        long at = inspection.getTimestamp().toEpochMilli();
+        Instant atInstant = inspection.getTimestamp();
+        WindowCalendar calendar = calendarAt(lineId, at);
+        List<Window> containing = new ArrayList<>();
+        for (Granularity g : GRANULARITIES) {
+            containing.addAll(calendar.windowsContaining(g, atInstant));
+        }
+        QualityCounts.Result result = QualityRecords.result(inspection);
+
+        LineClock clock = clocks.get(lineId);
+        if (clock == null) {
+            clock = new LineClock();
+        }
+        String seenKey = lineId + WindowKey.SEPARATOR + inspection.getEventId();
+        if (seenEvents.seen(seenKey, at)) {
+            duplicates.increment();
+            return;
+        }
+        long graceMs = settings.grace().toMillis();
+        if (clock.isLateAt(at, calendar, graceMs)) {
+            throw BadRecordException.late("inspection " + inspection.getEventId() + " at " + atInstant + " of line " + lineId
+                    + " falls in a window already final: the line's clock is at " + Instant.ofEpochMilli(clock.clockMs())
+                    + " and the grace is " + settings.grace());
+        }
+        seenEvents.remember(seenKey, at);
+
+        String productId = inspection.getProductId();
+        double quantity = inspection.getQuantity();
+        boolean passed = result == QualityCounts.Result.PASS;
+        boolean first = true;
+        if (inspection.getUnitId() != null) {
+            long lineClock = clock.started() ? Math.max(clock.clockMs(), at) : at;
+            first = rememberUnit(lineId, inspection.getUnitId(), at, passed, quantity, productId, containing, lineClock);
+        }
+        for (Window w : containing) {
+            boolean countFirst = first;
+            UnaryOperator<QualityCounts> add = c -> {
+                QualityCounts next = c.plusInspection(result, quantity, inspection.getDefectCodes());
+                return countFirst ? next.plusFirstInspection(quantity, passed) : next;
+            };
+            update(w, WindowKey.of(lineId, w.granularity(), w.start()), add);
+            update(w, new WindowKey(lineId, w.granularity(), w.start(), productId), add);
+        }
+
+        clock.observe(at, context.currentSystemTimeMs());
+        finalizeDue(lineId, clock);
+        clocks.put(lineId, clock);
+    }
+
+    /** The calendar of the line config valid at {@code atMs}; a 24/7 UTC calendar while none is known. */
+    private WindowCalendar calendarAt(String lineId, long atMs) {
+        VersionedRecord<LineConfig> config = lineConfigs.get(lineId, atMs);
+        if (config == null) {
+            return WindowCalendar.utc24x7();
+        }
+        try {
+            return WindowCalendar.of(config.value());
+        } catch (RuntimeException e) {
+            throw BadRecordException.invalid("line " + lineId + ": the line config valid at " + Instant.ofEpochMilli(atMs)
+                    + " has no usable calendar (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * Applies the first-inspection rule to a serialized unit and remembers it; takes a first inspection back
+     * out of its windows when an earlier one arrived. Returns whether this inspection counts as the first.
+     */
+    private boolean rememberUnit(String lineId, String unitId, long at, boolean passed, double quantity, String productId,
+                                 List<Window> containing, long lineClock) {
+        String unitKey = lineId + WindowKey.SEPARATOR + unitId;
+        QualityUnitMemory stored = units.get(unitKey);
+        UnitMemory storedDomain = stored == null ? null : new UnitMemory(stored.getFirstInspectedAt().toEpochMilli(),
+                stored.getFirstPassed(), stored.getQuantity(), stored.getProductId(), stored.getLastInspectedAt().toEpochMilli());
+        // an expired memory not yet swept by the punctuation is already forgotten
+        boolean expired = storedDomain != null && storedDomain.expired(lineClock, settings.unitTtl().toMillis());
+        QualityUnitMemory known = expired ? null : stored;
+        UnitMemory knownDomain = expired ? null : storedDomain;
+        Decision decision = FirstInspections.decide(knownDomain, at, passed, quantity, productId);
+        if (decision.retract() != null) {
+            UnitMemory old = decision.retract();
+            for (String lineKey : known.getWindowKeys()) {
+                WindowKey k = WindowKey.parse(lineKey);
+                UnaryOperator<QualityCounts> takeBack = c -> c.plusFirstInspection(-old.quantity(), old.firstPassed());
+                adjustOpen(k, takeBack);
+                adjustOpen(new WindowKey(k.lineId(), k.granularity(), k.windowStart(), old.productId()), takeBack);
+            }
+        }
+        List<String> windowKeys;
+        if (decision.countAsFirst()) {
+            windowKeys = new ArrayList<>();
+            for (Window w : containing) {
+                windowKeys.add(WindowKey.of(lineId, w.granularity(), w.start()).format());
+            }
+        } else {
+            windowKeys = known.getWindowKeys();
+        }
+        UnitMemory m = decision.remember();
+        units.put(unitKey, new QualityUnitMemory(Instant.ofEpochMilli(m.firstAtMs()), m.firstPassed(), m.quantity(),
+                m.productId(), windowKeys, Instant.ofEpochMilli(m.lastSeenMs())));
+        if (stored == null) {
+            unitsRemembered.incrementAndGet();
+        }
+        return decision.countAsFirst();
+    }
+
+    private void update(Window w, WindowKey key, UnaryOperator<QualityCounts> change) {
+        String k = key.format();
+        QualityWindow current = windows.get(k);
+        QualityCounts next = change.apply(QualityRecords.counts(current));
+        int revision = current == null ? 0 : current.getRevision() + 1;
+        windows.put(k, QualityRecords.window(key, w.shiftName(), w.end(), next, revision));
+    }
+
+    /** Changes a window that exists and is not final; a final window keeps what it published. */
+    private void adjustOpen(WindowKey key, UnaryOperator<QualityCounts> change) {
+        String k = key.format();
+        QualityWindow current = windows.get(k);
+        if (current == null || current.getFinal$()) {
+            return;
+        }
+        QualityWindow next = QualityRecords.window(key, current.getShiftName(), current.getWindowEnd(),
+                change.apply(QualityRecords.counts(current)), current.getRevision() + 1);
+        windows.put(k, next);
+    }
+
+    /**
+     * Makes final the windows of the line that became final on its clock ({@link LineClock#drainFinal}, by end):
+     * the line record, then the product records, each written once to the output; the line record of the SPC
+     * granularity is judged by the p-chart. Windows in which nothing was inspected have no record.
+     */
+    private void finalizeDue(String lineId, LineClock clock) {
+        WindowCalendar calendar = calendarAt(lineId, clock.clockMs());
+        for (Window w : clock.drainFinal(calendar, settings.grace().toMillis())) {
+            String lineKey = w.key(lineId).format();
+            QualityWindow line = windows.get(lineKey);
+            if (line == null || line.getFinal$()) {
+                continue;
+            }
+            List<KeyValue<String, QualityWindow>> records = new ArrayList<>();
+            records.add(KeyValue.pair(lineKey, line));
+            String productPrefix = lineKey + WindowKey.SEPARATOR;
+            try (KeyValueIterator<String, QualityWindow> products = windows.range(productPrefix, lineKey + (char) (WindowKey.SEPARATOR + 1))) {
+                products.forEachRemaining(records::add);
+            }
+            long ts = w.endMs();
+            for (KeyValue<String, QualityWindow> kv : records) {
+                QualityWindow done = QualityWindow.newBuilder(kv.value).setFinal$(true).setRevision(kv.value.getRevision() + 1).build();
+                windows.put(kv.key, done);
+                context.forward(new Record<>(kv.key, QualityTopology.Output.window(done), ts));
+            }
+            QualityWindow done = windows.get(lineKey);
+            if (w.granularity() == settings.spcGranularity()) {
+                judge(lineKey, done).filter(PChart.Verdict::outOfControl).ifPresent(v -> context.forward(
+                        new Record<>(lineId, QualityTopology.Output.alert(QualityRecords.spcAlert(done, v)), ts)));
+            }
+            forgetOlderThanRetention(done);
+        }
+    }
+
+    /** The p-chart verdict on a final line window, from the final line windows before it, newest first. */
+    private java.util.Optional<PChart.Verdict> judge(String key, QualityWindow window) {
+        String prefix = WindowKey.prefix(window.getLineId(), window.getGranularity());
+        List<PChart.Sample> history = new ArrayList<>();
+        try (KeyValueIterator<String, QualityWindow> before = windows.reverseRange(prefix, key)) {
+            while (before.hasNext() && history.size() < settings.spcWindows()) {
+                KeyValue<String, QualityWindow> kv = before.next();
+                QualityWindow w = kv.value;
+                if (kv.key.equals(key) || w.getProductId() != null || !w.getFinal$() || w.getInspected() <= 0) {
+                    continue;
+                }
+                history.add(new PChart.Sample(w.getRework() + w.getScrap(), w.getInspected()));
+            }
+        }
+        return chart.judge(window.getRework() + window.getScrap(), window.getInspected(), history);
+    }
+
+    /** Deletes the final windows (line and product records) of this line and granularity older than the window retention. */
+    private void forgetOlderThanRetention(QualityWindow newest) {
+        Instant horizon = newest.getWindowStart().minus(settings.windowRetention());
+        String prefix = WindowKey.prefix(newest.getLineId(), newest.getGranularity());
+        String to = WindowKey.of(newest.getLineId(), newest.getGranularity(), horizon).format();
+        List<String> old = new ArrayList<>();
+        try (KeyValueIterator<String, QualityWindow> it = windows.range(prefix, to)) {
+            while (it.hasNext()) {
+                KeyValue<String, QualityWindow> kv = it.next();
+                if (kv.value.getFinal$() && kv.value.getWindowEnd().isBefore(horizon)) {
+                    old.add(kv.key);
+                }
+            }
+        }
+        old.forEach(windows::delete);
+    }
+
+    /** Wall-clock punctuation: quiet lines' clocks move on by the wall time passed (closing windows); old units are forgotten. */
+    private void onWallClock(long nowMs) {
+        List<KeyValue<String, LineClock>> lines = new ArrayList<>();
+        try (KeyValueIterator<String, LineClock> all = clocks.all()) {
+            all.forEachRemaining(lines::add);
+        }
+        for (KeyValue<String, LineClock> line : lines) {
+            LineClock clock = line.value;
+            if (clock.advanceIdle(nowMs, settings.idleAfter().toMillis())) {
+                finalizeDue(line.key, clock);
+                clocks.put(line.key, clock);
+            }
+            forgetUnits(line.key, clock.clockMs());
+        }
+    }
+
+    /** Forgets the units of a line whose last inspection is older than the TTL on the line's clock. */
+    private void forgetUnits(String lineId, long clock) {
+        long ttl = settings.unitTtl().toMillis();
+        List<String> expired = new ArrayList<>();
+        try (KeyValueIterator<String, QualityUnitMemory> it = units.range(lineId + WindowKey.SEPARATOR, lineId + (char) (WindowKey.SEPARATOR + 1))) {
+            while (it.hasNext()) {
+                KeyValue<String, QualityUnitMemory> kv = it.next();
+                if (kv.value.getLastInspectedAt().toEpochMilli() < clock - ttl) {
+                    expired.add(kv.key);
+                }
+            }
+        }
+        expired.forEach(units::delete);
+        unitsRemembered.addAndGet(-expired.size());
+    }
+
+    @Override
+    public void close() {
+        if (unitsGauge != null) {
+            Metrics.globalRegistry.remove(unitsGauge);
+        }
+        if (duplicates != null) {
+            Metrics.globalRegistry.remove(duplicates);
+        }
+    }
+}
