@@ -166,9 +166,9 @@ Secrets are referenced (secretKeyRef, mounted files), never copied into the mani
 - name: SCHEMA_REGISTRY_URL
   value: {{ .Values.schemaRegistry.url | quote }}
 {{- if .Values.schemaRegistry.basicAuth.existingSecret }}
-- name: SCHEMA_REGISTRY_BASIC_AUTH_CREDENTIALS_SOURCE
+- name: BASIC_AUTH_CREDENTIALS_SOURCE
   value: USER_INFO
-- name: SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO
+- name: BASIC_AUTH_USER_INFO
   valueFrom:
     secretKeyRef:
       name: {{ .Values.schemaRegistry.basicAuth.existingSecret | quote }}
@@ -229,4 +229,16 @@ periodSeconds: {{ .probe.periodSeconds }}
 timeoutSeconds: {{ .probe.timeoutSeconds }}
 failureThreshold: {{ .probe.failureThreshold }}
 successThreshold: {{ .probe.successThreshold }}
+{{- end -}}
+
+{{/*
+A config value as text. Helm reads numbers in values files as floats, and `toString` would turn
+604800000 into "6.048e+08"; whole numbers are printed as integers instead.
+*/}}
+{{- define "greenline.scalar" -}}
+{{- if and (kindIs "float64" .) (eq . (float64 (int64 .))) -}}
+{{- int64 . -}}
+{{- else -}}
+{{- toString . -}}
+{{- end -}}
 {{- end -}}

@@ -47,6 +47,7 @@ class GreenlineChartTest {
     private static final String KAFKA_USER_SECRET = "greenline-kafka-user";
     private static final String CLUSTER_CA_SECRET = "factory-kafka-cluster-ca-cert";
     private static final String REGISTRY_SECRET = "greenline-registry";
+    private static final String API_TOKEN_SECRET = "greenline-api-token";
 
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
@@ -206,7 +207,7 @@ class GreenlineChartTest {
                     });
             assertThat(mountOf(streams, "state")).containsEntry("mountPath", STATE_DIR);
             Map<String, Object> config = manifests.named("ConfigMap", FULLNAME).map("data");
-            assertThat(config).containsEntry("KAFKA_STATE_DIR", STATE_DIR).containsEntry("GREENLINE_STATE_DIR", STATE_DIR);
+            assertThat(config).containsEntry("KAFKA_STATE_DIR", STATE_DIR);
             assertThat(streams.spec().get("envFrom")).isEqualTo(List.of(Map.of("configMapRef", Map.of("name", FULLNAME))));
         }
 
@@ -252,11 +253,12 @@ class GreenlineChartTest {
         @Test
         @DisplayName("application.server is the pod's stable DNS name under the headless Service, port 8080")
         void applicationServerFromPodDns() {
-            String expected = "$(POD_NAME)." + HEADLESS + "." + NAMESPACE + ".svc.cluster.local:" + HTTP_PORT;
+            String podDnsName = "$(POD_NAME)." + HEADLESS + "." + NAMESPACE + ".svc.cluster.local";
 
-            assertThat(streams.env("KAFKA_APPLICATION_SERVER")).containsEntry("value", expected);
-            assertThat(streams.env("GREENLINE_APPLICATION_SERVER")).containsEntry("value", expected);
+            assertThat(streams.env("KAFKA_APPLICATION_SERVER")).containsEntry("value", podDnsName + ":" + HTTP_PORT);
+            assertThat(streams.env("GREENLINE_HTTP_ADVERTISED_HOST")).containsEntry("value", podDnsName);
             assertPodNameDefinedBefore(streams, "KAFKA_APPLICATION_SERVER");
+            assertPodNameDefinedBefore(streams, "GREENLINE_HTTP_ADVERTISED_HOST");
         }
 
         @Test
@@ -284,7 +286,7 @@ class GreenlineChartTest {
                     .containsEntry("value", "-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError");
             assertThat(manifests.named("ConfigMap", FULLNAME).map("data"))
                     .containsEntry("KAFKA_APPLICATION_ID", "greenline")
-                    .containsEntry("KAFKA_NUM_STANDBY_REPLICAS", "0")
+                    .containsEntry("KAFKA_NUM_STANDBY_REPLICAS", "1")
                     .containsEntry("GREENLINE_HTTP_PORT", String.valueOf(HTTP_PORT));
         }
 
@@ -302,7 +304,7 @@ class GreenlineChartTest {
         void checksumRollsPods() {
             String checksum = checksumOf(sts);
             String sameAgain = checksumOf(CHART.renderDefaults().one("StatefulSet"));
-            String withStandby = checksumOf(CHART.render(Map.of("streams.standbyReplicas", 1)).one("StatefulSet"));
+            String withStandby = checksumOf(CHART.render(Map.of("streams.standbyReplicas", 2)).one("StatefulSet"));
             String withExtraProperty = checksumOf(
                     CHART.render(Map.of("streams.config.commit\\.interval\\.ms", 1000)).one("StatefulSet"));
 
@@ -317,11 +319,11 @@ class GreenlineChartTest {
         void extraKafkaProperties() {
             Manifests rendered = CHART.render(Map.of(
                     "streams.config.commit\\.interval\\.ms", 1000,
-                    "streams.settings.query\\.timeout\\.ms", 5000));
+                    "streams.settings.rocksdb\\.memory\\.bytes", 536_870_912));
 
             assertThat(rendered.named("ConfigMap", FULLNAME).map("data"))
                     .containsEntry("KAFKA_COMMIT_INTERVAL_MS", "1000")
-                    .containsEntry("GREENLINE_QUERY_TIMEOUT_MS", "5000");
+                    .containsEntry("GREENLINE_ROCKSDB_MEMORY_BYTES", "536870912");
         }
     }
 
@@ -366,8 +368,11 @@ class GreenlineChartTest {
             assertThat(streams.env("KAFKA_SASL_MECHANISM")).containsEntry("value", "SCRAM-SHA-512");
             assertThat(streams.env("KAFKA_SASL_JAAS_CONFIG"))
                     .isEqualTo(secretRef("KAFKA_SASL_JAAS_CONFIG", KAFKA_USER_SECRET, "sasl.jaas.config"));
-            assertThat(streams.env("SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO"))
-                    .isEqualTo(secretRef("SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", REGISTRY_SECRET, "user-info"));
+            assertThat(streams.env("BASIC_AUTH_USER_INFO"))
+                    .isEqualTo(secretRef("BASIC_AUTH_USER_INFO", REGISTRY_SECRET, "user-info"));
+            assertThat(streams.env("BASIC_AUTH_CREDENTIALS_SOURCE")).containsEntry("value", "USER_INFO");
+            assertThat(streams.env("GREENLINE_HTTP_AUTH_TOKEN"))
+                    .isEqualTo(secretRef("GREENLINE_HTTP_AUTH_TOKEN", API_TOKEN_SECRET, "token"));
 
             String truststore = (String) streams.env("KAFKA_SSL_TRUSTSTORE_LOCATION").get("value");
             Map<String, Object> volume = volumeMountedAt(streams, truststore.substring(0, truststore.lastIndexOf('/')));
