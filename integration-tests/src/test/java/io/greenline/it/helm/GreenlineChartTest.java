@@ -14,8 +14,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -500,6 +503,49 @@ class GreenlineChartTest {
             assertThat(sts.get("spec", "volumeClaimTemplates")).isNull();
             assertThat(sts.list("spec", "template", "spec", "volumes"))
                     .anySatisfy(v -> assertThat(v).containsEntry("name", "state").containsKey("emptyDir"));
+        }
+    }
+
+    @Nested
+    @DisplayName("documentation")
+    class Documentation {
+
+        private static final Pattern PARAM = Pattern.compile("^\\s*## @param (\\S+) .+$", Pattern.MULTILINE);
+
+        @Test
+        @DisplayName("every key of values.yaml is documented with @param (itself or its parent) and listed in the chart README")
+        void everyValueDocumented() throws Exception {
+            String values = Files.readString(CHART.file("values.yaml"));
+            String readme = Files.readString(CHART.file("README.md"));
+            Set<String> documented = PARAM.matcher(values).results().map(m -> m.group(1)).collect(Collectors.toSet());
+            List<String> leaves = new ArrayList<>();
+            collectLeaves("", HelmChart.parseDocuments(values).get(0), leaves);
+
+            assertThat(leaves).isNotEmpty().allSatisfy(key -> assertThat(documentedBy(key, documented))
+                    .as("%s has a ## @param line (or its parent has)", key).isTrue());
+            assertThat(documented).allSatisfy(key -> assertThat(readme).contains("| `" + key + "` |"));
+        }
+
+        private static boolean documentedBy(String key, Set<String> documented) {
+            for (String k = key; ; k = k.substring(0, k.lastIndexOf('.'))) {
+                if (documented.contains(k)) {
+                    return true;
+                }
+                if (!k.contains(".")) {
+                    return false;
+                }
+            }
+        }
+
+        private static void collectLeaves(String prefix, Map<String, Object> node, List<String> leaves) {
+            node.forEach((key, value) -> {
+                String path = prefix.isEmpty() ? key : prefix + "." + key;
+                if (value instanceof Map<?, ?> map && !map.isEmpty()) {
+                    collectLeaves(path, K8sObject.asMap(map), leaves);
+                } else {
+                    leaves.add(path);
+                }
+            });
         }
     }
 
