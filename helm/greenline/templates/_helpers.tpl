@@ -219,11 +219,17 @@ Secrets are referenced (secretKeyRef, mounted files), never copied into the mani
 {{- end }}
 {{- end -}}
 
+{{/* HTTP or HTTPS, depending on queryApi.tls. */}}
+{{- define "greenline.scheme" -}}
+{{- if .Values.queryApi.tls.existingSecret -}}HTTPS{{- else -}}HTTP{{- end -}}
+{{- end -}}
+
 {{/* One HTTP probe block from a probe's values (enabled/path stripped). */}}
 {{- define "greenline.httpProbe" -}}
 httpGet:
   path: {{ .probe.path }}
   port: http
+  scheme: {{ .scheme }}
 initialDelaySeconds: {{ .probe.initialDelaySeconds }}
 periodSeconds: {{ .probe.periodSeconds }}
 timeoutSeconds: {{ .probe.timeoutSeconds }}

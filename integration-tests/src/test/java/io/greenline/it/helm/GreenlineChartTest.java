@@ -51,6 +51,7 @@ class GreenlineChartTest {
     private static final String CLUSTER_CA_SECRET = "factory-kafka-cluster-ca-cert";
     private static final String REGISTRY_SECRET = "greenline-registry";
     private static final String API_TOKEN_SECRET = "greenline-api-token";
+    private static final String HTTP_TLS_SECRET = "greenline-http-tls";
 
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
@@ -246,11 +247,11 @@ class GreenlineChartTest {
         @DisplayName("liveness and startup probe /health/live, readiness probes /health/ready, on the http port")
         void probes() {
             assertThat(K8sObject.at(streams.spec(), "livenessProbe", "httpGet"))
-                    .isEqualTo(Map.of("path", "/health/live", "port", "http"));
+                    .isEqualTo(Map.of("path", "/health/live", "port", "http", "scheme", "HTTP"));
             assertThat(K8sObject.at(streams.spec(), "startupProbe", "httpGet"))
-                    .isEqualTo(Map.of("path", "/health/live", "port", "http"));
+                    .isEqualTo(Map.of("path", "/health/live", "port", "http", "scheme", "HTTP"));
             assertThat(K8sObject.at(streams.spec(), "readinessProbe", "httpGet"))
-                    .isEqualTo(Map.of("path", "/health/ready", "port", "http"));
+                    .isEqualTo(Map.of("path", "/health/ready", "port", "http", "scheme", "HTTP"));
         }
 
         @Test
@@ -493,6 +494,27 @@ class GreenlineChartTest {
             assertThat(simulator.env("SCHEMA_REGISTRY_URL")).isEqualTo(streams.env("SCHEMA_REGISTRY_URL"));
             assertThat(simulator.env("KAFKA_GROUP_INSTANCE_ID")).isNull();
             assertThat(simulator.spec()).doesNotContainKey("envFrom");
+        }
+
+        @Test
+        @DisplayName("query API over TLS: key store mounted from the Secret, its password by reference, probes and scraping switch to HTTPS")
+        void queryApiTls() {
+            Manifests manifests = CHART.render(Map.of(
+                    "queryApi.tls.existingSecret", HTTP_TLS_SECRET,
+                    "metrics.serviceMonitor.enabled", true));
+            Container streams = manifests.containers().stream()
+                    .filter(c -> c.workload().kind().equals("StatefulSet"))
+                    .findFirst().orElseThrow();
+
+            String keystore = (String) streams.env("GREENLINE_HTTP_TLS_KEYSTORE").get("value");
+            assertThat(K8sObject.at(volumeMountedAt(streams, keystore.substring(0, keystore.lastIndexOf('/'))), "secret", "secretName"))
+                    .isEqualTo(HTTP_TLS_SECRET);
+            assertThat(streams.env("GREENLINE_HTTP_TLS_KEYSTORE_PASSWORD"))
+                    .isEqualTo(secretRef("GREENLINE_HTTP_TLS_KEYSTORE_PASSWORD", HTTP_TLS_SECRET, "keystore.password"));
+            for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+                assertThat(K8sObject.at(streams.spec(), probe, "httpGet", "scheme")).as(probe).isEqualTo("HTTPS");
+            }
+            assertThat(manifests.one("ServiceMonitor").list("spec", "endpoints").get(0)).containsEntry("scheme", "https");
         }
 
         @Test
