@@ -136,15 +136,18 @@ class JibImageTest {
         }
     }
 
-    /** Runs Maven on the reactor as a user would; fails with the build's output when the build fails. */
+    /**
+     * Runs Maven on a copy of the reactor's sources as a user would; fails with the build's output when the
+     * build fails. A copy, because the outer build is still using the modules' {@code target/} folders.
+     */
     private static void buildImage(Path work, Path tarball, List<String> extraArgs) throws Exception {
-        Path root = root();
         assumeTrue(localStackHasSources(), "local-stack has no main classes on this branch yet (the greenline CLI "
                 + MAIN_CLASS + " comes with the local-stack work); Jib needs compiled classes to containerize");
         Path mvn = mavenExecutable().orElse(null);
         if (mvn == null) {
             abort("no Maven executable: neither greenline.maven.home (set by the build) nor mvn on PATH");
         }
+        Path root = copySources(root(), work.resolve("sources"));
         List<String> command = new ArrayList<>(List.of(mvn.toString(), "-B", "-q", "-f", root.resolve("pom.xml").toString()));
         if (outerBuildOffline()) {
             command.add("-o");
@@ -166,6 +169,39 @@ class JibImageTest {
         assertThat(finished).as("image build finished within %s; output:%n%s", BUILD_TIMEOUT, output).isTrue();
         assertThat(process.exitValue()).as("image build %s failed; output:%n%s", command, output).isZero();
         assertThat(tarball).as("image tarball").isRegularFile();
+    }
+
+    /** Copies the reactor's sources (not build output, not git metadata) into {@code target}. */
+    private static Path copySources(Path from, Path target) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path path : (Iterable<Path>) paths::iterator) {
+                Path relative = from.relativize(path);
+                if (relative.toString().isEmpty()) {
+                    Files.createDirectories(target);
+                    continue;
+                }
+                if (skipped(relative)) {
+                    continue;
+                }
+                Path copy = target.resolve(relative.toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(copy);
+                } else {
+                    Files.copy(path, copy);
+                }
+            }
+        }
+        return target;
+    }
+
+    private static boolean skipped(Path relative) {
+        for (Path part : relative) {
+            String name = part.toString();
+            if (name.equals("target") || name.equals(".git") || name.equals(".greenline") || name.equals("node_modules")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Optional<Path> mavenExecutable() {
