@@ -9,6 +9,7 @@ import io.greenline.events.EnergyAllocation;
 import io.greenline.events.EnergyMetered;
 import io.greenline.events.LineConfig;
 import io.greenline.schemas.Topics;
+import io.greenline.streams.InputStreams;
 import io.greenline.streams.StoreNames;
 import io.greenline.streams.errors.BadRecordException;
 import org.apache.kafka.common.serialization.Serde;
@@ -36,9 +37,11 @@ import org.apache.kafka.streams.state.VersionedRecord;
  * factors.
  *
  * <p>Inputs: {@code mfg.batch} (key lineId), {@code mfg.energy} (key lineId, or siteId for a shared meter),
- * {@code mfg.emission-factors} and {@code mfg.line-config} (compacted reference data, read into global versioned
- * stores {@link StoreNames#EMISSION_FACTOR_VERSIONS} and {@link StoreNames#LINE_CONFIG_VERSIONS}, each version at its
- * validFrom, so a reading is priced with the factor valid at its own timestamp).
+ * {@code mfg.emission-factors} (compacted, read into the global versioned store
+ * {@link StoreNames#EMISSION_FACTOR_VERSIONS}, each version at its validFrom, so a reading is priced with the factor
+ * valid at its own timestamp) and {@code mfg.line-config} (versioned store {@link StoreNames#CARBON_LINE_CONFIG},
+ * partitioned by lineId like mfg.batch: a batch's siteId and gridRegion). Input streams come from
+ * {@link InputStreams}, so OEE and the ledger can share mfg.line-config and mfg.production-count.
  *
  * <p>Batch events are keyed by their line's siteId (from the line config) and energy readings by their siteId, then
  * repartitioned together through {@code <application.id>-carbon-ledger-by-site-repartition}: everything a site's
@@ -65,21 +68,20 @@ public final class CarbonLedgerTopology {
     }
 
     /**
-     * Adds the carbon ledger to {@code builder}, including the global stores of emission factors and line configs,
-     * which other topologies of the same application may read ({@code context.getStateStore(...)}) rather than
-     * consuming {@code mfg.line-config} a second time.
+     * Adds the carbon ledger to {@code builder}: the global emission-factor store, the ledger and the queryable
+     * footprint table. Sources are taken from {@link InputStreams}.
      */
     public static void addTo(StreamsBuilder builder, Topics topics, CarbonSettings settings) {
         addReferenceStores(builder, topics, settings);
         Serde<CarbonLedgerInput> inputSerde = topics.serdes().value(CarbonLedgerInput.class);
         Serde<BatchFootprint> footprintSerde = topics.batchFootprint.valueSerde();
 
-        KStream<String, CarbonLedgerInput> batches = builder.stream(topics.batch.name(), topics.batch.consumed())
-                .process(BatchBySite::new, Named.as("carbon-batch-by-site"));
-        KStream<String, CarbonLedgerInput> energy = builder.stream(topics.energy.name(), topics.energy.consumed())
+        KStream<String, CarbonLedgerInput> batches = InputStreams.of(builder, topics.batch)
+                .process(BatchBySite::new, Named.as("carbon-batch-by-site"), StoreNames.CARBON_LINE_CONFIG);
+        KStream<String, CarbonLedgerInput> energy = InputStreams.of(builder, topics.energy)
                 .map((key, reading) -> {
                     CarbonInputValidation.validate(reading);
-                    return KeyValue.pair(reading.getSiteId(), new CarbonLedgerInput(null, reading));
+                    return KeyValue.pair(reading.getSiteId(), new CarbonLedgerInput(null, reading, null));
                 }, Named.as("carbon-energy-by-site"));
 
         builder.addStateStore(kv(StoreNames.CARBON_BATCHES, topics.serdes().value(CarbonBatchState.class)));
@@ -111,19 +113,22 @@ public final class CarbonLedgerTopology {
         builder.addGlobalStore(factors, topics.emissionFactors.name(), topics.emissionFactors.consumed(),
                 () -> new VersionedReferenceUpdater<>(StoreNames.EMISSION_FACTOR_VERSIONS, Topics::emissionFactorKey,
                         EmissionFactor::getValidFrom));
-        StoreBuilder<VersionedKeyValueStore<String, LineConfig>> lines = Stores.versionedKeyValueStoreBuilder(
-                Stores.persistentVersionedKeyValueStore(StoreNames.LINE_CONFIG_VERSIONS, settings.factorHistory()),
-                Serdes.String(), topics.lineConfig.valueSerde()).withLoggingDisabled();
-        builder.addGlobalStore(lines, topics.lineConfig.name(), topics.lineConfig.consumed(),
-                () -> new VersionedReferenceUpdater<>(StoreNames.LINE_CONFIG_VERSIONS, LineConfig::getLineId,
-                        LineConfig::getValidFrom));
+        builder.addStateStore(Stores.versionedKeyValueStoreBuilder(
+                Stores.persistentVersionedKeyValueStore(StoreNames.CARBON_LINE_CONFIG, settings.factorHistory()),
+                Serdes.String(), topics.lineConfig.valueSerde()));
+        InputStreams.of(builder, topics.lineConfig).process(
+                () -> new VersionedReferenceUpdater<>(StoreNames.CARBON_LINE_CONFIG, LineConfig::getLineId, LineConfig::getValidFrom),
+                Named.as("carbon-line-config-versions"), StoreNames.CARBON_LINE_CONFIG);
     }
 
     private static <V> StoreBuilder<KeyValueStore<String, V>> kv(String name, Serde<V> valueSerde) {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), valueSerde);
     }
 
-    /** Validates a batch event and keys it by the siteId of its line (line config as of the event, else latest). */
+    /**
+     * Validates a batch event and keys it by the siteId of its line, with the line's gridRegion (line config as of
+     * the event, else the latest; the store is partitioned by lineId like mfg.batch).
+     */
     static final class BatchBySite implements Processor<String, BatchEvent, String, CarbonLedgerInput> {
         private ProcessorContext<String, CarbonLedgerInput> context;
         private VersionedKeyValueStore<String, LineConfig> lineConfigs;
@@ -131,7 +136,7 @@ public final class CarbonLedgerTopology {
         @Override
         public void init(ProcessorContext<String, CarbonLedgerInput> context) {
             this.context = context;
-            lineConfigs = context.getStateStore(StoreNames.LINE_CONFIG_VERSIONS);
+            lineConfigs = context.getStateStore(StoreNames.CARBON_LINE_CONFIG);
         }
 
         @Override
@@ -146,7 +151,8 @@ public final class CarbonLedgerTopology {
                 throw BadRecordException.invalid("batch " + event.getBatchId() + ": no mfg.line-config for line "
                         + event.getLineId() + ", so its site (shared meters, ledger partition) is unknown");
             }
-            context.forward(record.withKey(config.value().getSiteId()).withValue(new CarbonLedgerInput(event, null)));
+            context.forward(record.withKey(config.value().getSiteId())
+                    .withValue(new CarbonLedgerInput(event, null, config.value().getGridRegion())));
         }
     }
 }
