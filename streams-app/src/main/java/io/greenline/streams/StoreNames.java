@@ -45,6 +45,10 @@ public final class StoreNames {
     public static final String CARBON_SEEN_EVENTS = "carbon-seen-events";
     /** {@code KeyValueStore<String, Long>}: the event-time clock of each carbon ledger task. */
     public static final String CARBON_CLOCK = "carbon-clock";
+    /** {@code KeyValueStore<String lineId, LineClock>} (JSON): event-time clock of each line's energy windows. */
+    public static final String CARBON_LINE_CLOCKS = "carbon-line-clocks";
+    /** {@code WindowStore<String lineId/type/eventId, Long>}: readings and counts already in the energy windows. */
+    public static final String CARBON_LINE_ENERGY_DEDUP = "carbon-line-energy-dedup";
 
     private StoreNames() {
     }

@@ -12,6 +12,9 @@ import io.greenline.schemas.Topics;
 import io.greenline.streams.InputStreams;
 import io.greenline.streams.StoreNames;
 import io.greenline.streams.errors.BadRecordException;
+import io.greenline.streams.windows.EventDeduplicator;
+import io.greenline.streams.windows.LineClock;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -48,6 +51,10 @@ import org.apache.kafka.streams.state.VersionedRecord;
  * ledger needs (a shared meter's batches on several lines) meets in one task, {@link CarbonSiteLedger}, with its stores
  * {@code carbon-batches}, {@code carbon-allocations}, {@code carbon-pending-energy}, {@code carbon-published},
  * {@code carbon-unallocated}, {@code carbon-seen-events} and {@code carbon-clock}.
+ *
+ * <p>Energy per line and window: {@link LineEnergyProcessor} over line meters of {@code mfg.energy} and
+ * {@code mfg.production-count} (keyed by lineId), with the shared window calendar and line clock, on
+ * {@code mfg.line-energy} and in {@link StoreNames#LINE_ENERGY_WINDOWS}.
  *
  * <p>Output: footprint versions on the compacted {@code mfg.batch-footprint} (key batchId), read back into the
  * queryable table {@link StoreNames#BATCH_FOOTPRINTS}, which is therefore partitioned by batchId. Bad input is thrown
@@ -100,6 +107,8 @@ public final class CarbonLedgerTopology {
                         StoreNames.CARBON_CLOCK)
                 .to(topics.batchFootprint.name(), topics.batchFootprint.produced());
 
+        addLineEnergy(builder, topics, settings);
+
         builder.table(topics.batchFootprint.name(),
                 Consumed.with(Serdes.String(), footprintSerde).withName("carbon-batch-footprint-table-source"),
                 Materialized.<String, BatchFootprint, KeyValueStore<Bytes, byte[]>>as(StoreNames.BATCH_FOOTPRINTS)
@@ -119,6 +128,26 @@ public final class CarbonLedgerTopology {
         InputStreams.of(builder, topics.lineConfig).process(
                 () -> new VersionedReferenceUpdater<>(StoreNames.CARBON_LINE_CONFIG, LineConfig::getLineId, LineConfig::getValidFrom),
                 Named.as("carbon-line-config-versions"), StoreNames.CARBON_LINE_CONFIG);
+    }
+
+    /**
+     * Energy per line and window ({@link LineEnergyProcessor}) on mfg.line-energy and in
+     * {@link StoreNames#LINE_ENERGY_WINDOWS}. Invalid readings are dead-lettered by the ledger branch and invalid
+     * counts by OEE; this branch only skips them, so a bad record is dead-lettered once.
+     */
+    private static void addLineEnergy(StreamsBuilder builder, Topics topics, CarbonSettings settings) {
+        builder.addStateStore(kv(StoreNames.LINE_ENERGY_WINDOWS, topics.lineEnergy.valueSerde()));
+        builder.addStateStore(kv(StoreNames.CARBON_LINE_CLOCKS, new JsonStateSerde<>(LineClock.class)));
+        builder.addStateStore(EventDeduplicator.storeBuilder(StoreNames.CARBON_LINE_ENERGY_DEDUP, settings.correctionWindow()));
+        KStream<String, SpecificRecord> readings = InputStreams.of(builder, topics.energy)
+                .mapValues(v -> (SpecificRecord) v, Named.as("carbon-line-energy-readings"));
+        KStream<String, SpecificRecord> counts = InputStreams.of(builder, topics.productionCount)
+                .mapValues(v -> (SpecificRecord) v, Named.as("carbon-line-energy-counts"));
+        readings.merge(counts, Named.as("carbon-line-energy-inputs"))
+                .process(() -> new LineEnergyProcessor(settings), Named.as("carbon-line-energy"),
+                        StoreNames.LINE_ENERGY_WINDOWS, StoreNames.CARBON_LINE_CLOCKS, StoreNames.CARBON_LINE_CONFIG,
+                        StoreNames.CARBON_LINE_ENERGY_DEDUP)
+                .to(topics.lineEnergy.name(), topics.lineEnergy.produced());
     }
 
     private static <V> StoreBuilder<KeyValueStore<String, V>> kv(String name, Serde<V> valueSerde) {

@@ -23,9 +23,12 @@ import java.util.Objects;
  *                              emission-factor and line-config stores (the latest version is always kept)
  * @param fallbackFactorRegion  {@code carbon.fallback-factor-region} (default GLOBAL): region tried when the line's
  *                              gridRegion has no factor for a carrier and basis
+ * @param lineEnergyGrace       {@code carbon.line-energy-grace} (default PT5M): event time after a line-energy window's
+ *                              end until it is final and published on mfg.line-energy
  */
 public record CarbonSettings(IdleEnergy idleEnergy, Duration finalizationDelay, Duration idleAdvanceInterval,
-                             Duration correctionWindow, Duration factorHistory, String fallbackFactorRegion) {
+                             Duration correctionWindow, Duration factorHistory, String fallbackFactorRegion,
+                             Duration lineEnergyGrace) {
 
     public static final String IDLE_ENERGY = "carbon.idle-energy";
     public static final String FINALIZATION_DELAY = "carbon.finalization-delay";
@@ -33,6 +36,7 @@ public record CarbonSettings(IdleEnergy idleEnergy, Duration finalizationDelay, 
     public static final String CORRECTION_WINDOW = "carbon.correction-window";
     public static final String FACTOR_HISTORY = "carbon.factor-history";
     public static final String FALLBACK_FACTOR_REGION = "carbon.fallback-factor-region";
+    public static final String LINE_ENERGY_GRACE = "carbon.line-energy-grace";
 
     /** Where energy used while no batch runs is charged. */
     public enum IdleEnergy {
@@ -60,11 +64,12 @@ public record CarbonSettings(IdleEnergy idleEnergy, Duration finalizationDelay, 
             throw new IllegalArgumentException(CORRECTION_WINDOW + " must not be shorter than " + FINALIZATION_DELAY);
         }
         Objects.requireNonNull(fallbackFactorRegion, "fallbackFactorRegion");
+        requirePositive(lineEnergyGrace, LINE_ENERGY_GRACE, true);
     }
 
     public static CarbonSettings defaults() {
         return new CarbonSettings(IdleEnergy.NEXT, Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofDays(7),
-                Duration.ofDays(3650), "GLOBAL");
+                Duration.ofDays(3650), "GLOBAL", Duration.ofMinutes(5));
     }
 
     /** Settings from {@code carbon.*} keys; a missing key keeps its default. */
@@ -76,11 +81,13 @@ public record CarbonSettings(IdleEnergy idleEnergy, Duration finalizationDelay, 
                 duration(config, IDLE_ADVANCE_INTERVAL, d.idleAdvanceInterval()),
                 duration(config, CORRECTION_WINDOW, d.correctionWindow()),
                 duration(config, FACTOR_HISTORY, d.factorHistory()),
-                config.getOrDefault(FALLBACK_FACTOR_REGION, d.fallbackFactorRegion()));
+                config.getOrDefault(FALLBACK_FACTOR_REGION, d.fallbackFactorRegion()),
+                duration(config, LINE_ENERGY_GRACE, d.lineEnergyGrace()));
     }
 
     public CarbonSettings withIdleEnergy(IdleEnergy mode) {
-        return new CarbonSettings(mode, finalizationDelay, idleAdvanceInterval, correctionWindow, factorHistory, fallbackFactorRegion);
+        return new CarbonSettings(mode, finalizationDelay, idleAdvanceInterval, correctionWindow, factorHistory, fallbackFactorRegion,
+                lineEnergyGrace);
     }
 
     private static Duration duration(Map<String, String> config, String key, Duration fallback) {

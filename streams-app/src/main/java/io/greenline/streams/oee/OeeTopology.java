@@ -3,6 +3,7 @@ package io.greenline.streams.oee;
 import io.greenline.events.LineConfig;
 import io.greenline.events.OeeWindow;
 import io.greenline.schemas.Topics;
+import io.greenline.streams.InputStreams;
 import io.greenline.streams.StoreNames;
 import io.greenline.streams.windows.EventDeduplicator;
 import org.apache.avro.specific.SpecificRecord;
@@ -52,12 +53,12 @@ public final class OeeTopology {
                 Stores.persistentKeyValueStore(StoreNames.OEE_WINDOWS), Serdes.String(), topics.oee.valueSerde()));
         builder.addStateStore(EventDeduplicator.storeBuilder(StoreNames.OEE_DEDUP, settings.dedupRetention()));
 
-        KStream<String, LineConfig> configs = builder.stream(topics.lineConfig.name(), topics.lineConfig.consumed());
+        KStream<String, LineConfig> configs = InputStreams.of(builder, topics.lineConfig);
         configs.process(LineConfigVersionsProcessor::new, Named.as(CONFIG_PROCESSOR), StoreNames.OEE_LINE_CONFIG);
 
         KStream<String, SpecificRecord> states = builder.stream(topics.machineState.name(), topics.machineState.consumed())
                 .mapValues(v -> (SpecificRecord) v, Named.as("oee-machine-state-events"));
-        KStream<String, SpecificRecord> counts = builder.stream(topics.productionCount.name(), topics.productionCount.consumed())
+        KStream<String, SpecificRecord> counts = InputStreams.of(builder, topics.productionCount)
                 .mapValues(v -> (SpecificRecord) v, Named.as("oee-production-count-events"));
         KStream<String, OeeWindow> finals = states.merge(counts, Named.as("oee-line-events"))
                 .process(() -> new OeeLedgerProcessor(settings), Named.as(LEDGER_PROCESSOR),
