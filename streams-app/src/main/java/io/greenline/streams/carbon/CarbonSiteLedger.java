@@ -79,6 +79,7 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
         ledger = new CarbonLedger(new VersionedFactorLookup(factors), settings.fallbackFactorRegion());
         lastWallMs = context.currentSystemTimeMs();
         context.schedule(settings.idleAdvanceInterval(), PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
+        context.schedule(settings.factorRecheckInterval(), PunctuationType.WALL_CLOCK_TIME, wallMs -> recheckPublished());
     }
 
     @Override
@@ -358,7 +359,6 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
         }
         lastWallMs = wallMs;
         finalizeDue();
-        recheckPublished();
         prune();
     }
 
