@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -53,6 +54,7 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
     private KeyValueStore<String, OeeWindow> windows;
     private VersionedKeyValueStore<String, LineConfig> configs;
     private EventDeduplicator seen;
+    private long startWallMs;
 
     OeeLedgerProcessor(OeeSettings settings) {
         this.settings = settings;
@@ -66,6 +68,7 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
         windows = context.getStateStore(StoreNames.OEE_WINDOWS);
         configs = context.getStateStore(StoreNames.OEE_LINE_CONFIG);
         seen = new EventDeduplicator(context.getStateStore(StoreNames.OEE_DEDUP), settings.dedupRetention());
+        startWallMs = context.currentSystemTimeMs();
         context.schedule(settings.idleAdvanceInterval(), PunctuationType.WALL_CLOCK_TIME, this::advanceIdleLines);
     }
 
@@ -249,7 +252,7 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
             Instant cutoff = Instant.ofEpochMilli(clockMs).minus(settings.retention(g));
             String prefix = WindowKey.prefix(lineId, g);
             List<String> expired = new ArrayList<>();
-            try (KeyValueIterator<String, OeeWindow> it = windows.prefixScan(prefix, new org.apache.kafka.common.serialization.StringSerializer())) {
+            try (KeyValueIterator<String, OeeWindow> it = windows.prefixScan(prefix, new StringSerializer())) {
                 while (it.hasNext()) {
                     KeyValue<String, OeeWindow> kv = it.next();
                     if (kv.value.getFinal$() && kv.value.getWindowEnd().isBefore(cutoff)) {
@@ -268,7 +271,7 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
         try (KeyValueIterator<String, LineLedger> it = ledgers.all()) {
             while (it.hasNext()) {
                 KeyValue<String, LineLedger> kv = it.next();
-                if (kv.value.clock().advanceIdle(wallNowMs, idleAfter)) {
+                if (kv.value.clock().advanceIdle(wallNowMs, idleAfter, startWallMs)) {
                     moved.add(kv);
                 }
             }

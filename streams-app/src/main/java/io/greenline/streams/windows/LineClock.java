@@ -80,15 +80,20 @@ public final class LineClock {
 
     /**
      * Moves the clock of a line silent for at least {@code idleAfterMs} of wall-clock time forward by the
-     * wall-clock time passed since the clock last moved.
+     * wall-clock time passed since the clock last moved. Wall-clock time before {@code notBeforeWallMs} (the
+     * start of the processor that owns the line now) is not counted: the time an application was down, or a
+     * task was moving between instances, is not silence of the line, and counting it would make the backlog
+     * that waited in Kafka late.
      *
      * @return true when the clock moved
      */
-    public boolean advanceIdle(long wallNowMs, long idleAfterMs) {
-        if (!started || wallNowMs - lastRecordWallMs < idleAfterMs || wallNowMs <= lastAdvanceWallMs) {
+    public boolean advanceIdle(long wallNowMs, long idleAfterMs, long notBeforeWallMs) {
+        long lastRecord = Math.max(lastRecordWallMs, notBeforeWallMs);
+        long lastAdvance = Math.max(lastAdvanceWallMs, notBeforeWallMs);
+        if (!started || wallNowMs - lastRecord < idleAfterMs || wallNowMs <= lastAdvance) {
             return false;
         }
-        clockMs += wallNowMs - lastAdvanceWallMs;
+        clockMs += wallNowMs - lastAdvance;
         lastAdvanceWallMs = wallNowMs;
         return true;
     }

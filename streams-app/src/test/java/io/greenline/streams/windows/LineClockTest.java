@@ -47,17 +47,30 @@ class LineClockTest {
     void idleAdvance() {
         LineClock clock = new LineClock();
         clock.observe(at("10:00"), WALL);
-        assertThat(clock.advanceIdle(WALL + 10_000, 30_000)).isFalse();
+        assertThat(clock.advanceIdle(WALL + 10_000, 30_000, 0)).isFalse();
         assertThat(clock.clockMs()).isEqualTo(at("10:00"));
         // idle 60 s: clock 10:00 + 60,000 ms
-        assertThat(clock.advanceIdle(WALL + 60_000, 30_000)).isTrue();
+        assertThat(clock.advanceIdle(WALL + 60_000, 30_000, 0)).isTrue();
         assertThat(clock.clockMs()).isEqualTo(at("10:00") + 60_000);
         // 30 s later: + 30,000 (from the last move, not from the last record)
-        assertThat(clock.advanceIdle(WALL + 90_000, 30_000)).isTrue();
+        assertThat(clock.advanceIdle(WALL + 90_000, 30_000, 0)).isTrue();
         assertThat(clock.clockMs()).isEqualTo(at("10:00") + 90_000);
         // a record resets the idle time
         clock.observe(at("10:00"), WALL + 100_000);
-        assertThat(clock.advanceIdle(WALL + 110_000, 30_000)).isFalse();
+        assertThat(clock.advanceIdle(WALL + 110_000, 30_000, 0)).isFalse();
+    }
+
+    @Test
+    @DisplayName("Wall-clock time before the owning processor started (a restart, a task move) does not advance a line")
+    void downtimeIsNotSilence() {
+        LineClock clock = new LineClock();
+        clock.observe(at("10:00"), WALL);
+        // the app was down for an hour and restarted at WALL + 3,600,000; 10 s later the line is not idle yet
+        long restart = WALL + 3_600_000;
+        assertThat(clock.advanceIdle(restart + 10_000, 30_000, restart)).isFalse();
+        // 60 s after the restart: the clock moves by those 60,000 ms only, not by the downtime
+        assertThat(clock.advanceIdle(restart + 60_000, 30_000, restart)).isTrue();
+        assertThat(clock.clockMs()).isEqualTo(at("10:00") + 60_000);
     }
 
     @Test
