@@ -52,6 +52,7 @@ final class LineEnergyProcessor implements Processor<String, SpecificRecord, Str
     private VersionedKeyValueStore<String, LineConfig> lineConfigs;
     private EventDeduplicator dedup;
     private CarbonLedger ledger;
+    private long startWallMs;
 
     LineEnergyProcessor(CarbonSettings settings) {
         this.settings = settings;
@@ -67,6 +68,7 @@ final class LineEnergyProcessor implements Processor<String, SpecificRecord, Str
         dedup = new EventDeduplicator(seen, settings.correctionWindow());
         VersionedKeyValueStore<String, EmissionFactor> factors = context.getStateStore(StoreNames.EMISSION_FACTOR_VERSIONS);
         ledger = new CarbonLedger(new VersionedFactorLookup(factors), settings.fallbackFactorRegion());
+        startWallMs = context.currentSystemTimeMs();
         context.schedule(settings.idleAdvanceInterval(), PunctuationType.WALL_CLOCK_TIME, this::advanceIdleLines);
     }
 
@@ -217,7 +219,7 @@ final class LineEnergyProcessor implements Processor<String, SpecificRecord, Str
         }
         for (KeyValue<String, LineClock> kv : all) {
             LineClock clock = kv.value;
-            if (clock.advanceIdle(wallNowMs, settings.idleAdvanceInterval().toMillis())) {
+            if (clock.advanceIdle(wallNowMs, settings.idleAdvanceInterval().toMillis(), startWallMs)) {
                 LineConfig config = config(kv.key, Instant.ofEpochMilli(clock.clockMs()));
                 emitFinal(kv.key, clock, config == null ? WindowCalendar.utc24x7() : WindowCalendar.of(config));
             }
