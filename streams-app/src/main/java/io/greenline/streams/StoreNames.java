@@ -29,8 +29,11 @@ public final class StoreNames {
     public static final String LINE_ENERGY_WINDOWS = "line-energy-windows";
     /** Global {@code VersionedKeyValueStore<String carrier/region/basis, EmissionFactor>}, versioned by validFrom. */
     public static final String EMISSION_FACTOR_VERSIONS = "emission-factor-versions";
-    /** {@code VersionedKeyValueStore<String lineId, LineConfig>} by validFrom (partitioned by lineId, beside mfg.batch). */
-    public static final String CARBON_LINE_CONFIG = "carbon-line-config";
+    /**
+     * Global {@code VersionedKeyValueStore<String lineId, LineConfig>}, versioned by validFrom: the application's one
+     * reader of mfg.line-config (added by CarbonLedgerTopology); any processor may look a line's config up in it.
+     */
+    public static final String LINE_CONFIG_VERSIONS = "line-config-versions";
     /** {@code KeyValueStore<String batchId, CarbonBatchState>}: what mfg.batch said about each batch (partitioned by siteId). */
     public static final String CARBON_BATCHES = "carbon-batches";
     /** {@code KeyValueStore<String batchId|eventId|n, EnergyAllocation>}: energy charged to each batch (by siteId). */

@@ -42,9 +42,10 @@ import org.apache.kafka.streams.state.VersionedRecord;
  * <p>Inputs: {@code mfg.batch} (key lineId), {@code mfg.energy} (key lineId, or siteId for a shared meter),
  * {@code mfg.emission-factors} (compacted, read into the global versioned store
  * {@link StoreNames#EMISSION_FACTOR_VERSIONS}, each version at its validFrom, so a reading is priced with the factor
- * valid at its own timestamp) and {@code mfg.line-config} (versioned store {@link StoreNames#CARBON_LINE_CONFIG},
- * partitioned by lineId like mfg.batch: a batch's siteId and gridRegion). Input streams come from
- * {@link InputStreams}, so OEE and the ledger can share mfg.line-config and mfg.production-count.
+ * valid at its own timestamp) and {@code mfg.line-config} (the application's global versioned store
+ * {@link StoreNames#LINE_CONFIG_VERSIONS}: a batch's siteId and gridRegion, a line's calendar; OEE and quality may
+ * look configs up in it too). The other input streams come from {@link InputStreams}, so topologies that share an
+ * input (mfg.production-count: OEE and the line-energy windows) share its one source node.
  *
  * <p>Batch events are keyed by their line's siteId (from the line config) and energy readings by their siteId, then
  * repartitioned together through {@code <application.id>-carbon-ledger-by-site-repartition}: everything a site's
@@ -75,8 +76,9 @@ public final class CarbonLedgerTopology {
     }
 
     /**
-     * Adds the carbon ledger to {@code builder}: the global emission-factor store, the ledger and the queryable
-     * footprint table. Sources are taken from {@link InputStreams}.
+     * Adds the carbon ledger to {@code builder}: the global emission-factor and line-config stores
+     * ({@link StoreNames#EMISSION_FACTOR_VERSIONS}, {@link StoreNames#LINE_CONFIG_VERSIONS}), the ledger, the
+     * queryable footprint table and the line-energy windows. Other sources are taken from {@link InputStreams}.
      */
     public static void addTo(StreamsBuilder builder, Topics topics, CarbonSettings settings) {
         addReferenceStores(builder, topics, settings);
@@ -84,7 +86,7 @@ public final class CarbonLedgerTopology {
         Serde<BatchFootprint> footprintSerde = topics.batchFootprint.valueSerde();
 
         KStream<String, CarbonLedgerInput> batches = InputStreams.of(builder, topics.batch)
-                .process(BatchBySite::new, Named.as("carbon-batch-by-site"), StoreNames.CARBON_LINE_CONFIG);
+                .process(BatchBySite::new, Named.as("carbon-batch-by-site"));
         KStream<String, CarbonLedgerInput> energy = InputStreams.of(builder, topics.energy)
                 .map((key, reading) -> {
                     CarbonInputValidation.validate(reading);
@@ -122,12 +124,12 @@ public final class CarbonLedgerTopology {
         builder.addGlobalStore(factors, topics.emissionFactors.name(), topics.emissionFactors.consumed(),
                 () -> new VersionedReferenceUpdater<>(StoreNames.EMISSION_FACTOR_VERSIONS, Topics::emissionFactorKey,
                         EmissionFactor::getValidFrom));
-        builder.addStateStore(Stores.versionedKeyValueStoreBuilder(
-                Stores.persistentVersionedKeyValueStore(StoreNames.CARBON_LINE_CONFIG, settings.factorHistory()),
-                Serdes.String(), topics.lineConfig.valueSerde()));
-        InputStreams.of(builder, topics.lineConfig).process(
-                () -> new VersionedReferenceUpdater<>(StoreNames.CARBON_LINE_CONFIG, LineConfig::getLineId, LineConfig::getValidFrom),
-                Named.as("carbon-line-config-versions"), StoreNames.CARBON_LINE_CONFIG);
+        StoreBuilder<VersionedKeyValueStore<String, LineConfig>> lines = Stores.versionedKeyValueStoreBuilder(
+                Stores.persistentVersionedKeyValueStore(StoreNames.LINE_CONFIG_VERSIONS, settings.factorHistory()),
+                Serdes.String(), topics.lineConfig.valueSerde()).withLoggingDisabled();
+        builder.addGlobalStore(lines, topics.lineConfig.name(), topics.lineConfig.consumed(),
+                () -> new VersionedReferenceUpdater<>(StoreNames.LINE_CONFIG_VERSIONS, LineConfig::getLineId,
+                        LineConfig::getValidFrom));
     }
 
     /**
@@ -145,8 +147,7 @@ public final class CarbonLedgerTopology {
                 .mapValues(v -> (SpecificRecord) v, Named.as("carbon-line-energy-counts"));
         readings.merge(counts, Named.as("carbon-line-energy-inputs"))
                 .process(() -> new LineEnergyProcessor(settings), Named.as("carbon-line-energy"),
-                        StoreNames.LINE_ENERGY_WINDOWS, StoreNames.CARBON_LINE_CLOCKS, StoreNames.CARBON_LINE_CONFIG,
-                        StoreNames.CARBON_LINE_ENERGY_DEDUP)
+                        StoreNames.LINE_ENERGY_WINDOWS, StoreNames.CARBON_LINE_CLOCKS, StoreNames.CARBON_LINE_ENERGY_DEDUP)
                 .to(topics.lineEnergy.name(), topics.lineEnergy.produced());
     }
 
@@ -156,7 +157,7 @@ public final class CarbonLedgerTopology {
 
     /**
      * Validates a batch event and keys it by the siteId of its line, with the line's gridRegion (line config as of
-     * the event, else the latest; the store is partitioned by lineId like mfg.batch).
+     * the event, else the latest, from the global line-config store).
      */
     static final class BatchBySite implements Processor<String, BatchEvent, String, CarbonLedgerInput> {
         private ProcessorContext<String, CarbonLedgerInput> context;
@@ -165,7 +166,7 @@ public final class CarbonLedgerTopology {
         @Override
         public void init(ProcessorContext<String, CarbonLedgerInput> context) {
             this.context = context;
-            lineConfigs = context.getStateStore(StoreNames.CARBON_LINE_CONFIG);
+            lineConfigs = context.getStateStore(StoreNames.LINE_CONFIG_VERSIONS);
         }
 
         @Override

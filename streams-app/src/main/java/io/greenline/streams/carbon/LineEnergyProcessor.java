@@ -63,7 +63,7 @@ final class LineEnergyProcessor implements Processor<String, SpecificRecord, Str
         this.context = context;
         windows = context.getStateStore(StoreNames.LINE_ENERGY_WINDOWS);
         clocks = context.getStateStore(StoreNames.CARBON_LINE_CLOCKS);
-        lineConfigs = context.getStateStore(StoreNames.CARBON_LINE_CONFIG);
+        lineConfigs = context.getStateStore(StoreNames.LINE_CONFIG_VERSIONS);
         WindowStore<String, Long> seen = context.getStateStore(StoreNames.CARBON_LINE_ENERGY_DEDUP);
         dedup = new EventDeduplicator(seen, settings.correctionWindow());
         VersionedKeyValueStore<String, EmissionFactor> factors = context.getStateStore(StoreNames.EMISSION_FACTOR_VERSIONS);

@@ -53,7 +53,7 @@ public final class OeeTopology {
                 Stores.persistentKeyValueStore(StoreNames.OEE_WINDOWS), Serdes.String(), topics.oee.valueSerde()));
         builder.addStateStore(EventDeduplicator.storeBuilder(StoreNames.OEE_DEDUP, settings.dedupRetention()));
 
-        KStream<String, LineConfig> configs = InputStreams.of(builder, topics.lineConfig);
+        KStream<String, LineConfig> configs = builder.stream(topics.lineConfig.name(), topics.lineConfig.consumed());
         configs.process(LineConfigVersionsProcessor::new, Named.as(CONFIG_PROCESSOR), StoreNames.OEE_LINE_CONFIG);
 
         KStream<String, SpecificRecord> states = builder.stream(topics.machineState.name(), topics.machineState.consumed())

@@ -17,8 +17,7 @@ import io.greenline.schemas.WindowKey;
 import io.greenline.schemas.serde.GreenlineSerdes;
 import io.greenline.streams.StoreNames;
 import io.greenline.streams.errors.DeadLetterHandler;
-import io.greenline.streams.oee.OeeSettings;
-import io.greenline.streams.oee.OeeTopology;
+import io.greenline.streams.InputStreams;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -141,16 +140,17 @@ class LineEnergyTopologyTest {
     }
 
     @Test
-    @DisplayName("OEE and the carbon ledger build into one topology: mfg.line-config and mfg.production-count are read by one source each")
-    void buildsBesideOee() {
+    @DisplayName("Topologies sharing an input get its one source node from InputStreams: mfg.production-count is read once")
+    void sharesProductionCountSource() {
         StreamsBuilder builder = new StreamsBuilder();
-        OeeTopology.addTo(builder, TOPICS, OeeSettings.defaults());
         CarbonLedgerTopology.addTo(builder, TOPICS, CarbonSettings.defaults());
+        // a second reader of the counts (OEE does exactly this) gets the same stream instead of a second source
+        assertThat(InputStreams.of(builder, TOPICS.productionCount)).isSameAs(InputStreams.of(builder, TOPICS.productionCount));
+        InputStreams.of(builder, TOPICS.productionCount).filter((k, v) -> false, org.apache.kafka.streams.kstream.Named.as("another-reader"));
         Topology topology = builder.build();
         driver = new TopologyTestDriver(topology, props());
         String description = topology.describe().toString();
-        assertThat(description).contains("carbon-site-ledger", "oee-ledger", "carbon-line-energy");
-        assertThat(description.split("topics: \\[mfg.line-config\\]", -1)).hasSize(2);
+        assertThat(description).contains("carbon-site-ledger", "carbon-line-energy", "another-reader");
         assertThat(description.split("topics: \\[mfg.production-count\\]", -1)).hasSize(2);
     }
 }
