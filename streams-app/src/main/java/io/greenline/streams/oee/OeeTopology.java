@@ -3,6 +3,7 @@ package io.greenline.streams.oee;
 import io.greenline.events.LineConfig;
 import io.greenline.events.OeeWindow;
 import io.greenline.schemas.Topics;
+import io.greenline.streams.InputStreams;
 import io.greenline.streams.StoreNames;
 import io.greenline.streams.windows.EventDeduplicator;
 import org.apache.avro.specific.SpecificRecord;
@@ -57,7 +58,7 @@ public final class OeeTopology {
 
         KStream<String, SpecificRecord> states = builder.stream(topics.machineState.name(), topics.machineState.consumed())
                 .mapValues(v -> (SpecificRecord) v, Named.as("oee-machine-state-events"));
-        KStream<String, SpecificRecord> counts = builder.stream(topics.productionCount.name(), topics.productionCount.consumed())
+        KStream<String, SpecificRecord> counts = InputStreams.of(builder, topics.productionCount)
                 .mapValues(v -> (SpecificRecord) v, Named.as("oee-production-count-events"));
         KStream<String, OeeWindow> finals = states.merge(counts, Named.as("oee-line-events"))
                 .process(() -> new OeeLedgerProcessor(settings), Named.as(LEDGER_PROCESSOR),
