@@ -33,6 +33,24 @@ public final class StoreNames {
     public static final String BATCH_FOOTPRINTS = "batch-footprints";
     /** {@code KeyValueStore<String WindowKey, LineEnergyWindow>}: energy per line and window. */
     public static final String LINE_ENERGY_WINDOWS = "line-energy-windows";
+    /** Global {@code VersionedKeyValueStore<String carrier/region/basis, EmissionFactor>}, versioned by validFrom. */
+    public static final String EMISSION_FACTOR_VERSIONS = "emission-factor-versions";
+    /** Global {@code VersionedKeyValueStore<String lineId, LineConfig>}, versioned by validFrom. */
+    public static final String LINE_CONFIG_VERSIONS = "line-config-versions";
+    /** {@code KeyValueStore<String batchId, CarbonBatchState>}: what mfg.batch said about each batch (partitioned by siteId). */
+    public static final String CARBON_BATCHES = "carbon-batches";
+    /** {@code KeyValueStore<String batchId|eventId|n, EnergyAllocation>}: energy charged to each batch (by siteId). */
+    public static final String CARBON_ALLOCATIONS = "carbon-allocations";
+    /** {@code KeyValueStore<String owner|eventId|n, EnergyAllocation>}: idle energy waiting for the next batch (by siteId). */
+    public static final String CARBON_PENDING = "carbon-pending-energy";
+    /** {@code KeyValueStore<String batchId, BatchFootprint>}: last footprint version published by the ledger (by siteId). */
+    public static final String CARBON_PUBLISHED = "carbon-published";
+    /** {@code KeyValueStore<String line:lineId|site:siteId, BatchFootprint>}: unallocated-energy ledgers (by siteId). */
+    public static final String CARBON_UNALLOCATED = "carbon-unallocated";
+    /** {@code KeyValueStore<String eventId, Long>}: event ids already applied, for de-duplication (by siteId). */
+    public static final String CARBON_SEEN_EVENTS = "carbon-seen-events";
+    /** {@code KeyValueStore<String, Long>}: the event-time clock of each carbon ledger task. */
+    public static final String CARBON_CLOCK = "carbon-clock";
 
     private StoreNames() {
     }
