@@ -42,6 +42,15 @@ public final class OeeTopology {
 
     /** Adds the OEE sources, stores, processors and sink to {@code builder}. */
     public static void addTo(StreamsBuilder builder, Topics topics, OeeSettings settings) {
+        addTo(builder, topics, settings, builder.stream(topics.lineConfig.name(), topics.lineConfig.consumed()));
+    }
+
+    /**
+     * Adds OEE to {@code builder}, reading line configs from {@code configs}: a topic is a source only once
+     * per builder, so an application running several topologies reads {@code mfg.line-config} once and
+     * hands the stream to each.
+     */
+    public static void addTo(StreamsBuilder builder, Topics topics, OeeSettings settings, KStream<String, LineConfig> configs) {
         builder.addStateStore(Stores.versionedKeyValueStoreBuilder(
                 Stores.persistentVersionedKeyValueStore(StoreNames.OEE_LINE_CONFIG, settings.configHistory()),
                 Serdes.String(), topics.lineConfig.valueSerde()));
@@ -53,7 +62,6 @@ public final class OeeTopology {
                 Stores.persistentWindowStore(StoreNames.OEE_DEDUP, settings.dedupRetention(), java.time.Duration.ofMillis(1), false),
                 Serdes.String(), Serdes.Long()));
 
-        KStream<String, LineConfig> configs = builder.stream(topics.lineConfig.name(), topics.lineConfig.consumed());
         configs.process(LineConfigVersionsProcessor::new, Named.as(CONFIG_PROCESSOR), StoreNames.OEE_LINE_CONFIG);
 
         KStream<String, SpecificRecord> states = builder.stream(topics.machineState.name(), topics.machineState.consumed())
