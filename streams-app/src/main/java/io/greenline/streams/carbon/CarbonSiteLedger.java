@@ -194,9 +194,9 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
         int n = 0;
         for (Share share : shares) {
             String lineId = share.lineId() != null ? share.lineId() : part.getLineId();
-            EnergyAllocation a = EnergyAllocation.newBuilder(part)
-                    .setQuantity(share.quantity()).setPeriodStart(share.start()).setPeriodEnd(share.end())
-                    .setLineId(lineId).setRegion(gridRegion(lineId, part.getFactorAt())).setIdle(share.idle()).build();
+            EnergyAllocation a = new EnergyAllocation(part.getEventId(), part.getMeterId(), lineId,
+                    gridRegion(lineId, part.getFactorAt()), part.getCarrier(), part.getUnit(), share.quantity(), share.start(),
+                    share.end(), part.getFactorAt(), part.getSharedMeter(), share.idle());
             String suffix = partKey + SEP + (n++);
             if (share.idle() && settings.idleEnergy() == CarbonSettings.IdleEnergy.UNALLOCATED) {
                 addUnallocated(owner, siteId, a);
@@ -292,12 +292,19 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
         context.forward(new Record<>(state.getBatchId(), next, clock()));
     }
 
-    private static boolean sameContent(BatchFootprint a, BatchFootprint b) {
-        return normalized(a).equals(normalized(b));
-    }
-
-    private static BatchFootprint normalized(BatchFootprint f) {
-        return BatchFootprint.newBuilder(f).setStatus(FootprintStatus.PROVISIONAL).setVersion(0).setReplacesVersion(null).build();
+    /** Equal but for status, version and replacesVersion (compared on {@code next}, then restored). */
+    private static boolean sameContent(BatchFootprint previous, BatchFootprint next) {
+        FootprintStatus status = next.getStatus();
+        int version = next.getVersion();
+        Integer replaces = next.getReplacesVersion();
+        next.setStatus(previous.getStatus());
+        next.setVersion(previous.getVersion());
+        next.setReplacesVersion(previous.getReplacesVersion());
+        boolean same = previous.equals(next);
+        next.setStatus(status);
+        next.setVersion(version);
+        next.setReplacesVersion(replaces);
+        return same;
     }
 
     private static void countGaps(List<FootprintGap> gaps) {
