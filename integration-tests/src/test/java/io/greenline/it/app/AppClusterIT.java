@@ -177,6 +177,18 @@ class AppClusterIT {
             assertThat(batches.get("complete").asBoolean()).isTrue();
         }
 
+        // PACT v3: the same ProductFootprints from either instance, ids the same name-based UUIDs
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode pactA = json(get(portA, "/pact/3/footprints"));
+            assertThat(pactA.get("data")).hasSize(BATCHES.size());
+            assertThat(json(get(portB, "/pact/3/footprints")).get("data")).isEqualTo(pactA.get("data"));
+        });
+        JsonNode l1 = json(get(portA, "/api/v1/batches/B-L1-001"));
+        String pactId = io.greenline.streams.carbon.pact.PactRenderer.footprintId("B-L1-001", l1.get("version").asInt()).toString();
+        HttpResponse<String> one = get(portB, "/pact/3/footprints/" + pactId);
+        assertThat(one.statusCode()).as(one.body()).isEqualTo(200);
+        assertThat(json(one).at("/data/id").asText()).isEqualTo(pactId);
+
         JsonNode aLines = json(get(portA, "/api/v1/lines"));
         assertThat(aLines.get("complete").asBoolean()).isTrue();
         assertThat(aLines.get("instances")).hasSize(2);
