@@ -41,7 +41,10 @@ public final class StoreNames {
     public static final String LINE_ENERGY_WINDOWS = "line-energy-windows";
     /** Global {@code VersionedKeyValueStore<String carrier/region/basis, EmissionFactor>}, versioned by validFrom. */
     public static final String EMISSION_FACTOR_VERSIONS = "emission-factor-versions";
-    /** Global {@code VersionedKeyValueStore<String lineId, LineConfig>}, versioned by validFrom. */
+    /**
+     * Global {@code VersionedKeyValueStore<String lineId, LineConfig>}, versioned by validFrom: the application's one
+     * reader of mfg.line-config (added by CarbonLedgerTopology); any processor may look a line's config up in it.
+     */
     public static final String LINE_CONFIG_VERSIONS = "line-config-versions";
     /** {@code KeyValueStore<String batchId, CarbonBatchState>}: what mfg.batch said about each batch (partitioned by siteId). */
     public static final String CARBON_BATCHES = "carbon-batches";
@@ -57,6 +60,10 @@ public final class StoreNames {
     public static final String CARBON_SEEN_EVENTS = "carbon-seen-events";
     /** {@code KeyValueStore<String, Long>}: the event-time clock of each carbon ledger task. */
     public static final String CARBON_CLOCK = "carbon-clock";
+    /** {@code KeyValueStore<String lineId, LineClock>} (JSON): event-time clock of each line's energy windows. */
+    public static final String CARBON_LINE_CLOCKS = "carbon-line-clocks";
+    /** {@code WindowStore<String lineId/type/eventId, Long>}: readings and counts already in the energy windows. */
+    public static final String CARBON_LINE_ENERGY_DEDUP = "carbon-line-energy-dedup";
 
     private StoreNames() {
     }
