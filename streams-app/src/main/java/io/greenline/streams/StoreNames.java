@@ -61,9 +61,6 @@ public final class StoreNames {
     /** {@code WindowStore<String lineId/type/eventId, Long>}: readings and counts already in the energy windows. */
     public static final String CARBON_LINE_ENERGY_DEDUP = "carbon-line-energy-dedup";
 
-    // Reference data (one global store, shared by every topology that reads line configs)
-    /** Global {@code VersionedKeyValueStore<String lineId, LineConfig>}: every LineConfig version at its validFrom. */
-    public static final String LINE_CONFIG_VERSIONS = "line-config-versions";
 
     private StoreNames() {
     }

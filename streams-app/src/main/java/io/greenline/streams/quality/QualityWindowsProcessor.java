@@ -63,6 +63,8 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
     private final AtomicLong unitsRemembered = new AtomicLong();
 
     private ProcessorContext<String, QualityTopology.Output> context;
+    /** Wall time this processor started: downtime before it is not silence of a line (LineClock.advanceIdle). */
+    private long startWallMs;
     private VersionedKeyValueStore<String, LineConfig> lineConfigs;
     private KeyValueStore<String, QualityWindow> windows;
     private KeyValueStore<String, LineClock> clocks;
@@ -79,6 +81,7 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
     @Override
     public void init(ProcessorContext<String, QualityTopology.Output> context) {
         this.context = context;
+        this.startWallMs = context.currentSystemTimeMs();
         lineConfigs = context.getStateStore(StoreNames.LINE_CONFIG_VERSIONS);
         windows = context.getStateStore(StoreNames.QUALITY_WINDOWS);
         clocks = context.getStateStore(StoreNames.QUALITY_LINE_CLOCKS);
@@ -308,7 +311,7 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
         }
         for (KeyValue<String, LineClock> line : lines) {
             LineClock clock = line.value;
-            if (clock.advanceIdle(nowMs, settings.idleAfter().toMillis())) {
+            if (clock.advanceIdle(nowMs, settings.idleAfter().toMillis(), startWallMs)) {
                 finalizeDue(line.key, clock);
                 clocks.put(line.key, clock);
             }
