@@ -1,0 +1,40 @@
+package io.greenline.streams;
+
+import io.greenline.schemas.Topics;
+import io.greenline.streams.carbon.CarbonLedgerTopology;
+import io.greenline.streams.carbon.CarbonSettings;
+import io.greenline.streams.oee.OeeSettings;
+import io.greenline.streams.oee.OeeTopology;
+import io.greenline.streams.config.AppSettings;
+import io.greenline.streams.quality.QualitySettings;
+import io.greenline.streams.quality.QualityTopology;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * The whole application as one Kafka Streams topology: every analysis adds its part to one builder.
+ * Each line below is one topology of its own package, built by the same method its tests call.
+ */
+public final class GreenlineTopology {
+
+    private GreenlineTopology() {
+    }
+
+    public static Topology build(Topics topics, AppSettings settings) {
+        StreamsBuilder builder = new StreamsBuilder();
+        addTo(builder, topics, settings);
+        return builder.build(settings.streamsProperties());
+    }
+
+    /**
+     * Adds every topology to {@code builder}. {@code mfg.line-config} can be a source only once per
+     * application: the carbon ledger reads it into the global versioned store
+     * {@link StoreNames#LINE_CONFIG_VERSIONS} (it needs every line of a site), and OEE and quality look the
+     * config valid at each record's time up in that same store.
+     */
+    public static void addTo(StreamsBuilder builder, Topics topics, AppSettings settings) {
+        CarbonLedgerTopology.addTo(builder, topics, CarbonSettings.from(settings.all()));
+        OeeTopology.addTo(builder, topics, OeeSettings.defaults(), StoreNames.LINE_CONFIG_VERSIONS);
+        QualityTopology.addSharingLineConfigs(builder, topics, QualitySettings.fromConfig(settings.all()));
+    }
+}
