@@ -70,6 +70,40 @@ public record SimulatorConfig(
         return new SimulatorConfig(newSeed, meterPeriodMinutes, brakeDrumLines, polyolefinPlants, siteMeters, emissionFactors);
     }
 
+    /**
+     * The whole factory {@code copies} times over, for load tests: copy k's line, site and meter ids get
+     * the suffix {@code -k} (so each copy keeps its own site meters), and the emission factors are shared.
+     */
+    public SimulatorConfig replicated(int copies) {
+        if (copies < 1) {
+            throw new IllegalArgumentException("copies must be >= 1");
+        }
+        ObjectMapper mapper = mapper();
+        List<BrakeDrumLine> drumLines = new java.util.ArrayList<>();
+        List<PolyolefinPlant> plants = new java.util.ArrayList<>();
+        List<SiteMeter> meters = new java.util.ArrayList<>();
+        for (int copy = 1; copy <= copies; copy++) {
+            com.fasterxml.jackson.databind.JsonNode tree = mapper.valueToTree(this);
+            suffixIds(tree, "-" + copy);
+            SimulatorConfig renamed = mapper.convertValue(tree, SimulatorConfig.class);
+            drumLines.addAll(renamed.brakeDrumLines());
+            plants.addAll(renamed.polyolefinPlants());
+            meters.addAll(renamed.siteMeters());
+        }
+        return new SimulatorConfig(seed, meterPeriodMinutes, drumLines, plants, meters, emissionFactors);
+    }
+
+    private static void suffixIds(com.fasterxml.jackson.databind.JsonNode node, String suffix) {
+        if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
+            for (String idField : List.of("lineId", "siteId", "meterId")) {
+                if (object.hasNonNull(idField)) {
+                    object.put(idField, object.get(idField).asText() + suffix);
+                }
+            }
+        }
+        node.forEach(child -> suffixIds(child, suffix));
+    }
+
     private static ObjectMapper mapper() {
         return new ObjectMapper(new YAMLFactory())
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
