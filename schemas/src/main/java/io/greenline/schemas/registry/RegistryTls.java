@@ -16,7 +16,7 @@ import org.apache.kafka.common.config.ConfigException;
  * key store for mutual TLS). Without them the JVM's default trust applies.
  */
 final class RegistryTls {
-    static final String PREFIX = "schema.registry.ssl.";
+    static final String PREFIX = io.greenline.schemas.serde.AvroSerdeConfig.SSL_PREFIX;
 
     private RegistryTls() {
     }
@@ -60,7 +60,7 @@ final class RegistryTls {
     }
 
     private static String str(Map<String, ?> configs, String key) {
-        Object value = configs.get(key);
-        return value == null || value.toString().isBlank() ? null : value.toString();
+        String value = io.greenline.schemas.serde.AvroSerdeConfig.string(configs, key);
+        return value == null || value.isBlank() ? null : value;
     }
 }

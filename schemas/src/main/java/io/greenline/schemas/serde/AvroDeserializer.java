@@ -2,14 +2,20 @@ package io.greenline.schemas.serde;
 
 import io.greenline.schemas.DeadLetterReason;
 import io.greenline.schemas.registry.RegistryException;
+import io.greenline.schemas.registry.RegistryUnavailableException;
 import io.greenline.schemas.registry.SchemaRegistryClient;
 import io.greenline.schemas.registry.SchemaRegistryClients;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.AvroTypeException;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaCompatibility.SchemaIncompatibilityType;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.io.BinaryDecoder;
@@ -25,9 +31,16 @@ import org.apache.kafka.common.serialization.Deserializer;
  * schema (schema evolution); without one it gives {@code GenericRecord}s, or generated classes when
  * {@code specific.avro.reader=true}.
  *
- * <p>Errors are typed: bytes that are not a record (wrong framing, unknown schema id, a body that does
- * not decode or cannot be resolved) raise {@link BadDataException}; a registry that cannot be reached
- * raises {@link io.greenline.schemas.registry.RegistryUnavailableException}, which must be retried.
+ * <p>Errors are typed, because the dead-letter handler routes on them:
+ * <ul>
+ *   <li>{@link BadDataException} (the record itself is at fault, retrying cannot help):
+ *       {@code MALFORMED} (shorter than the 5-byte header, a body that does not decode, bytes left
+ *       over), {@code UNKNOWN_MAGIC_BYTE}, {@code UNKNOWN_SCHEMA_ID} (the registry answered 40403),
+ *       {@code INCOMPATIBLE_SCHEMA} (the writer's schema cannot be read with ours: a field we require
+ *       that it lacks, or, for one record, an enum symbol we do not know).</li>
+ *   <li>{@link RegistryUnavailableException} (retriable): the registry could not be asked, or refused
+ *       for a reason other than an unknown id (for example 401). Never bad data.</li>
+ * </ul>
  */
 public class AvroDeserializer<T> implements Deserializer<T> {
 
@@ -35,11 +48,22 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         TrustedEventClasses.install();
     }
 
+    /** Incompatibilities that only break the records that use them (one enum symbol, one union branch). */
+    private static final Set<SchemaIncompatibilityType> PER_RECORD =
+            EnumSet.of(SchemaIncompatibilityType.MISSING_ENUM_SYMBOLS, SchemaIncompatibilityType.MISSING_UNION_BRANCH);
+
     private SchemaRegistryClient registry;
     private final Class<? extends SpecificRecord> target;
-    private Schema readerSchema;
+    private final Schema readerSchema;
     private boolean specificReader;
-    private final Map<Integer, DatumReader<Object>> readers = new ConcurrentHashMap<>();
+    private final Map<Integer, Reading> readings = new ConcurrentHashMap<>();
+
+    /**
+     * How records of one writer schema are read: the datum reader, and what Avro's compatibility check
+     * found between the writer's schema and ours (empty when every record can be read).
+     */
+    private record Reading(DatumReader<Object> reader, List<String> perRecordProblems, List<String> fatalProblems) {
+    }
 
     /** Generic reader (or specific with {@code specific.avro.reader=true}). */
     public AvroDeserializer() {
@@ -54,10 +78,8 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     public AvroDeserializer(SchemaRegistryClient registry, Class<? extends SpecificRecord> target) {
         this.registry = registry;
         this.target = target;
-        if (target != null) {
-            this.readerSchema = SpecificData.get().getSchema(target);
-            this.specificReader = true;
-        }
+        this.readerSchema = target == null ? null : SpecificData.get().getSchema(target);
+        this.specificReader = target != null;
     }
 
     @Override
@@ -90,11 +112,15 @@ public class AvroDeserializer<T> implements Deserializer<T> {
                     "record on " + topic + " starts with byte " + magic + ", not the Confluent magic byte 0");
         }
         int id = buffer.getInt();
-        DatumReader<Object> reader = readers.computeIfAbsent(id, this::readerFor);
+        Reading reading = readings.computeIfAbsent(id, this::readingFor);
+        if (!reading.fatalProblems().isEmpty()) {
+            throw new BadDataException(DeadLetterReason.INCOMPATIBLE_SCHEMA, "record on " + topic + " was written with schema id "
+                    + id + ", which this application cannot read: " + String.join("; ", reading.fatalProblems()));
+        }
         try {
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, ConfluentWireFormat.HEADER_SIZE,
                     bytes.length - ConfluentWireFormat.HEADER_SIZE, null);
-            Object value = reader.read(null, decoder);
+            Object value = reading.reader().read(null, decoder);
             if (!decoder.isEnd()) {
                 throw new BadDataException(DeadLetterReason.MALFORMED,
                         "record on " + topic + " has bytes left over after its Avro body (schema id " + id + ")");
@@ -102,39 +128,74 @@ public class AvroDeserializer<T> implements Deserializer<T> {
             return (T) value;
         } catch (BadDataException e) {
             throw e;
-        } catch (AvroRuntimeException e) {
-            // thrown while resolving the writer schema against ours, e.g. an enum symbol we do not know
-            throw new BadDataException(DeadLetterReason.INCOMPATIBLE_SCHEMA,
-                    "record on " + topic + " (schema id " + id + ") cannot be read: " + e.getMessage(), e);
+        } catch (AvroTypeException e) {
+            // schema resolution refused this record's content (Avro says "No match for SYMBOL" for an
+            // enum symbol we lack); only possible when the check found per-record incompatibilities
+            if (!reading.perRecordProblems().isEmpty()) {
+                throw new BadDataException(DeadLetterReason.INCOMPATIBLE_SCHEMA, "record on " + topic + " (schema id " + id
+                        + ") cannot be read with this application's schema: " + e.getMessage()
+                        + " [" + String.join("; ", reading.perRecordProblems()) + "]", e);
+            }
+            throw malformed(topic, id, e);
         } catch (IOException | RuntimeException e) {
-            throw new BadDataException(DeadLetterReason.MALFORMED,
-                    "record on " + topic + " (schema id " + id + ") does not decode: " + e, e);
+            throw malformed(topic, id, e);
         }
     }
 
-    private DatumReader<Object> readerFor(int id) {
-        Schema writer;
-        try {
-            writer = registry.getById(id);
-        } catch (RegistryException e) {
-            if (e.errorCode() == RegistryException.SCHEMA_NOT_FOUND || e.httpStatus() == 404) {
-                throw new BadDataException(DeadLetterReason.UNKNOWN_SCHEMA_ID, "schema id " + id + " is unknown to the registry", e);
-            }
-            throw e;
-        }
+    private static BadDataException malformed(String topic, int id, Exception e) {
+        return new BadDataException(DeadLetterReason.MALFORMED,
+                "record on " + topic + " (schema id " + id + ") does not decode: " + e, e);
+    }
+
+    private Reading readingFor(int id) {
+        Schema writer = writerSchema(id);
         if (!specificReader) {
-            return new GenericDatumReader<>(writer, writer, GenericData.get());
+            return new Reading(new GenericDatumReader<>(writer, writer, GenericData.get()), List.of(), List.of());
         }
         if (target != null) {
-            return new SpecificDatumReader<>(writer, readerSchema, SpecificData.getForClass(target));
+            return resolved(writer, readerSchema, new SpecificDatumReader<>(writer, readerSchema, SpecificData.getForClass(target)));
         }
-        Schema reader = readerSchema;
+        Class<?> generated;
+        try {
+            generated = SpecificData.get().getClass(writer);
+        } catch (SecurityException e) {
+            generated = null; // a class outside the trusted packages is never loaded by name
+        }
+        Schema reader = generated == null ? null : SpecificData.get().getSchema(generated);
         if (reader == null) {
-            reader = SpecificData.get().getSchema(SpecificData.get().getClass(writer));
-            if (reader == null) {
-                reader = writer;
+            if (writer.getType() == Schema.Type.RECORD || writer.getType() == Schema.Type.ENUM || writer.getType() == Schema.Type.FIXED) {
+                return new Reading(null, List.of(), List.of("no generated class " + writer.getFullName()
+                        + " for specific.avro.reader=true"));
             }
+            reader = writer;
         }
-        return new SpecificDatumReader<>(writer, reader, SpecificData.getForSchema(reader));
+        return resolved(writer, reader, new SpecificDatumReader<>(writer, reader, SpecificData.getForSchema(reader)));
+    }
+
+    private static Reading resolved(Schema writer, Schema reader, DatumReader<Object> datumReader) {
+        if (writer.equals(reader)) {
+            return new Reading(datumReader, List.of(), List.of());
+        }
+        List<SchemaCompatibility.Incompatibility> found = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer)
+                .getResult().getIncompatibilities();
+        List<String> perRecord = found.stream().filter(i -> PER_RECORD.contains(i.getType())).map(AvroDeserializer::describe).toList();
+        List<String> fatal = found.stream().filter(i -> !PER_RECORD.contains(i.getType())).map(AvroDeserializer::describe).toList();
+        return new Reading(datumReader, perRecord, fatal);
+    }
+
+    private static String describe(SchemaCompatibility.Incompatibility incompatibility) {
+        return incompatibility.getType() + " at " + incompatibility.getLocation() + ": " + incompatibility.getMessage();
+    }
+
+    private Schema writerSchema(int id) {
+        try {
+            return registry.getById(id);
+        } catch (RegistryException e) {
+            if (e.errorCode() == RegistryException.SCHEMA_NOT_FOUND) {
+                throw new BadDataException(DeadLetterReason.UNKNOWN_SCHEMA_ID, "schema id " + id + " is unknown to the registry", e);
+            }
+            // e.g. 401/403 or a proxy's bare 404: a registry problem, never a reason to drop the record
+            throw new RegistryUnavailableException("schema registry refused to give schema id " + id + ": " + e.getMessage(), e);
+        }
     }
 }
