@@ -15,12 +15,42 @@ public final class StoreNames {
     // Quality (QualityTopology)
     /** {@code KeyValueStore<String WindowKey, QualityWindow>}: line (productId null) and line+product windows. */
     public static final String QUALITY_WINDOWS = "quality-windows";
+    /** {@code KeyValueStore<String WindowKey, Long windowEnd>}: the quality windows not yet final (index for finalization). */
+    public static final String QUALITY_OPEN_WINDOWS = "quality-open-windows";
+    /** {@code KeyValueStore<String lineId, Long>}: each line's event-time clock for the quality windows. */
+    public static final String QUALITY_LINE_CLOCKS = "quality-line-clocks";
+    /** {@code KeyValueStore<String lineId/unitId, QualityUnitMemory>}: first inspections of units, for first pass yield (TTL). */
+    public static final String QUALITY_UNITS = "quality-units";
+    /** {@code WindowStore<String lineId/eventId, Long>}: inspection eventIds already counted (duplicate detection). */
+    public static final String QUALITY_SEEN_EVENTS = "quality-seen-events";
+    /** {@code WindowStore<String alertId, Long>}: OEE_BELOW_TARGET alerts already raised, so each is raised once. */
+    public static final String QUALITY_OEE_ALERTS_RAISED = "quality-oee-alerts-raised";
+    /** {@code VersionedKeyValueStore<String lineId, LineConfig>}: line configs by validFrom, when the quality topology reads them itself. */
+    public static final String QUALITY_LINE_CONFIGS = "quality-line-configs";
 
     // Carbon (CarbonLedgerTopology)
     /** {@code KeyValueStore<String batchId, BatchFootprint>}: latest footprint version of each batch. */
     public static final String BATCH_FOOTPRINTS = "batch-footprints";
     /** {@code KeyValueStore<String WindowKey, LineEnergyWindow>}: energy per line and window. */
     public static final String LINE_ENERGY_WINDOWS = "line-energy-windows";
+    /** Global {@code VersionedKeyValueStore<String carrier/region/basis, EmissionFactor>}, versioned by validFrom. */
+    public static final String EMISSION_FACTOR_VERSIONS = "emission-factor-versions";
+    /** Global {@code VersionedKeyValueStore<String lineId, LineConfig>}, versioned by validFrom. */
+    public static final String LINE_CONFIG_VERSIONS = "line-config-versions";
+    /** {@code KeyValueStore<String batchId, CarbonBatchState>}: what mfg.batch said about each batch (partitioned by siteId). */
+    public static final String CARBON_BATCHES = "carbon-batches";
+    /** {@code KeyValueStore<String batchId|eventId|n, EnergyAllocation>}: energy charged to each batch (by siteId). */
+    public static final String CARBON_ALLOCATIONS = "carbon-allocations";
+    /** {@code KeyValueStore<String owner|eventId|n, EnergyAllocation>}: idle energy waiting for the next batch (by siteId). */
+    public static final String CARBON_PENDING = "carbon-pending-energy";
+    /** {@code KeyValueStore<String batchId, BatchFootprint>}: last footprint version published by the ledger (by siteId). */
+    public static final String CARBON_PUBLISHED = "carbon-published";
+    /** {@code KeyValueStore<String line:lineId|site:siteId, BatchFootprint>}: unallocated-energy ledgers (by siteId). */
+    public static final String CARBON_UNALLOCATED = "carbon-unallocated";
+    /** {@code KeyValueStore<String eventId, Long>}: event ids already applied, for de-duplication (by siteId). */
+    public static final String CARBON_SEEN_EVENTS = "carbon-seen-events";
+    /** {@code KeyValueStore<String, Long>}: the event-time clock of each carbon ledger task. */
+    public static final String CARBON_CLOCK = "carbon-clock";
 
     private StoreNames() {
     }

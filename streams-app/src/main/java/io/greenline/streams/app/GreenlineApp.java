@@ -1,0 +1,122 @@
+package io.greenline.streams.app;
+
+import io.greenline.streams.config.AppSettings;
+import io.greenline.streams.query.QueryApi;
+import io.greenline.streams.query.QueryServer;
+import io.greenline.streams.query.RemoteInstances;
+import io.greenline.streams.query.StoreRouter;
+import io.greenline.streams.query.AvroJson;
+import io.javalin.http.Handler;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running instance: the Kafka Streams client over the whole topology, and the query service over its
+ * stores. Start with {@link #start()}, stop with {@link #close()} (Kafka Streams closes within the
+ * shutdown timeout; local state is kept, never wiped on start).
+ */
+public final class GreenlineApp implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(GreenlineApp.class);
+
+    private final AppSettings settings;
+    private final KafkaStreams streams;
+    private final StreamsHealth health = new StreamsHealth();
+    private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final QueryServer server;
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+
+    /**
+     * @param extraRoutes further GET routes built on the query API (the PACT export), by path
+     */
+    public GreenlineApp(AppSettings settings, Topology topology, Function<QueryApi, Map<String, Handler>> extraRoutes) {
+        this.settings = settings;
+        this.streams = new KafkaStreams(topology, settings.streamsProperties());
+        Set<String> stores = storesOf(topology);
+        health.watch(streams, stores);
+        streams.setUncaughtExceptionHandler(new ThreadReplacementPolicy(settings.threadReplacementsMax(),
+                settings.threadReplacementsWindow(), Clock.systemUTC()));
+
+        // Counters the handlers and topologies register on the global registry (DLQ, late records) show here.
+        Metrics.globalRegistry.add(prometheus);
+        new JvmMemoryMetrics().bindTo(prometheus);
+        gcMetrics.bindTo(prometheus);
+        new JvmThreadMetrics().bindTo(prometheus);
+        new ClassLoaderMetrics().bindTo(prometheus);
+        new ProcessorMetrics().bindTo(prometheus);
+        this.streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(prometheus);
+
+        String[] server = settings.applicationServer().split(":");
+        StoreRouter router = new StoreRouter(streams, new HostInfo(server[0], Integer.parseInt(server[1])),
+                settings.staleStoresAllowed(), stores);
+        RemoteInstances remote = new RemoteInstances(settings.httpTls().isPresent(), settings.httpAuthToken(), settings.remoteQueryTimeout());
+        QueryApi api = new QueryApi(router, remote, AvroJson.mapper());
+        this.server = new QueryServer(settings, api, health, prometheus, extraRoutes.apply(api));
+    }
+
+    /** Every state store the topology materializes. */
+    static Set<String> storesOf(Topology topology) {
+        Set<String> stores = new LinkedHashSet<>();
+        for (TopologyDescription.Subtopology sub : topology.describe().subtopologies()) {
+            for (TopologyDescription.Node node : sub.nodes()) {
+                if (node instanceof TopologyDescription.Processor processor) {
+                    stores.addAll(processor.stores());
+                }
+            }
+        }
+        return stores;
+    }
+
+    public GreenlineApp start() {
+        log.info("Starting {}", settings);
+        streams.start();
+        server.start();
+        return this;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public StreamsHealth health() {
+        return health;
+    }
+
+    public int httpPort() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        boolean closed = streams.close(CloseOptions.timeout(settings.shutdownTimeout()));
+        if (!closed) {
+            log.warn("Kafka Streams did not close within {}", settings.shutdownTimeout());
+        }
+        streamsMetrics.close();
+        gcMetrics.close();
+        Metrics.globalRegistry.remove(prometheus);
+        prometheus.close();
+    }
+}

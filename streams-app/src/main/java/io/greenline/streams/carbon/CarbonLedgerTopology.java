@@ -1,0 +1,152 @@
+package io.greenline.streams.carbon;
+
+import io.greenline.events.BatchEvent;
+import io.greenline.events.BatchFootprint;
+import io.greenline.events.CarbonBatchState;
+import io.greenline.events.CarbonLedgerInput;
+import io.greenline.events.EmissionFactor;
+import io.greenline.events.EnergyAllocation;
+import io.greenline.events.EnergyMetered;
+import io.greenline.events.LineConfig;
+import io.greenline.schemas.Topics;
+import io.greenline.streams.StoreNames;
+import io.greenline.streams.errors.BadRecordException;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.VersionedKeyValueStore;
+import org.apache.kafka.streams.state.VersionedRecord;
+
+/**
+ * The carbon ledger (DESIGN.md section 6): per-batch footprints from batches, energy readings and versioned emission
+ * factors.
+ *
+ * <p>Inputs: {@code mfg.batch} (key lineId), {@code mfg.energy} (key lineId, or siteId for a shared meter),
+ * {@code mfg.emission-factors} and {@code mfg.line-config} (compacted reference data, read into global versioned
+ * stores {@link StoreNames#EMISSION_FACTOR_VERSIONS} and {@link StoreNames#LINE_CONFIG_VERSIONS}, each version at its
+ * validFrom, so a reading is priced with the factor valid at its own timestamp).
+ *
+ * <p>Batch events are keyed by their line's siteId (from the line config) and energy readings by their siteId, then
+ * repartitioned together through {@code <application.id>-carbon-ledger-by-site-repartition}: everything a site's
+ * ledger needs (a shared meter's batches on several lines) meets in one task, {@link CarbonSiteLedger}, with its stores
+ * {@code carbon-batches}, {@code carbon-allocations}, {@code carbon-pending-energy}, {@code carbon-published},
+ * {@code carbon-unallocated}, {@code carbon-seen-events} and {@code carbon-clock}.
+ *
+ * <p>Output: footprint versions on the compacted {@code mfg.batch-footprint} (key batchId), read back into the
+ * queryable table {@link StoreNames#BATCH_FOOTPRINTS}, which is therefore partitioned by batchId. Bad input is thrown
+ * as {@link BadRecordException} before it is repartitioned, so {@code mfg.dlq} receives the original bytes.
+ */
+public final class CarbonLedgerTopology {
+
+    static final String REPARTITION = "carbon-ledger-by-site";
+
+    private CarbonLedgerTopology() {
+    }
+
+    /** A topology holding the carbon ledger only (tests, a carbon-only deployment). */
+    public static Topology build(Topics topics, CarbonSettings settings) {
+        StreamsBuilder builder = new StreamsBuilder();
+        addTo(builder, topics, settings);
+        return builder.build();
+    }
+
+    /**
+     * Adds the carbon ledger to {@code builder}, including the global stores of emission factors and line configs,
+     * which other topologies of the same application may read ({@code context.getStateStore(...)}) rather than
+     * consuming {@code mfg.line-config} a second time.
+     */
+    public static void addTo(StreamsBuilder builder, Topics topics, CarbonSettings settings) {
+        addReferenceStores(builder, topics, settings);
+        Serde<CarbonLedgerInput> inputSerde = topics.serdes().value(CarbonLedgerInput.class);
+        Serde<BatchFootprint> footprintSerde = topics.batchFootprint.valueSerde();
+
+        KStream<String, CarbonLedgerInput> batches = builder.stream(topics.batch.name(), topics.batch.consumed())
+                .process(BatchBySite::new, Named.as("carbon-batch-by-site"));
+        KStream<String, CarbonLedgerInput> energy = builder.stream(topics.energy.name(), topics.energy.consumed())
+                .map((key, reading) -> {
+                    CarbonInputValidation.validate(reading);
+                    return KeyValue.pair(reading.getSiteId(), new CarbonLedgerInput(null, reading));
+                }, Named.as("carbon-energy-by-site"));
+
+        builder.addStateStore(kv(StoreNames.CARBON_BATCHES, topics.serdes().value(CarbonBatchState.class)));
+        builder.addStateStore(kv(StoreNames.CARBON_ALLOCATIONS, topics.serdes().value(EnergyAllocation.class)));
+        builder.addStateStore(kv(StoreNames.CARBON_PENDING, topics.serdes().value(EnergyAllocation.class)));
+        builder.addStateStore(kv(StoreNames.CARBON_PUBLISHED, footprintSerde));
+        builder.addStateStore(kv(StoreNames.CARBON_UNALLOCATED, footprintSerde));
+        builder.addStateStore(kv(StoreNames.CARBON_SEEN_EVENTS, Serdes.Long()));
+        builder.addStateStore(kv(StoreNames.CARBON_CLOCK, Serdes.Long()));
+
+        batches.merge(energy, Named.as("carbon-ledger-inputs"))
+                .repartition(Repartitioned.with(Serdes.String(), inputSerde).withName(REPARTITION))
+                .process(() -> new CarbonSiteLedger(settings), Named.as("carbon-site-ledger"),
+                        StoreNames.CARBON_BATCHES, StoreNames.CARBON_ALLOCATIONS, StoreNames.CARBON_PENDING,
+                        StoreNames.CARBON_PUBLISHED, StoreNames.CARBON_UNALLOCATED, StoreNames.CARBON_SEEN_EVENTS,
+                        StoreNames.CARBON_CLOCK)
+                .to(topics.batchFootprint.name(), topics.batchFootprint.produced());
+
+        builder.table(topics.batchFootprint.name(),
+                Consumed.with(Serdes.String(), footprintSerde).withName("carbon-batch-footprint-table-source"),
+                Materialized.<String, BatchFootprint, KeyValueStore<Bytes, byte[]>>as(StoreNames.BATCH_FOOTPRINTS)
+                        .withKeySerde(Serdes.String()).withValueSerde(footprintSerde));
+    }
+
+    private static void addReferenceStores(StreamsBuilder builder, Topics topics, CarbonSettings settings) {
+        StoreBuilder<VersionedKeyValueStore<String, EmissionFactor>> factors = Stores.versionedKeyValueStoreBuilder(
+                Stores.persistentVersionedKeyValueStore(StoreNames.EMISSION_FACTOR_VERSIONS, settings.factorHistory()),
+                Serdes.String(), topics.emissionFactors.valueSerde()).withLoggingDisabled();
+        builder.addGlobalStore(factors, topics.emissionFactors.name(), topics.emissionFactors.consumed(),
+                () -> new VersionedReferenceUpdater<>(StoreNames.EMISSION_FACTOR_VERSIONS, Topics::emissionFactorKey,
+                        EmissionFactor::getValidFrom));
+        StoreBuilder<VersionedKeyValueStore<String, LineConfig>> lines = Stores.versionedKeyValueStoreBuilder(
+                Stores.persistentVersionedKeyValueStore(StoreNames.LINE_CONFIG_VERSIONS, settings.factorHistory()),
+                Serdes.String(), topics.lineConfig.valueSerde()).withLoggingDisabled();
+        builder.addGlobalStore(lines, topics.lineConfig.name(), topics.lineConfig.consumed(),
+                () -> new VersionedReferenceUpdater<>(StoreNames.LINE_CONFIG_VERSIONS, LineConfig::getLineId,
+                        LineConfig::getValidFrom));
+    }
+
+    private static <V> StoreBuilder<KeyValueStore<String, V>> kv(String name, Serde<V> valueSerde) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), valueSerde);
+    }
+
+    /** Validates a batch event and keys it by the siteId of its line (line config as of the event, else latest). */
+    static final class BatchBySite implements Processor<String, BatchEvent, String, CarbonLedgerInput> {
+        private ProcessorContext<String, CarbonLedgerInput> context;
+        private VersionedKeyValueStore<String, LineConfig> lineConfigs;
+
+        @Override
+        public void init(ProcessorContext<String, CarbonLedgerInput> context) {
+            this.context = context;
+            lineConfigs = context.getStateStore(StoreNames.LINE_CONFIG_VERSIONS);
+        }
+
+        @Override
+        public void process(Record<String, BatchEvent> record) {
+            BatchEvent event = record.value();
+            CarbonInputValidation.validate(event);
+            VersionedRecord<LineConfig> config = lineConfigs.get(event.getLineId(), event.getTimestamp().toEpochMilli());
+            if (config == null) {
+                config = lineConfigs.get(event.getLineId());
+            }
+            if (config == null) {
+                throw BadRecordException.invalid("batch " + event.getBatchId() + ": no mfg.line-config for line "
+                        + event.getLineId() + ", so its site (shared meters, ledger partition) is unknown");
+            }
+            context.forward(record.withKey(config.value().getSiteId()).withValue(new CarbonLedgerInput(event, null)));
+        }
+    }
+}

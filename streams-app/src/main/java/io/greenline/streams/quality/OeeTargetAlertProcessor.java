@@ -1,0 +1,47 @@
+package io.greenline.streams.quality;
+
+import io.greenline.events.Alert;
+import io.greenline.events.OeeWindow;
+import io.greenline.streams.StoreNames;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+
+/**
+ * Raises OEE_BELOW_TARGET for a final OEE window whose oee is below the line's {@code oeeTarget} (both
+ * ratios, e.g. 0.62 &lt; 0.85), once per window: the deterministic alert id is remembered in
+ * {@link StoreNames#QUALITY_OEE_ALERTS_RAISED}, so a re-delivered or re-published final window raises
+ * nothing new. A window with a null oee, or a line without a target, raises nothing.
+ */
+final class OeeTargetAlertProcessor implements Processor<String, QualityTopology.OeeWithTarget, String, Alert> {
+
+    private ProcessorContext<String, Alert> context;
+    private WindowStore<String, Long> raised;
+
+    @Override
+    public void init(ProcessorContext<String, Alert> context) {
+        this.context = context;
+        raised = context.getStateStore(StoreNames.QUALITY_OEE_ALERTS_RAISED);
+    }
+
+    @Override
+    public void process(Record<String, QualityTopology.OeeWithTarget> record) {
+        OeeWindow w = record.value().oee();
+        Double target = record.value().target();
+        if (target == null || w.getOee() == null || !(w.getOee() < target)) {
+            return;
+        }
+        Alert alert = QualityRecords.oeeAlert(w.getLineId(), w.getGranularity(), w.getShiftName(), w.getWindowStart(),
+                w.getWindowEnd(), w.getOee(), target);
+        long start = w.getWindowStart().toEpochMilli();
+        try (WindowStoreIterator<Long> seen = raised.fetch(alert.getAlertId(), start, start)) {
+            if (seen.hasNext()) {
+                return;
+            }
+        }
+        raised.put(alert.getAlertId(), start, start);
+        context.forward(new Record<>(w.getLineId(), alert, w.getWindowEnd().toEpochMilli()));
+    }
+}

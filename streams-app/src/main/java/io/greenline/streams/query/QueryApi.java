@@ -1,0 +1,384 @@
+package io.greenline.streams.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.greenline.events.BatchFootprint;
+import io.greenline.events.Granularity;
+import io.greenline.schemas.WindowKey;
+import io.greenline.streams.StoreNames;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+
+/**
+ * The resources of the query API (DESIGN.md section 8), translating HTTP to {@link StoreRouter} reads:
+ *
+ * <ul>
+ *   <li>a keyed read (a line's windows, one batch) goes to the instance owning the key's partition; a
+ *       request another instance forwarded carries {@code local=true} and is answered here only;</li>
+ *   <li>a list (lines, batches) is gathered from every instance, and says which answered
+ *       ({@code instances}, {@code complete});</li>
+ *   <li>an answer from a standby or restoring store is marked stale ({@code X-Greenline-Stale},
+ *       {@code X-Greenline-Lag}, and {@code stale}/{@code lagRecords} in envelopes).</li>
+ * </ul>
+ */
+public final class QueryApi {
+
+    private final StoreRouter router;
+    private final RemoteInstances remote;
+    private final ObjectMapper json;
+
+    public QueryApi(StoreRouter router, RemoteInstances remote, ObjectMapper json) {
+        this.router = router;
+        this.remote = remote;
+        this.json = json;
+    }
+
+    // ---- keyed reads -------------------------------------------------------------------------------
+
+    /** {@code GET /api/v1/lines/{lineId}/oee|quality|energy}: windows of one line, oldest first. */
+    public void lineWindows(Context ctx, String store, String what) {
+        String lineId = ctx.pathParam("lineId");
+        if (lineId.isBlank() || lineId.indexOf(WindowKey.SEPARATOR) >= 0) {
+            throw ApiException.badRequest("lineId must be non-empty and contain no '/'");
+        }
+        Granularity granularity = granularity(ctx.queryParam("granularity"));
+        Instant from = instant(ctx, "from");
+        Instant to = instant(ctx, "to");
+        if (from != null && to != null && from.isAfter(to)) {
+            throw ApiException.badRequest("from (" + from + ") is after to (" + to + ")");
+        }
+        WindowScan.ProductFilter products = WindowScan.ProductFilter.of(ctx.queryParam("productId"));
+        if (!router.serves(store)) {
+            throw ApiException.notFound(what + " windows are not computed by this deployment");
+        }
+        StoreRouter.Location location = router.locate(store, lineId);
+        if (forward(ctx, location)) {
+            return;
+        }
+        StoreRouter.Read<List<Object>> read = router.readPartition(store, location.partition(), location.activeHere(), s -> {
+            List<Object> windows = WindowScan.range(s, lineId, granularity, from, to, products);
+            if (windows.isEmpty() && !WindowScan.hasLine(s, lineId)) {
+                return null;
+            }
+            return windows;
+        });
+        if (read.value() == null) {
+            throw ApiException.notFound("Unknown line " + lineId + ": it has no " + what + " windows");
+        }
+        ObjectNode body = json.createObjectNode();
+        body.put("lineId", lineId);
+        body.put("granularity", granularity.name());
+        body.put("from", from == null ? null : from.toString());
+        body.put("to", to == null ? null : to.toString());
+        body.set("items", json.valueToTree(read.value()));
+        respond(ctx, body, read);
+    }
+
+    /** {@code GET /api/v1/batches/{batchId}}: one footprint, from the instance owning the batch. */
+    public void batch(Context ctx) {
+        String batchId = ctx.pathParam("batchId");
+        StoreRouter.Read<BatchFootprint> read = batchFootprint(ctx, batchId);
+        if (read == null) {
+            return;
+        }
+        respond(ctx, json.valueToTree(read.value()), read);
+    }
+
+    /**
+     * The footprint of a batch read where it lives, or null when the request was forwarded and already
+     * answered. Other renderings (PACT) use it too.
+     */
+    public StoreRouter.Read<BatchFootprint> batchFootprint(Context ctx, String batchId) {
+        if (!router.serves(StoreNames.BATCH_FOOTPRINTS)) {
+            throw ApiException.notFound("Batch footprints are not computed by this deployment");
+        }
+        StoreRouter.Location location = router.locate(StoreNames.BATCH_FOOTPRINTS, batchId);
+        if (forward(ctx, location)) {
+            return null;
+        }
+        StoreRouter.Read<BatchFootprint> read = router.<BatchFootprint, BatchFootprint>readPartition(
+                StoreNames.BATCH_FOOTPRINTS, location.partition(), location.activeHere(), s -> s.get(batchId));
+        if (read.value() == null) {
+            throw ApiException.notFound("Unknown batch " + batchId);
+        }
+        return read;
+    }
+
+    /**
+     * Sends the request to the partition's owner unless this instance should answer: it owns it, or the
+     * request was already forwarded. When the owner cannot answer and a standby copy is here, this
+     * instance answers (stale). Returns true when the owner's answer was passed on.
+     */
+    private boolean forward(Context ctx, StoreRouter.Location location) {
+        if (location.activeHere() || isForwarded(ctx)) {
+            return false;
+        }
+        try {
+            RemoteInstances.Answer answer = remote.getNow(location.active(), ctx.path(), ctx.queryString());
+            if (answer.status() == 503 && location.standbyHere()) {
+                return false;
+            }
+            ctx.status(answer.status()).contentType("application/json").result(answer.body());
+            answer.stale().ifPresent(v -> ctx.header(QueryHeaders.STALE, v));
+            answer.lag().ifPresent(v -> ctx.header(QueryHeaders.LAG, v));
+            answer.retryAfter().ifPresent(v -> ctx.header("Retry-After", v));
+            ctx.header(QueryHeaders.SERVED_BY, server(location.active()));
+            return true;
+        } catch (StoreUnavailableException e) {
+            if (location.standbyHere()) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    // ---- lists gathered from every instance --------------------------------------------------------
+
+    /** {@code GET /api/v1/lines}: every line with its latest hourly OEE, quality and energy windows. */
+    public void lines(Context ctx) {
+        gather(ctx, this::localLines, "lineId", (a, b) -> {
+            ObjectNode merged = a.deepCopy();
+            for (String field : List.of("latestOee", "latestQuality", "latestEnergy")) {
+                merged.set(field, later(a.get(field), b.get(field)));
+            }
+            return merged;
+        });
+    }
+
+    private StoreRouter.Read<List<ObjectNode>> localLines() {
+        Map<String, ObjectNode> lines = new TreeMap<>();
+        boolean stale = false;
+        long lag = 0;
+        boolean anyStore = false;
+        for (Map.Entry<String, String> store : Map.of(StoreNames.OEE_WINDOWS, "latestOee",
+                StoreNames.QUALITY_WINDOWS, "latestQuality", StoreNames.LINE_ENERGY_WINDOWS, "latestEnergy").entrySet()) {
+            if (!router.serves(store.getKey())) {
+                continue;
+            }
+            anyStore = true;
+            StoreRouter.Read<Map<String, Object>> read = router.readLocal(store.getKey(),
+                    s -> WindowScan.<Object>latestPerLine(s, Granularity.HOUR));
+            stale |= read.stale();
+            lag = Math.max(lag, read.lagRecords());
+            read.value().forEach((line, window) -> lines.computeIfAbsent(line, this::emptyLine)
+                    .set(store.getValue(), json.valueToTree(window)));
+        }
+        if (!anyStore) {
+            throw ApiException.notFound("No line stores are part of this deployment");
+        }
+        return new StoreRouter.Read<>(new ArrayList<>(lines.values()), stale, lag);
+    }
+
+    private ObjectNode emptyLine(String lineId) {
+        ObjectNode line = json.createObjectNode();
+        line.put("lineId", lineId);
+        line.putNull("latestOee");
+        line.putNull("latestQuality");
+        line.putNull("latestEnergy");
+        return line;
+    }
+
+    /** {@code GET /api/v1/batches?lineId=&status=}: footprints of every instance, by batchId. */
+    public void batches(Context ctx) {
+        String lineId = ctx.queryParam("lineId");
+        String status = ctx.queryParam("status");
+        if (status != null && !status.isBlank()) {
+            try {
+                status = io.greenline.events.FootprintStatus.valueOf(status.toUpperCase(Locale.ROOT)).name();
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("status must be one of PROVISIONAL, FINAL, CANCELLED: " + status);
+            }
+        }
+        String wantedStatus = status;
+        gather(ctx, () -> localBatches(f -> (lineId == null || lineId.isBlank() || lineId.equals(f.getLineId()))
+                        && (wantedStatus == null || wantedStatus.isBlank() || wantedStatus.equals(f.getStatus().name()))),
+                "batchId", (a, b) -> a.path("version").asInt() >= b.path("version").asInt() ? a : b);
+    }
+
+    /** Every footprint of this instance's stores passing {@code filter}. */
+    public StoreRouter.Read<List<BatchFootprint>> localFootprints(Function<BatchFootprint, Boolean> filter) {
+        if (!router.serves(StoreNames.BATCH_FOOTPRINTS)) {
+            throw ApiException.notFound("Batch footprints are not computed by this deployment");
+        }
+        return router.<BatchFootprint, List<BatchFootprint>>readLocal(StoreNames.BATCH_FOOTPRINTS, s -> {
+            List<BatchFootprint> out = new ArrayList<>();
+            try (KeyValueIterator<String, BatchFootprint> it = s.all()) {
+                while (it.hasNext()) {
+                    KeyValue<String, BatchFootprint> kv = it.next();
+                    if (kv.value != null && filter.apply(kv.value)) {
+                        out.add(kv.value);
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    private StoreRouter.Read<List<ObjectNode>> localBatches(Function<BatchFootprint, Boolean> filter) {
+        StoreRouter.Read<List<BatchFootprint>> read = localFootprints(filter);
+        List<ObjectNode> items = read.value().stream().map(f -> (ObjectNode) json.valueToTree(f)).toList();
+        return new StoreRouter.Read<>(items, read.stale(), read.lagRecords());
+    }
+
+    /**
+     * Answers a list: a forwarded request ({@code local=true}) with this instance's items; otherwise the
+     * items of every instance, merged by {@code idField} (a key held by two instances, active and standby,
+     * is merged by {@code merge}), with who answered. 503 only when no instance answered.
+     */
+    private void gather(Context ctx, Supplier<StoreRouter.Read<List<ObjectNode>>> local, String idField,
+                        java.util.function.BinaryOperator<ObjectNode> merge) {
+        if (isForwarded(ctx)) {
+            StoreRouter.Read<List<ObjectNode>> read = local.get();
+            ObjectNode body = json.createObjectNode();
+            body.set("items", json.valueToTree(read.value()));
+            respond(ctx, body, read);
+            return;
+        }
+        List<HostInfo> hosts = router.instances();
+        List<CompletableFuture<InstanceAnswer>> answers = new ArrayList<>();
+        for (HostInfo host : hosts) {
+            if (host.equals(router.self())) {
+                answers.add(CompletableFuture.completedFuture(localAnswer(local)));
+            } else {
+                answers.add(remote.get(host, ctx.path(), ctx.queryString())
+                        .handle((answer, error) -> remoteAnswer(host, answer, error)));
+            }
+        }
+        Map<String, ObjectNode> items = new TreeMap<>();
+        ArrayNode instances = json.createArrayNode();
+        boolean complete = true;
+        boolean stale = false;
+        long lag = 0;
+        int answered = 0;
+        for (int i = 0; i < hosts.size(); i++) {
+            InstanceAnswer answer = answers.get(i).join();
+            ObjectNode instance = instances.addObject();
+            instance.put("server", server(hosts.get(i)));
+            instance.put("answered", answer.items() != null);
+            instance.put("stale", answer.stale());
+            if (answer.error() != null) {
+                instance.put("error", answer.error());
+            }
+            if (answer.items() == null) {
+                complete = false;
+                continue;
+            }
+            answered++;
+            stale |= answer.stale();
+            lag = Math.max(lag, answer.lag());
+            for (JsonNode item : answer.items()) {
+                items.merge(item.path(idField).asText(), (ObjectNode) item, merge);
+            }
+        }
+        if (answered == 0) {
+            throw new StoreUnavailableException("No instance could answer: " + instances);
+        }
+        ObjectNode body = json.createObjectNode();
+        body.set("items", json.valueToTree(new ArrayList<>(items.values())));
+        body.set("instances", instances);
+        body.put("complete", complete);
+        respond(ctx, body, new StoreRouter.Read<>(null, stale, lag));
+    }
+
+    private record InstanceAnswer(JsonNode items, boolean stale, long lag, String error) {
+    }
+
+    private InstanceAnswer localAnswer(Supplier<StoreRouter.Read<List<ObjectNode>>> local) {
+        try {
+            StoreRouter.Read<List<ObjectNode>> read = local.get();
+            return new InstanceAnswer(json.valueToTree(read.value()), read.stale(), read.lagRecords(), null);
+        } catch (ApiException e) {
+            return new InstanceAnswer(null, false, 0, e.getMessage());
+        }
+    }
+
+    private InstanceAnswer remoteAnswer(HostInfo host, RemoteInstances.Answer answer, Throwable error) {
+        if (error != null) {
+            return new InstanceAnswer(null, false, 0, server(host) + " did not answer: " + error.getMessage());
+        }
+        try {
+            JsonNode body = json.readTree(answer.body());
+            if (answer.status() != 200) {
+                return new InstanceAnswer(null, false, 0, body.path("message").asText("HTTP " + answer.status()));
+            }
+            boolean stale = body.path("stale").asBoolean(false);
+            return new InstanceAnswer(body.path("items"), stale, body.path("lagRecords").asLong(0), null);
+        } catch (java.io.IOException e) {
+            return new InstanceAnswer(null, false, 0, server(host) + " answered no JSON (HTTP " + answer.status() + ")");
+        }
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------
+
+    private void respond(Context ctx, JsonNode body, StoreRouter.Read<?> read) {
+        if (body instanceof ObjectNode object && object.has("items")) {
+            object.put("stale", read.stale());
+            object.put("lagRecords", read.lagRecords());
+            object.put("servedBy", server(router.self()));
+        }
+        ctx.header(QueryHeaders.STALE, String.valueOf(read.stale()));
+        if (read.stale()) {
+            ctx.header(QueryHeaders.LAG, String.valueOf(read.lagRecords()));
+        }
+        ctx.header(QueryHeaders.SERVED_BY, server(router.self()));
+        ctx.contentType("application/json").result(body.toString());
+    }
+
+    private static boolean isForwarded(Context ctx) {
+        return "true".equalsIgnoreCase(ctx.queryParam(RemoteInstances.LOCAL_PARAM));
+    }
+
+    private static JsonNode later(JsonNode a, JsonNode b) {
+        if (a == null || a.isNull()) {
+            return b;
+        }
+        if (b == null || b.isNull()) {
+            return a;
+        }
+        Comparator<JsonNode> byStart = Comparator.comparing(n -> Instant.parse(n.path("windowStart").asText()));
+        int cmp = byStart.thenComparingInt(n -> n.path("revision").asInt()).compare(a, b);
+        return cmp >= 0 ? a : b;
+    }
+
+    static Granularity granularity(String param) {
+        if (param == null || param.isBlank()) {
+            return Granularity.HOUR;
+        }
+        try {
+            return Granularity.valueOf(param.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("granularity must be hour, shift or day: " + param);
+        }
+    }
+
+    static Instant instant(Context ctx, String name) {
+        String value = ctx.queryParam(name);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest(name + " must be an ISO-8601 instant such as 2026-01-01T00:00:00Z: " + value);
+        }
+    }
+
+    static String server(HostInfo host) {
+        return host.host() + ":" + host.port();
+    }
+}

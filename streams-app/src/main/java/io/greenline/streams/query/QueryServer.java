@@ -1,0 +1,175 @@
+package io.greenline.streams.query;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.greenline.streams.StoreNames;
+import io.greenline.streams.app.StreamsHealth;
+import io.greenline.streams.config.AppSettings;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP face of one instance (Javalin): the query API of DESIGN.md section 8, health, Prometheus
+ * metrics and the OpenAPI description. Optional bearer-token auth guards {@code /api} and {@code /pact};
+ * optional TLS serves HTTPS instead of HTTP on the same port.
+ */
+public final class QueryServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(QueryServer.class);
+    public static final String LATENCY_METRIC = "greenline.query.latency";
+    private static final String STARTED = "greenline.started";
+
+    private final Javalin javalin;
+    private final String openApi;
+
+    public QueryServer(AppSettings settings, QueryApi api, StreamsHealth health, PrometheusMeterRegistry prometheus,
+                       Map<String, io.javalin.http.Handler> extraRoutes) {
+        this.openApi = resource("/openapi.json");
+        ObjectMapper mapper = AvroJson.mapper();
+        int retryAfter = settings.retryAfterSeconds();
+        Optional<String> token = settings.httpAuthToken();
+        MeterRegistry meters = prometheus;
+        this.javalin = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.jsonMapper(new JavalinJackson(mapper, false));
+            config.jetty.host = settings.httpHost();
+            config.jetty.port = settings.httpPort();
+            settings.httpTls().ifPresent(tls -> useTls(config, settings, tls));
+
+            config.routes.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
+            token.ifPresent(expected -> {
+                config.routes.before("/api/*", ctx -> requireToken(ctx, expected));
+                config.routes.before("/pact/*", ctx -> requireToken(ctx, expected));
+            });
+            config.routes.after(ctx -> {
+                Long started = ctx.attribute(STARTED);
+                if (started != null && ctx.endpoint() != null) {
+                    Timer.builder(LATENCY_METRIC).description("Time to answer a query API request")
+                            .tag("path", ctx.endpoint().path).tag("status", String.valueOf(ctx.statusCode()))
+                            .register(meters).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+                }
+            });
+
+            config.routes.get("/api/v1/lines", api::lines);
+            config.routes.get("/api/v1/lines/{lineId}/oee", ctx -> api.lineWindows(ctx, StoreNames.OEE_WINDOWS, "OEE"));
+            config.routes.get("/api/v1/lines/{lineId}/quality", ctx -> api.lineWindows(ctx, StoreNames.QUALITY_WINDOWS, "quality"));
+            config.routes.get("/api/v1/lines/{lineId}/energy", ctx -> api.lineWindows(ctx, StoreNames.LINE_ENERGY_WINDOWS, "energy"));
+            config.routes.get("/api/v1/batches", api::batches);
+            config.routes.get("/api/v1/batches/{batchId}", api::batch);
+            extraRoutes.forEach(config.routes::get);
+            config.routes.get("/health/live", ctx -> status(ctx, health.live(), health));
+            config.routes.get("/health/ready", ctx -> status(ctx, health.ready(), health));
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(prometheus.scrape()));
+            config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+
+            config.routes.exception(StoreUnavailableException.class, (e, ctx) -> {
+                ctx.header("Retry-After", String.valueOf(retryAfter));
+                error(ctx, e.status(), e.getMessage());
+            });
+            config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("Unexpected error answering {} {}", ctx.method(), ctx.path(), e);
+                error(ctx, 500, "internal error: " + e.getClass().getSimpleName());
+            });
+            config.routes.error(404, ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty() || !ctx.result().startsWith("{")) {
+                    error(ctx, 404, "No such path: " + ctx.method() + " " + ctx.path());
+                }
+            });
+            config.routes.error(405, ctx -> error(ctx, 405, "Method not allowed: " + ctx.method() + " " + ctx.path()));
+        });
+    }
+
+    public QueryServer start() {
+        javalin.start();
+        log.info("Query API listening on port {}", javalin.port());
+        return this;
+    }
+
+    public int port() {
+        return javalin.port();
+    }
+
+    @Override
+    public void close() {
+        javalin.stop();
+    }
+
+    /** The paths every instance serves (the OpenAPI test checks each is described). */
+    public static final java.util.List<String> PATHS = java.util.List.of(
+            "/api/v1/lines", "/api/v1/lines/{lineId}/oee", "/api/v1/lines/{lineId}/quality",
+            "/api/v1/lines/{lineId}/energy", "/api/v1/batches", "/api/v1/batches/{batchId}",
+            "/health/live", "/health/ready", "/metrics", "/openapi.json");
+
+    private static void status(Context ctx, boolean up, StreamsHealth health) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", up ? "UP" : "DOWN");
+        body.put("state", health.state().name());
+        ctx.status(up ? 200 : 503).json(body);
+    }
+
+    static void error(Context ctx, int status, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error_code", status);
+        body.put("message", message);
+        ctx.status(status).json(body);
+    }
+
+    private static void requireToken(Context ctx, String expected) {
+        String header = ctx.header("Authorization");
+        String presented = header != null && header.startsWith("Bearer ") ? header.substring("Bearer ".length()).trim() : "";
+        if (!MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            throw new ApiException(401, "A valid bearer token is required");
+        }
+    }
+
+    private static void useTls(JavalinConfig config, AppSettings settings, AppSettings.HttpTls tls) {
+        config.jetty.addConnector((server, httpConfig) -> {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStorePath(tls.keyStorePath());
+            ssl.setKeyStorePassword(tls.keyStorePassword());
+            ssl.setKeyStoreType(tls.keyStoreType());
+            httpConfig.addCustomizer(new org.eclipse.jetty.server.SecureRequestCustomizer(false));
+            ServerConnector connector = new ServerConnector(server, ssl, new org.eclipse.jetty.server.HttpConnectionFactory(httpConfig));
+            connector.setHost(settings.httpHost());
+            connector.setPort(settings.httpPort());
+            return connector;
+        });
+        // The plain connector would take the same port; with TLS on there is none.
+        config.jetty.modifyServer(server -> {
+            for (org.eclipse.jetty.server.Connector c : server.getConnectors()) {
+                if (c instanceof ServerConnector sc && sc.getConnectionFactory(org.eclipse.jetty.server.SslConnectionFactory.class) == null) {
+                    server.removeConnector(c);
+                }
+            }
+        });
+    }
+
+    static String resource(String name) {
+        try (InputStream in = QueryServer.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package io.greenline.streams.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.greenline.events.OeeWindow;
+import io.greenline.schemas.serde.GreenlineSerdes;
+import io.greenline.streams.StoreNames;
+import io.greenline.streams.app.GreenlineApp;
+import io.greenline.streams.config.AppSettings;
+import io.greenline.streams.errors.DeadLetterHandler;
+import io.micrometer.core.instrument.Metrics;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The HTTP layer of a real, started instance whose broker is unreachable: what a client sees while Kafka
+ * Streams cannot serve yet (503 with Retry-After, never a hang or a 500), input validation, auth, health,
+ * metrics and the OpenAPI description. Answers with data are covered by the integration tests.
+ */
+class QueryServerTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final String TOKEN = "t0ken";
+
+    @TempDir
+    static Path stateDir;
+
+    private static GreenlineApp app;
+    private static GreenlineApp securedApp;
+
+    static Topology topology() {
+        Topology topology = new Topology();
+        topology.addSource("oee-test-source", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), "query-server-test-in");
+        topology.addProcessor("oee-test-store-writer", () -> new Processor<String, byte[], Void, Void>() {
+            @Override
+            public void process(Record<String, byte[]> record) {
+                // never reached: the broker is unreachable
+            }
+        }, "oee-test-source");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.OEE_WINDOWS),
+                Serdes.String(), GreenlineSerdes.inMemory("query-server-test").value(OeeWindow.class)), "oee-test-store-writer");
+        return topology;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    static AppSettings settings(int port, String dir, String token) {
+        Map<String, String> props = new HashMap<>();
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:1"); // nothing listens there
+        props.put("schema.registry.url", "mock://query-server-test");
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "query-server-test");
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, dir);
+        props.put(AppSettings.HTTP_PORT, String.valueOf(port));
+        props.put(AppSettings.SHUTDOWN_TIMEOUT_MS, "5000");
+        props.put(AppSettings.QUERY_RETRY_AFTER_SECONDS, "7");
+        if (token != null) {
+            props.put(AppSettings.HTTP_AUTH_TOKEN, token);
+        }
+        return AppSettings.of(props);
+    }
+
+    @BeforeAll
+    static void start() throws IOException {
+        app = new GreenlineApp(settings(freePort(), stateDir.resolve("a").toString(), null), topology(), api -> Map.of()).start();
+        securedApp = new GreenlineApp(settings(freePort(), stateDir.resolve("b").toString(), TOKEN), topology(), api -> Map.of()).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+        securedApp.close();
+    }
+
+    static HttpResponse<String> get(GreenlineApp target, String path, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + target.httpPort() + path))
+                .timeout(Duration.ofSeconds(10));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> get(String path) throws Exception {
+        return get(app, path, null);
+    }
+
+    private static void assertError(HttpResponse<String> response, int status) throws IOException {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.get("error_code").asInt()).isEqualTo(status);
+        assertThat(body.get("message").asText()).isNotBlank();
+    }
+
+    @Test
+    @DisplayName("A bad granularity, a malformed instant or from after to is a 400 with error_code and message")
+    void validation() throws Exception {
+        assertError(get("/api/v1/lines/L1/oee?granularity=week"), 400);
+        assertError(get("/api/v1/lines/L1/oee?from=yesterday"), 400);
+        assertError(get("/api/v1/lines/L1/quality?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z"), 400);
+        assertError(get("/api/v1/batches?status=DONE"), 400);
+    }
+
+    @Test
+    @DisplayName("While Kafka Streams cannot serve, keyed and list queries answer 503 with Retry-After at once")
+    void unavailableIs503() throws Exception {
+        for (String path : new String[] {"/api/v1/lines/L1/oee", "/api/v1/lines/L1/oee?granularity=day", "/api/v1/lines"}) {
+            HttpResponse<String> response = get(path);
+            assertError(response, 503);
+            assertThat(response.headers().firstValue("Retry-After")).contains("7");
+        }
+    }
+
+    @Test
+    @DisplayName("A store the deployment does not compute, an unknown path: 404 with error_code")
+    void notFound() throws Exception {
+        assertError(get("/api/v1/batches/B1"), 404);
+        assertError(get("/api/v1/lines/L1/energy"), 404);
+        assertError(get("/no/such/path"), 404);
+    }
+
+    @Test
+    @DisplayName("Live while the client runs; not ready until RUNNING with queryable stores")
+    void health() throws Exception {
+        HttpResponse<String> live = get("/health/live");
+        assertThat(live.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(live.body()).get("status").asText()).isEqualTo("UP");
+        HttpResponse<String> ready = get("/health/ready");
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(JSON.readTree(ready.body()).get("status").asText()).isEqualTo("DOWN");
+    }
+
+    @Test
+    @DisplayName("/openapi.json parses as OpenAPI 3 and describes every path the server serves")
+    void openApi() throws Exception {
+        HttpResponse<String> response = get("/openapi.json");
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode doc = JSON.readTree(response.body());
+        assertThat(doc.get("openapi").asText()).startsWith("3.");
+        assertThat(doc.get("paths").fieldNames()).toIterable().containsAll(QueryServer.PATHS);
+        for (String path : QueryServer.PATHS) {
+            assertThat(doc.get("paths").get(path).has("get")).as(path).isTrue();
+        }
+        assertThat(doc.at("/components/schemas/OeeWindow/properties").has("final")).isTrue();
+    }
+
+    @Test
+    @DisplayName("/metrics is Prometheus text with Kafka Streams, JVM, DLQ and query-latency metrics")
+    void metrics() throws Exception {
+        Metrics.counter(DeadLetterHandler.METRIC, "reason", "MALFORMED", "topic", "query-server-test").increment();
+        get("/api/v1/lines/L1/oee?granularity=week");
+        HttpResponse<String> response = get("/metrics");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+        assertThat(response.body())
+                .contains("kafka_stream_")
+                .contains("jvm_memory_used_bytes")
+                .contains("greenline_dlq_records_total{reason=\"MALFORMED\",topic=\"query-server-test\"}")
+                .contains("greenline_query_latency_seconds_count");
+    }
+
+    @Test
+    @DisplayName("With a token set, /api needs 'Authorization: Bearer <token>'; health stays open")
+    void bearerToken() throws Exception {
+        assertError(get(securedApp, "/api/v1/lines", null), 401);
+        assertError(get(securedApp, "/api/v1/lines", "wrong"), 401);
+        assertThat(get(securedApp, "/api/v1/lines", TOKEN).statusCode()).isEqualTo(503);
+        assertThat(get(securedApp, "/health/live", null).statusCode()).isEqualTo(200);
+        assertThat(get(app, "/api/v1/lines/L1/oee?granularity=week", null).statusCode()).as("no token configured").isEqualTo(400);
+    }
+}
