@@ -27,7 +27,8 @@ public final class FactorySimulation {
         this.start = start.toEpochMilli();
         this.schedule = new Schedule(this.start);
         this.out = new Emitter(sink, topics, config.seed(), start);
-        long seed = config.seed();
+        // the start is part of the seed, so a run resumed later does not replay the same draws
+        long seed = config.seed() * 1_000_003L + this.start;
 
         List<LineConfig> lineConfigs = new ArrayList<>();
         List<LineProcess> lines = new ArrayList<>();
