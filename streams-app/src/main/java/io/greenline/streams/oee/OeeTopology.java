@@ -1,0 +1,76 @@
+package io.greenline.streams.oee;
+
+import io.greenline.events.LineConfig;
+import io.greenline.events.OeeWindow;
+import io.greenline.schemas.Topics;
+import io.greenline.streams.StoreNames;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * OEE per line and window (ISO 22400-2, DESIGN.md section 4), in event time.
+ *
+ * <p>Reads {@code mfg.machine-state} and {@code mfg.production-count} (keyed by lineId) and the versioned
+ * {@code mfg.line-config} (keyed by lineId, co-partitioned). Per line it keeps a {@link LineLedger} (clock,
+ * state timeline, counts of open windows) and per window (UTC hour, shift of the line's calendar, local day) a
+ * live {@link OeeWindow} (final=false, revision counting changes); once the line's clock passes the window's
+ * end plus the grace, the final record (final=true) goes to {@code mfg.oee} once, keyed
+ * {@code lineId/GRANULARITY/windowStart}. Late, duplicate and invalid records: see {@link OeeLedgerProcessor}.
+ *
+ * <p>Stores: {@link StoreNames#OEE_WINDOWS} (queryable), {@link StoreNames#OEE_LINE_LEDGER},
+ * {@link StoreNames#OEE_LINE_CONFIG} (versioned), {@link StoreNames#OEE_DEDUP}.
+ */
+public final class OeeTopology {
+
+    static final String CONFIG_PROCESSOR = "oee-line-config-versions";
+    static final String LEDGER_PROCESSOR = "oee-ledger";
+
+    private OeeTopology() {
+    }
+
+    /** The OEE topology alone (tests, or an app running only OEE). */
+    public static Topology build(Topics topics, OeeSettings settings) {
+        StreamsBuilder builder = new StreamsBuilder();
+        addTo(builder, topics, settings);
+        return builder.build();
+    }
+
+    /** Adds the OEE sources, stores, processors and sink to {@code builder}. */
+    public static void addTo(StreamsBuilder builder, Topics topics, OeeSettings settings) {
+        addTo(builder, topics, settings, builder.stream(topics.lineConfig.name(), topics.lineConfig.consumed()));
+    }
+
+    /**
+     * Adds OEE to {@code builder}, reading line configs from {@code configs}: a topic is a source only once
+     * per builder, so an application running several topologies reads {@code mfg.line-config} once and
+     * hands the stream to each.
+     */
+    public static void addTo(StreamsBuilder builder, Topics topics, OeeSettings settings, KStream<String, LineConfig> configs) {
+        builder.addStateStore(Stores.versionedKeyValueStoreBuilder(
+                Stores.persistentVersionedKeyValueStore(StoreNames.OEE_LINE_CONFIG, settings.configHistory()),
+                Serdes.String(), topics.lineConfig.valueSerde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.OEE_LINE_LEDGER), Serdes.String(), new LineLedgerSerde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.OEE_WINDOWS), Serdes.String(), topics.oee.valueSerde()));
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(StoreNames.OEE_DEDUP, settings.dedupRetention(), java.time.Duration.ofMillis(1), false),
+                Serdes.String(), Serdes.Long()));
+
+        configs.process(LineConfigVersionsProcessor::new, Named.as(CONFIG_PROCESSOR), StoreNames.OEE_LINE_CONFIG);
+
+        KStream<String, SpecificRecord> states = builder.stream(topics.machineState.name(), topics.machineState.consumed())
+                .mapValues(v -> (SpecificRecord) v, Named.as("oee-machine-state-events"));
+        KStream<String, SpecificRecord> counts = builder.stream(topics.productionCount.name(), topics.productionCount.consumed())
+                .mapValues(v -> (SpecificRecord) v, Named.as("oee-production-count-events"));
+        KStream<String, OeeWindow> finals = states.merge(counts, Named.as("oee-line-events"))
+                .process(() -> new OeeLedgerProcessor(settings), Named.as(LEDGER_PROCESSOR),
+                        StoreNames.OEE_LINE_LEDGER, StoreNames.OEE_WINDOWS, StoreNames.OEE_LINE_CONFIG, StoreNames.OEE_DEDUP);
+        finals.to(topics.oee.name(), topics.oee.produced());
+    }
+}
