@@ -1,5 +1,6 @@
 package io.greenline.local;
 
+import io.greenline.local.registry.RegistryCommand;
 import io.greenline.local.topics.TopicsCommand;
 import io.greenline.producers.load.LoadCommand;
 import io.greenline.producers.replay.ReplayCommand;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code greenline} command line (DESIGN.md section 9): {@code local}, {@code streams},
- * {@code simulate}, {@code replay}, {@code load}, {@code topics}. Run through the {@code ./greenline}
+ * {@code simulate}, {@code replay}, {@code load}, {@code topics}, {@code registry}. Run through the {@code ./greenline}
  * launcher script at the repository root.
  */
 @Command(name = "greenline", mixinStandardHelpOptions = true, versionProvider = GreenlineCli.Version.class,
@@ -24,6 +25,7 @@ import picocli.CommandLine.Spec;
             ReplayCommand.class,
             LoadCommand.class,
             TopicsCommand.class,
+            RegistryCommand.class,
             CommandLine.HelpCommand.class})
 public final class GreenlineCli implements Runnable {
 

@@ -1,6 +1,7 @@
 package io.greenline.local;
 
 import io.greenline.local.kafka.KafkaBroker;
+import io.greenline.local.registry.EmbeddedSchemaRegistry;
 import io.greenline.local.topics.TopicProvisioner;
 import io.greenline.producers.KafkaEventSink;
 import io.greenline.producers.TimeSpec;
@@ -49,8 +50,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "local", mixinStandardHelpOptions = true,
         description = {
-            "Runs the whole Greenline stack on this machine: Kafka broker, schema registry, topics,",
-            "reference data, factory simulators, streams app and query API. Ctrl-C stops everything."})
+            "Run the whole stack on this machine, no Docker; Ctrl-C stops everything.",
+            "Kafka broker (child JVM), schema registry, topics, reference data, factory simulators,",
+            "streams app and query API."})
 public final class LocalCommand implements Callable<Integer> {
 
     @Option(names = "--data-dir", defaultValue = ".greenline", paramLabel = "DIR",
@@ -132,12 +134,12 @@ public final class LocalCommand implements Callable<Integer> {
         progress.line("Greenline local stack, data in " + dataDir.toAbsolutePath().normalize());
         stack.broker = progress.step("Starting Kafka broker (KRaft, child JVM)", () -> KafkaBroker.builder(dataDir.resolve("kafka"))
                 .port(brokerPort).build().start());
-        stack.registryUrl = progress.step("Starting schema registry", () -> stack.startRegistry(dataDir, registryPort));
         progress.step("Creating topics", () -> {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.broker.bootstrapServers()))) {
                 return new TopicProvisioner(admin).provision(TopicProvisioner.Settings.defaults().withPartitions(partitions));
             }
         });
+        stack.registryUrl = progress.step("Starting schema registry", () -> stack.startRegistry(registryPort));
         Topics topics = new Topics(stack.serdes());
         stack.app = progress.step("Starting streams app and query API", () -> {
             AppSettings settings = AppSettings.of(streamsSettings(stack));
@@ -241,9 +243,10 @@ public final class LocalCommand implements Callable<Integer> {
         private KafkaEventSink sink;
         private SimulatorState simulatorState;
 
-        String startRegistry(Path dataDir, int port) {
-            // until the embedded registry lands: an in-JVM registry shared by the simulators and the app
-            return "mock://greenline-local";
+        String startRegistry(int port) {
+            EmbeddedSchemaRegistry embedded = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), port);
+            registry = embedded;
+            return embedded.url();
         }
 
         GreenlineSerdes serdes() {

@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 /** {@code greenline load}: the simulators' event mix at a target rate, for benchmarks. */
 @Command(name = "load", mixinStandardHelpOptions = true,
         description = {
-            "Produces the simulators' event mix (states, counts, inspections, energy, batches, reference data)",
+            "Produce the simulators' event mix at a target rate, for benchmarks.",
+            "Sends the simulators' event mix (states, counts, inspections, energy, batches, reference data)",
             "at a target rate for a fixed time and prints the achieved rate."})
 public final class LoadCommand implements Callable<Integer> {
 

@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 /** {@code greenline replay FILE}: JSON Lines events into the input topics. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {
-            "Replays a JSON Lines file (one event object a line, \"type\" = machine_state, production_count,",
+            "Replay a JSON Lines file of events into the input topics.",
+            "Reads a JSON Lines file (one event object a line, \"type\" = machine_state, production_count,",
             "inspection, energy, batch, line_config or emission_factor; other fields named as in the Avro",
             "records; timestamps ISO-8601 or epoch ms) into the input topics.",
             "A bad line is reported with its number and skipped (--strict: stops).",

@@ -19,8 +19,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code greenline simulate}: the factory simulators, writing to the input topics of a cluster. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = {
-            "Runs the factory simulators (brake-drum line, bio-polyolefin plant, site meters) and produces",
-            "their events, plus line configs and emission factors, to the input topics.",
+            "Run the factory simulators and produce their events to the input topics.",
+            "Brake-drum line, bio-polyolefin plant and site meters, plus line configs and emission factors.",
             "Deterministic: the same --seed, --start and --config give the same events.",
             "Simulated time before now is generated at once; then the clock runs at --speed."})
 public final class SimulateCommand implements Callable<Integer> {
