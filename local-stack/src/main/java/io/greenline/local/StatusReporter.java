@@ -31,7 +31,7 @@ final class StatusReporter {
     String statusLine() {
         try {
             JsonNode lines = get("/api/v1/lines").path("items");
-            JsonNode batches = get("/api/v1/batches").path("items");
+            JsonNode batches = batches();
             List<String> parts = new ArrayList<>();
             for (JsonNode line : lines) {
                 String lineId = line.path("lineId").asText();
@@ -45,6 +45,15 @@ final class StatusReporter {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted";
+        }
+    }
+
+    /** Batch footprints, or none while that store is not available (it is optional for the status line). */
+    private JsonNode batches() throws InterruptedException {
+        try {
+            return get("/api/v1/batches").path("items");
+        } catch (IOException e) {
+            return json.createArrayNode();
         }
     }
 

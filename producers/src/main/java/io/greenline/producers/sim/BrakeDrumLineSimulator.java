@@ -60,7 +60,8 @@ final class BrakeDrumLineSimulator extends LineProcess {
 
     @Override
     protected void begin(long t) {
-        schedule.at(nextBoundary(t, countPeriodMs), this::countTick);
+        // counts are stamped 1 ms before each period boundary, so a count falls in the window it covers
+        schedule.at(nextBoundary(t + 1, countPeriodMs) - 1, this::countTick);
         startWorkOrder(t, config.products().get(random.nextInt(config.products().size())));
     }
 

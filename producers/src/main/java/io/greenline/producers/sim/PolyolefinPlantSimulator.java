@@ -64,7 +64,8 @@ final class PolyolefinPlantSimulator extends LineProcess {
     @Override
     protected void begin(long t) {
         lotNumber = 1;
-        schedule.at(nextBoundary(t, countPeriodMs), this::countTick);
+        // counts are stamped 1 ms before each period boundary, so a count falls in the window it covers
+        schedule.at(nextBoundary(t + 1, countPeriodMs) - 1, this::countTick);
         startBatch(t);
     }
 

@@ -159,6 +159,30 @@ class FactorySimulationTest {
     }
 
     @Test
+    @DisplayName("no line beats its ideal cycle: per line, ideal time of the counted output <= RUNNING time (effectiveness <= 1)")
+    void effectivenessAtMostOne() {
+        Map<String, Map<String, Double>> idealMs = new java.util.HashMap<>();
+        values(TOPICS.lineConfig.name(), LineConfig.class).forEach(c -> idealMs.put(c.getLineId(),
+                c.getProducts().stream().collect(Collectors.toMap(p -> p.getProductId(), p -> p.getIdealCycleTimeMs()))));
+        long end = START.plus(SIMULATED).toEpochMilli();
+        for (String lineId : idealMs.keySet()) {
+            List<MachineStateChanged> states = values(TOPICS.machineState.name(), MachineStateChanged.class).stream()
+                    .filter(s -> s.getLineId().equals(lineId)).toList();
+            long running = 0;
+            for (int i = 0; i < states.size(); i++) {
+                long until = i + 1 < states.size() ? states.get(i + 1).getTimestamp().toEpochMilli() : end;
+                if (states.get(i).getState() == MachineState.RUNNING) {
+                    running += until - states.get(i).getTimestamp().toEpochMilli();
+                }
+            }
+            double ideal = values(TOPICS.productionCount.name(), ProductionCounted.class).stream()
+                    .filter(c -> c.getLineId().equals(lineId))
+                    .mapToDouble(c -> c.getQuantity() * idealMs.get(lineId).get(c.getProductId())).sum();
+            assertThat(ideal / running).as(lineId + " effectiveness").isBetween(0.80, 1.0);
+        }
+    }
+
+    @Test
     @DisplayName("a reworked drum is re-inspected later under the same serial, ending PASS or SCRAP; defect codes are the contract's")
     void reworkReinspected() {
         Map<String, List<InspectionRecorded>> byUnit = values(TOPICS.inspection.name(), InspectionRecorded.class).stream()
