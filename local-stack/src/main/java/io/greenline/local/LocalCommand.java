@@ -102,12 +102,17 @@ public final class LocalCommand implements Callable<Integer> {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
 
+    /** Asks a running {@link #call()} to stop everything and return, as Ctrl-C does. */
+    public void requestStop() {
+        stopRequested.countDown();
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Progress progress = new Progress(out);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopRequested.countDown();
+            requestStop();
             awaitQuietly(stopped, 60);
         }, "greenline-local-shutdown"));
         try (LocalStack stack = new LocalStack()) {
