@@ -39,7 +39,7 @@ class KafkaBrokerIT {
     @DisplayName("restart() and a new launcher on the same data directory keep topics, records, ports and cluster id")
     void restartKeepsData() throws Exception {
         String topic = KafkaFixture.uniqueTopic("restart");
-        try (KafkaBroker broker = KafkaBroker.builder(dir).build().start()) {
+        try (KafkaBroker broker = KafkaBroker.builder(dir).jvmOptions(KafkaBroker.QUICK_START_JVM_OPTIONS).build().start()) {
             createTopic(broker, topic);
             StringRecords.send(config(broker), topic, BEFORE_RESTART);
             String clusterId = broker.clusterId();
@@ -57,7 +57,7 @@ class KafkaBrokerIT {
             assertThat(broker.isRunning()).isFalse();
 
             // what `greenline local` does on its second run: a new launcher, an existing directory
-            try (KafkaBroker again = KafkaBroker.builder(dir).build().start()) {
+            try (KafkaBroker again = KafkaBroker.builder(dir).jvmOptions(KafkaBroker.QUICK_START_JVM_OPTIONS).build().start()) {
                 assertThat(again.clusterId()).as("not reformatted").isEqualTo(clusterId);
                 assertThat(StringRecords.read(config(again), topic, 2, READ_TIMEOUT))
                         .containsExactlyElementsOf(BEFORE_RESTART);
@@ -69,7 +69,7 @@ class KafkaBrokerIT {
     @DisplayName("kill() ends the broker at once like a crash; start() recovers every acknowledged record")
     void killAndRecover() throws Exception {
         String topic = KafkaFixture.uniqueTopic("crash");
-        try (KafkaBroker broker = KafkaBroker.builder(dir).build().start()) {
+        try (KafkaBroker broker = KafkaBroker.builder(dir).jvmOptions(KafkaBroker.QUICK_START_JVM_OPTIONS).build().start()) {
             createTopic(broker, topic);
             StringRecords.send(config(broker), topic, BEFORE_RESTART);
             ProcessHandle process = broker.processHandle().orElseThrow();
@@ -89,8 +89,8 @@ class KafkaBrokerIT {
     @DisplayName("a broker that cannot start fails fast with the tail of its own log")
     void failedStartShowsLog() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            KafkaBroker broker = KafkaBroker.builder(dir).port(taken.getLocalPort())
-                    .startupTimeout(Duration.ofSeconds(60)).build();
+            KafkaBroker broker = KafkaBroker.builder(dir).jvmOptions(KafkaBroker.QUICK_START_JVM_OPTIONS).port(taken.getLocalPort())
+                    .build();
 
             assertThatThrownBy(broker::start)
                     .isInstanceOf(BrokerStartupException.class)

@@ -32,8 +32,7 @@ class KafkaClusterIT {
     @Test
     @DisplayName("with one of three brokers killed, an acks=all produce to an RF=3, min.insync.replicas=2 topic still succeeds")
     void survivesOneBrokerKilled() throws Exception {
-        try (KafkaCluster cluster = KafkaCluster.builder(dir).size(3)
-                .startupTimeout(Duration.ofMinutes(3)).build().start()) {
+        try (KafkaCluster cluster = KafkaCluster.builder(dir).size(3).build().start()) {
             Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
             String topic = KafkaFixture.uniqueTopic("cluster");
             int leader;

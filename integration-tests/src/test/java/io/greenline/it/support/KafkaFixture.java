@@ -100,7 +100,7 @@ public final class KafkaFixture {
             case CHILD_JVM -> {
                 Path dir = Path.of(System.getProperty(DIR_PROPERTY, "target/it-kafka"))
                         .resolve("shared-" + ProcessHandle.current().pid());
-                KafkaBroker broker = KafkaBroker.builder(dir).build().start();
+                KafkaBroker broker = KafkaBroker.builder(dir).jvmOptions(KafkaBroker.QUICK_START_JVM_OPTIONS).build().start();
                 yield new KafkaFixture(mode, broker.bootstrapServers(), Map.of(), broker);
             }
             case TESTCONTAINERS -> new KafkaFixture(mode,

@@ -50,7 +50,7 @@ class TopicsCommandIT {
 
     @BeforeAll
     static void startBroker() {
-        broker = KafkaBroker.builder(dir).build().start();
+        broker = KafkaBroker.builder(dir).jvmOptions(KafkaBroker.QUICK_START_JVM_OPTIONS).build().start();
     }
 
     @AfterAll

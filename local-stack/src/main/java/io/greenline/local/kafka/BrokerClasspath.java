@@ -44,11 +44,14 @@ public final class BrokerClasspath {
 
     /** The classpath for the broker's child JVM, as a {@link File#pathSeparator}-separated list. */
     public static String resolve() {
-        String override = System.getProperty(OVERRIDE_PROPERTY);
+        return resolve(System.getProperty(OVERRIDE_PROPERTY), System.getProperty("java.class.path", ""));
+    }
+
+    static String resolve(String override, String javaClassPath) {
         if (override != null && !override.isBlank()) {
             return withLauncher(split(override));
         }
-        List<String> own = split(System.getProperty("java.class.path", ""));
+        List<String> own = split(javaClassPath);
         if (own.stream().anyMatch(BrokerClasspath::holdsBroker)) {
             return withLauncher(own);
         }
@@ -76,7 +79,8 @@ public final class BrokerClasspath {
     private static String withLauncher(List<String> entries) {
         Set<String> all = new LinkedHashSet<>();
         all.add(launcherLocation());
-        all.addAll(entries);
+        // a module with no classes yet has no target/classes; the JVM would ignore it, so do we
+        entries.stream().filter(entry -> Files.exists(Path.of(entry))).forEach(all::add);
         return String.join(File.pathSeparator, all);
     }
 

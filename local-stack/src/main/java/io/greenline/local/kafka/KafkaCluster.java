@@ -24,13 +24,17 @@ import org.apache.kafka.common.Uuid;
  *
  * <p>Defaults for a three-node cluster: {@code default.replication.factor=3}, internal topics
  * (offsets, transactions, share state) with replication factor 3 and min ISR 2,
- * {@code replica.lag.time.max.ms=10000}. Node {@code i} keeps its data in {@code baseDir/node-i}
+ * {@code replica.lag.time.max.ms=10000}, node JVMs with {@link KafkaBroker#QUICK_START_JVM_OPTIONS}
+ * and 384 MB of heap. Node {@code i} keeps its data in {@code baseDir/node-i}
  * (layout as in {@link KafkaBroker}); an existing cluster directory is reused, not reformatted.
  */
 public final class KafkaCluster implements AutoCloseable {
 
     /** Default maximum heap of each node's JVM (three of them share the machine). */
     public static final String DEFAULT_MAX_HEAP = "384m";
+
+    /** Default time allowed for each node to accept requests (three JVMs start at once). */
+    public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofMinutes(3);
 
     private final List<KafkaBroker> nodes;
 
@@ -109,8 +113,9 @@ public final class KafkaCluster implements AutoCloseable {
         private final Path baseDir;
         private int size = 3;
         private final Map<String, String> properties = new LinkedHashMap<>();
-        private Duration startupTimeout = KafkaBroker.DEFAULT_STARTUP_TIMEOUT;
+        private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
         private String maxHeap = DEFAULT_MAX_HEAP;
+        private final List<String> jvmOptions = new ArrayList<>(KafkaBroker.QUICK_START_JVM_OPTIONS);
 
         private Builder(Path baseDir) {
             this.baseDir = baseDir;
@@ -142,6 +147,12 @@ public final class KafkaCluster implements AutoCloseable {
             return this;
         }
 
+        /** Adds JVM options for every node's JVM (default {@link KafkaBroker#QUICK_START_JVM_OPTIONS}). */
+        public Builder jvmOptions(String... options) {
+            jvmOptions.addAll(List.of(options));
+            return this;
+        }
+
         /** The cluster, not started; ports are fixed here and kept across node restarts. */
         public KafkaCluster build() {
             List<Integer> ports = distinctFreePorts(2 * size);
@@ -154,7 +165,7 @@ public final class KafkaCluster implements AutoCloseable {
             List<KafkaBroker> nodes = new ArrayList<>();
             for (int id = 1; id <= size; id++) {
                 nodes.add(KafkaBroker.clusterNode(baseDir.resolve("node-" + id), id, ports.get(id - 1),
-                        ports.get(size + id - 1), voters, clusterId, config, startupTimeout, maxHeap));
+                        ports.get(size + id - 1), voters, clusterId, config, startupTimeout, maxHeap, jvmOptions));
             }
             return new KafkaCluster(nodes);
         }
