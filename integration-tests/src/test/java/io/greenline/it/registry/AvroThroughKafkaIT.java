@@ -3,25 +3,22 @@ package io.greenline.it.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.greenline.events.EmissionFactor;
+import io.greenline.it.support.KafkaExtension;
+import io.greenline.it.support.KafkaFixture;
 import io.greenline.local.registry.EmbeddedSchemaRegistry;
 import io.greenline.schemas.TopicNames;
 import io.greenline.schemas.Topics;
 import io.greenline.schemas.serde.AvroDeserializer;
 import io.greenline.schemas.serde.AvroSerializer;
 import io.greenline.schemas.serde.GreenlineSerdes;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -36,50 +33,47 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * End to end on real infrastructure: every input event type is produced with Greenline's Avro
- * serializer through the embedded schema registry to a real child-JVM Kafka broker, consumed back
+ * serializer through the embedded schema registry to the test Kafka cluster (a real child-JVM broker
+ * by default), consumed back
  * with Greenline's deserializer, and compared field by field.
  */
+@ExtendWith(KafkaExtension.class)
 class AvroThroughKafkaIT {
 
-    @TempDir
-    static Path dataDir;
-    private static TestKafka kafka;
+    private static KafkaFixture kafka;
     private static EmbeddedSchemaRegistry registry;
 
-    /** topic -> events produced to it, in order. */
+    /**
+     * Topic -> events produced to it, in order. The test cluster is shared by every IT, so the topics
+     * are the contract's names with a unique suffix (subjects follow: {@code <topic>-value}).
+     */
     private static final Map<String, List<SpecificRecord>> EVENTS = new LinkedHashMap<>();
 
     static {
-        EVENTS.put(TopicNames.MACHINE_STATE, List.of(SampleEvents.FAULT, SampleEvents.RUNNING));
-        EVENTS.put(TopicNames.PRODUCTION_COUNT, List.of(SampleEvents.COUNT));
-        EVENTS.put(TopicNames.INSPECTION, List.of(SampleEvents.INSPECTION));
-        EVENTS.put(TopicNames.ENERGY, List.of(SampleEvents.ENERGY));
-        EVENTS.put(TopicNames.BATCH, List.of(SampleEvents.BATCH));
-        EVENTS.put(TopicNames.LINE_CONFIG, List.of(SampleEvents.LINE));
-        EVENTS.put(TopicNames.EMISSION_FACTORS, List.of(SampleEvents.FACTOR));
+        EVENTS.put(KafkaFixture.uniqueTopic(TopicNames.MACHINE_STATE), List.of(SampleEvents.FAULT, SampleEvents.RUNNING));
+        EVENTS.put(KafkaFixture.uniqueTopic(TopicNames.PRODUCTION_COUNT), List.of(SampleEvents.COUNT));
+        EVENTS.put(KafkaFixture.uniqueTopic(TopicNames.INSPECTION), List.of(SampleEvents.INSPECTION));
+        EVENTS.put(KafkaFixture.uniqueTopic(TopicNames.ENERGY), List.of(SampleEvents.ENERGY));
+        EVENTS.put(KafkaFixture.uniqueTopic(TopicNames.BATCH), List.of(SampleEvents.BATCH));
+        EVENTS.put(KafkaFixture.uniqueTopic(TopicNames.LINE_CONFIG), List.of(SampleEvents.LINE));
+        EVENTS.put(KafkaFixture.uniqueTopic(TopicNames.EMISSION_FACTORS), List.of(SampleEvents.FACTOR));
     }
 
     @BeforeAll
-    static void startInfrastructure() throws Exception {
-        kafka = TestKafka.start(dataDir);
-        registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), 0, "_schemas-" + UUID.randomUUID(), "127.0.0.1");
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            List<NewTopic> topics = EVENTS.keySet().stream().map(name -> new NewTopic(name, 1, (short) 1)).toList();
-            admin.createTopics(topics).all().get();
-        }
+    static void startRegistry(KafkaFixture shared) {
+        kafka = shared;
+        registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), 0, KafkaFixture.uniqueTopic("_schemas"), "127.0.0.1");
+        EVENTS.keySet().forEach(topic -> kafka.createTopic(topic, 1));
     }
 
     @AfterAll
-    static void stopInfrastructure() {
+    static void stopRegistry() {
         if (registry != null) {
             registry.close();
-        }
-        if (kafka != null) {
-            kafka.close();
         }
     }
 
@@ -88,7 +82,7 @@ class AvroThroughKafkaIT {
     void everyInputEventRoundTrips() throws Exception {
         Map<String, Object> serdeConfig = GreenlineSerdes.forRegistry(registry.url()).configs();
         Properties producerProps = new Properties();
-        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        producerProps.putAll(kafka.clientConfig());
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
         AvroSerializer<SpecificRecord> valueSerializer = new AvroSerializer<>();
         valueSerializer.configure(serdeConfig, false);
@@ -101,7 +95,7 @@ class AvroThroughKafkaIT {
         }
 
         Properties consumerProps = new Properties();
-        consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        consumerProps.putAll(kafka.clientConfig());
         consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         AvroDeserializer<SpecificRecord> valueDeserializer = new AvroDeserializer<>();
         valueDeserializer.configure(Map.of("schema.registry.url", registry.url(), "specific.avro.reader", "true"), false);

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.greenline.events.MachineStateChanged;
 import io.greenline.events.ProductionCounted;
+import io.greenline.it.support.KafkaExtension;
+import io.greenline.it.support.KafkaFixture;
 import io.greenline.local.registry.EmbeddedSchemaRegistry;
 import io.greenline.schemas.registry.RestSchemaRegistryClient;
 import io.greenline.schemas.serde.AvroDeserializer;
@@ -15,43 +17,34 @@ import io.greenline.schemas.serde.AvroSerializer;
 import io.greenline.schemas.serde.GreenlineSerdes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
-import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.avro.Schema;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The embedded schema registry on a real child-JVM Kafka broker: durable ids across a restart,
+ * The embedded schema registry on the test Kafka cluster (a real child-JVM broker by default): durable ids across a restart,
  * Confluent's protocol (status codes, error bodies, media type) and compatibility levels.
  * Every test keeps its schemas in its own topic, so tests do not see each other's subjects.
  */
+@ExtendWith(KafkaExtension.class)
 class EmbeddedSchemaRegistryIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String MACHINE_STATE_VALUE = "mfg.machine-state-value";
     private static final String PRODUCTION_COUNT_VALUE = "mfg.production-count-value";
 
-    @TempDir
-    static Path dataDir;
-    private static TestKafka kafka;
+    private static KafkaFixture kafka;
 
     @BeforeAll
-    static void startKafka() {
-        kafka = TestKafka.start(dataDir);
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        kafka.close();
+    static void kafka(KafkaFixture shared) {
+        kafka = shared;
     }
 
     private static String freshTopic() {
-        return "_schemas-" + UUID.randomUUID();
+        return KafkaFixture.uniqueTopic("_schemas");
     }
 
     private static EmbeddedSchemaRegistry registryOn(String topic) {

@@ -174,7 +174,13 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
     private static ArrayNode array(List<?> values) {
         ArrayNode array = JSON.createArrayNode();
-        values.forEach(v -> array.addPOJO(v));
+        for (Object value : values) {
+            if (value instanceof Integer number) {
+                array.add(number);
+            } else {
+                array.add(String.valueOf(value));
+            }
+        }
         return array;
     }
 

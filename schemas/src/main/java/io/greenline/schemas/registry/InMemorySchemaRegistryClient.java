@@ -19,7 +19,8 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
     private static final Map<String, InMemorySchemaRegistryClient> SCOPES = new ConcurrentHashMap<>();
 
     private final Map<Integer, Schema> byId = new HashMap<>();
-    private final Map<Schema, Integer> idOf = new HashMap<>();
+    /** By the schema's normalised text, as the real registries match schemas (docs included). */
+    private final Map<String, Integer> idOf = new HashMap<>();
     private final Map<String, List<Schema>> subjects = new HashMap<>();
     private final Map<String, CompatibilityLevel> levels = new HashMap<>();
     private final AtomicInteger calls = new AtomicInteger();
@@ -55,7 +56,7 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
             throw new IllegalStateException("id " + id + " is taken by another schema");
         }
         byId.put(id, schema);
-        idOf.put(schema, id);
+        idOf.put(schema.toString(), id);
         nextId = Math.max(nextId, id + 1);
         return register(subject, schema);
     }
@@ -64,7 +65,7 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
     public synchronized int register(String subject, Schema schema) {
         calls.incrementAndGet();
         List<Schema> versions = subjects.computeIfAbsent(subject, s -> new ArrayList<>());
-        if (!versions.contains(schema)) {
+        if (indexOf(versions, schema) < 0) {
             List<String> problems = levels.getOrDefault(subject, CompatibilityLevel.DEFAULT).check(schema, versions);
             if (!problems.isEmpty()) {
                 throw new RegistryException(409, RegistryException.INCOMPATIBLE_SCHEMA,
@@ -73,9 +74,9 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
             }
             versions.add(schema);
         }
-        return idOf.computeIfAbsent(schema, s -> {
+        return idOf.computeIfAbsent(schema.toString(), s -> {
             int id = nextId++;
-            byId.put(id, s);
+            byId.put(id, schema);
             return id;
         });
     }
@@ -87,11 +88,11 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
         if (versions == null) {
             throw new RegistryException(404, RegistryException.SUBJECT_NOT_FOUND, "Subject '" + subject + "' not found.");
         }
-        int index = versions.indexOf(schema);
+        int index = indexOf(versions, schema);
         if (index < 0) {
             throw new RegistryException(404, RegistryException.SCHEMA_NOT_FOUND, "Schema not found under subject " + subject);
         }
-        return new SubjectSchema(subject, index + 1, idOf.get(schema), schema);
+        return new SubjectSchema(subject, index + 1, idOf.get(schema.toString()), versions.get(index));
     }
 
     @Override
@@ -112,7 +113,7 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
             throw new RegistryException(404, RegistryException.SUBJECT_NOT_FOUND, "Subject '" + subject + "' not found.");
         }
         Schema schema = versions.get(versions.size() - 1);
-        return new SubjectSchema(subject, versions.size(), idOf.get(schema), schema);
+        return new SubjectSchema(subject, versions.size(), idOf.get(schema.toString()), schema);
     }
 
     /** The latest schema of a subject, or null; for tests, not counted as a call. */
@@ -122,7 +123,17 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
             return null;
         }
         Schema schema = versions.get(versions.size() - 1);
-        return new SubjectSchema(subject, versions.size(), idOf.get(schema), schema);
+        return new SubjectSchema(subject, versions.size(), idOf.get(schema.toString()), schema);
+    }
+
+    private static int indexOf(List<Schema> versions, Schema schema) {
+        String text = schema.toString();
+        for (int i = 0; i < versions.size(); i++) {
+            if (versions.get(i).toString().equals(text)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Override

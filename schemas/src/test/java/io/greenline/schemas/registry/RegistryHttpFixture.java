@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -20,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 import org.apache.avro.Schema;
 
 /**
@@ -50,19 +53,35 @@ final class RegistryHttpFixture implements AutoCloseable {
     private volatile String failBody = "";
     private volatile boolean stall;
 
-    private RegistryHttpFixture() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    private final String scheme;
+
+    private RegistryHttpFixture(SSLContext tls) throws IOException {
+        InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        if (tls == null) {
+            server = HttpServer.create(loopback, 0);
+            scheme = "http";
+        } else {
+            HttpsServer https = HttpsServer.create(loopback, 0);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            server = https;
+            scheme = "https";
+        }
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
     }
 
     static RegistryHttpFixture start() throws IOException {
-        return new RegistryHttpFixture();
+        return new RegistryHttpFixture(null);
+    }
+
+    /** An {@code https://} registry presenting the key of {@code tls}. */
+    static RegistryHttpFixture startTls(SSLContext tls) throws IOException {
+        return new RegistryHttpFixture(tls);
     }
 
     String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return scheme + "://127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** Registers directly in the backing registry (not counted as an HTTP request). */
@@ -113,6 +132,8 @@ final class RegistryHttpFixture implements AutoCloseable {
             } catch (RegistryException e) {
                 ObjectNode error = JSON.createObjectNode().put("error_code", e.errorCode()).put("message", e.getMessage());
                 respond(exchange, e.httpStatus(), error.toString());
+            } catch (RuntimeException e) {
+                respond(exchange, 500, JSON.createObjectNode().put("error_code", 50001).put("message", e.toString()).toString());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -162,8 +162,12 @@ class AvroSerdeTest {
         serializer.clock(clock);
         assertThat(idOf(serializer.serialize(TOPIC, SampleEvents.FAULT))).isEqualTo(v1Id);
 
-        int v2Id = registry.register(SUBJECT, edited(MachineStateChanged.getClassSchema(),
-                json -> ((ObjectNode) json).put("doc", "v2: documentation only")));
+        int v2Id = registry.register(SUBJECT, edited(MachineStateChanged.getClassSchema(), json -> {
+            ObjectNode operator = ((ArrayNode) json.get("fields")).addObject().put("name", "operatorId");
+            operator.putArray("type").add("null").add("string");
+            operator.putNull("default");
+        }));
+        assertThat(v2Id).isNotEqualTo(v1Id);
         clock.advance(Duration.ofSeconds(59));
         assertThat(idOf(serializer.serialize(TOPIC, SampleEvents.FAULT))).as("within the TTL").isEqualTo(v1Id);
         clock.advance(Duration.ofSeconds(1));
