@@ -1,7 +1,8 @@
 package io.greenline.streams;
 
 import io.greenline.schemas.Topics;
-import io.greenline.events.LineConfig;
+import io.greenline.streams.carbon.CarbonLedgerTopology;
+import io.greenline.streams.carbon.CarbonSettings;
 import io.greenline.streams.oee.OeeSettings;
 import io.greenline.streams.oee.OeeTopology;
 import io.greenline.streams.config.AppSettings;
@@ -9,10 +10,6 @@ import io.greenline.streams.quality.QualitySettings;
 import io.greenline.streams.quality.QualityTopology;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
-import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * The whole application as one Kafka Streams topology: every analysis adds its part to one builder.
@@ -29,17 +26,15 @@ public final class GreenlineTopology {
         return builder.build(settings.streamsProperties());
     }
 
-    /** Adds every topology to {@code builder}. */
+    /**
+     * Adds every topology to {@code builder}. {@code mfg.line-config} can be a source only once per
+     * application: the carbon ledger reads it into the global versioned store
+     * {@link StoreNames#LINE_CONFIG_VERSIONS} (it needs every line of a site), and OEE and quality look the
+     * config valid at each record's time up in that same store.
+     */
     public static void addTo(StreamsBuilder builder, Topics topics, AppSettings settings) {
-        // mfg.line-config can be a source only once per builder: read it once, hand it to each topology.
-        KStream<String, LineConfig> lineConfigs = builder.stream(topics.lineConfig.name(), topics.lineConfig.consumed());
-        QualitySettings quality = QualitySettings.fromConfig(settings.all());
-
-        OeeTopology.addTo(builder, topics, OeeSettings.defaults(), lineConfigs);
-        QualityTopology.addTo(builder, topics, quality, lineConfigs.toTable(Named.as("quality-line-config-table"),
-                Materialized.<String, LineConfig>as(Stores.persistentVersionedKeyValueStore(
-                                StoreNames.QUALITY_LINE_CONFIGS, quality.lineConfigHistory()))
-                        .withKeySerde(topics.lineConfig.keySerde())
-                        .withValueSerde(topics.lineConfig.valueSerde())));
+        CarbonLedgerTopology.addTo(builder, topics, CarbonSettings.from(settings.all()));
+        OeeTopology.addTo(builder, topics, OeeSettings.defaults(), StoreNames.LINE_CONFIG_VERSIONS);
+        QualityTopology.addTo(builder, topics, QualitySettings.fromConfig(settings.all()), StoreNames.LINE_CONFIG_VERSIONS);
     }
 }

@@ -23,12 +23,12 @@ class GreenlineTopologyTest {
         Topology topology = GreenlineTopology.build(new Topics(SETTINGS.serdes()), SETTINGS);
         TopologyDescription description = topology.describe();
         String text = description.toString();
-        assertThat(text).contains(StoreNames.OEE_WINDOWS, StoreNames.QUALITY_WINDOWS);
+        assertThat(text).contains(StoreNames.OEE_WINDOWS, StoreNames.QUALITY_WINDOWS, StoreNames.BATCH_FOOTPRINTS);
         Properties props = SETTINGS.streamsProperties();
         props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/greenline-topology-test");
         // the driver starts every processor: explicit naming and store wiring are checked for real
         try (TopologyTestDriver driver = new TopologyTestDriver(topology, props)) {
-            assertThat(driver.getAllStateStores()).containsKeys(StoreNames.OEE_WINDOWS, StoreNames.QUALITY_WINDOWS);
+            assertThat(driver.getAllStateStores()).containsKeys(StoreNames.OEE_WINDOWS, StoreNames.QUALITY_WINDOWS, StoreNames.BATCH_FOOTPRINTS);
         }
     }
 }

@@ -54,7 +54,15 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
     private VersionedKeyValueStore<String, LineConfig> configs;
     private WindowStore<String, Long> seen;
 
+    private final String lineConfigStore;
+
     OeeLedgerProcessor(OeeSettings settings) {
+        this(settings, StoreNames.OEE_LINE_CONFIG);
+    }
+
+    /** {@code lineConfigStore}: the versioned lineId -> LineConfig store to read (own, or the application's global one). */
+    OeeLedgerProcessor(OeeSettings settings, String lineConfigStore) {
+        this.lineConfigStore = lineConfigStore;
         this.settings = settings;
         this.graceMs = settings.grace().toMillis();
     }
@@ -64,7 +72,7 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
         this.context = context;
         ledgers = context.getStateStore(StoreNames.OEE_LINE_LEDGER);
         windows = context.getStateStore(StoreNames.OEE_WINDOWS);
-        configs = context.getStateStore(StoreNames.OEE_LINE_CONFIG);
+        configs = context.getStateStore(lineConfigStore);
         seen = context.getStateStore(StoreNames.OEE_DEDUP);
         context.schedule(settings.idleAdvanceInterval(), PunctuationType.WALL_CLOCK_TIME, this::advanceIdleLines);
     }

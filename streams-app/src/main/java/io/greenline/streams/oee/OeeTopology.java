@@ -42,18 +42,25 @@ public final class OeeTopology {
 
     /** Adds the OEE sources, stores, processors and sink to {@code builder}. */
     public static void addTo(StreamsBuilder builder, Topics topics, OeeSettings settings) {
-        addTo(builder, topics, settings, builder.stream(topics.lineConfig.name(), topics.lineConfig.consumed()));
-    }
-
-    /**
-     * Adds OEE to {@code builder}, reading line configs from {@code configs}: a topic is a source only once
-     * per builder, so an application running several topologies reads {@code mfg.line-config} once and
-     * hands the stream to each.
-     */
-    public static void addTo(StreamsBuilder builder, Topics topics, OeeSettings settings, KStream<String, LineConfig> configs) {
         builder.addStateStore(Stores.versionedKeyValueStoreBuilder(
                 Stores.persistentVersionedKeyValueStore(StoreNames.OEE_LINE_CONFIG, settings.configHistory()),
                 Serdes.String(), topics.lineConfig.valueSerde()));
+        KStream<String, LineConfig> configs = builder.stream(topics.lineConfig.name(), topics.lineConfig.consumed());
+        configs.process(LineConfigVersionsProcessor::new, Named.as(CONFIG_PROCESSOR), StoreNames.OEE_LINE_CONFIG);
+        addLedger(builder, topics, settings, StoreNames.OEE_LINE_CONFIG);
+    }
+
+    /**
+     * Adds OEE to {@code builder}, looking line configs up in the application's GLOBAL versioned store
+     * {@code globalLineConfigStore} (lineId -> LineConfig, versioned by validFrom) instead of a store of its
+     * own: {@code mfg.line-config} can be a source only once per application, and the carbon ledger reads it
+     * as a global store (GreenlineTopology wires it so).
+     */
+    public static void addTo(StreamsBuilder builder, Topics topics, OeeSettings settings, String globalLineConfigStore) {
+        addLedger(builder, topics, settings, globalLineConfigStore);
+    }
+
+    private static void addLedger(StreamsBuilder builder, Topics topics, OeeSettings settings, String lineConfigStore) {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.OEE_LINE_LEDGER), Serdes.String(), new LineLedgerSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
@@ -62,15 +69,16 @@ public final class OeeTopology {
                 Stores.persistentWindowStore(StoreNames.OEE_DEDUP, settings.dedupRetention(), java.time.Duration.ofMillis(1), false),
                 Serdes.String(), Serdes.Long()));
 
-        configs.process(LineConfigVersionsProcessor::new, Named.as(CONFIG_PROCESSOR), StoreNames.OEE_LINE_CONFIG);
-
         KStream<String, SpecificRecord> states = builder.stream(topics.machineState.name(), topics.machineState.consumed())
                 .mapValues(v -> (SpecificRecord) v, Named.as("oee-machine-state-events"));
         KStream<String, SpecificRecord> counts = builder.stream(topics.productionCount.name(), topics.productionCount.consumed())
                 .mapValues(v -> (SpecificRecord) v, Named.as("oee-production-count-events"));
+        // a global store is readable by every processor without being connected
+        String[] stores = StoreNames.OEE_LINE_CONFIG.equals(lineConfigStore)
+                ? new String[] {StoreNames.OEE_LINE_LEDGER, StoreNames.OEE_WINDOWS, StoreNames.OEE_LINE_CONFIG, StoreNames.OEE_DEDUP}
+                : new String[] {StoreNames.OEE_LINE_LEDGER, StoreNames.OEE_WINDOWS, StoreNames.OEE_DEDUP};
         KStream<String, OeeWindow> finals = states.merge(counts, Named.as("oee-line-events"))
-                .process(() -> new OeeLedgerProcessor(settings), Named.as(LEDGER_PROCESSOR),
-                        StoreNames.OEE_LINE_LEDGER, StoreNames.OEE_WINDOWS, StoreNames.OEE_LINE_CONFIG, StoreNames.OEE_DEDUP);
+                .process(() -> new OeeLedgerProcessor(settings, lineConfigStore), Named.as(LEDGER_PROCESSOR), stores);
         finals.to(topics.oee.name(), topics.oee.produced());
     }
 }

@@ -96,6 +96,80 @@ public final class QualityTopology {
      * be materialized in a versioned store (so each inspection sees the version valid at its time).
      */
     public static void addTo(StreamsBuilder builder, Topics topics, QualitySettings settings, KTable<String, LineConfig> lineConfigs) {
+        addTo(builder, topics, settings, new LineConfigSource() {
+            @Override
+            public KStream<String, ConfiguredInspection> inspections(KStream<String, InspectionRecorded> in) {
+                return in.leftJoin(lineConfigs, ConfiguredInspection::new,
+                        Joined.with(topics.inspection.keySerde(), topics.inspection.valueSerde(), topics.lineConfig.valueSerde())
+                                .withName("quality-inspection-line-config"));
+            }
+
+            @Override
+            public KStream<String, OeeWithTarget> oee(KStream<String, OeeWindow> byLine) {
+                return byLine.leftJoin(lineConfigs, (w, config) -> new OeeWithTarget(w, config == null ? null : config.getOeeTarget()),
+                        Joined.with(topics.oee.keySerde(), topics.oee.valueSerde(), topics.lineConfig.valueSerde())
+                                .withName("quality-oee-line-config"));
+            }
+        });
+    }
+
+    /**
+     * Adds the quality topology to {@code builder}, looking line configs up in the application's GLOBAL versioned
+     * store {@code globalLineConfigStore} (lineId -> LineConfig, versioned by validFrom) at each record's time:
+     * {@code mfg.line-config} can be a source only once per application, and the carbon ledger reads it as a
+     * global store (GreenlineTopology wires it so). No repartition is needed for the OEE-target lookup.
+     */
+    public static void addTo(StreamsBuilder builder, Topics topics, QualitySettings settings, String globalLineConfigStore) {
+        addTo(builder, topics, settings, new LineConfigSource() {
+            @Override
+            public KStream<String, ConfiguredInspection> inspections(KStream<String, InspectionRecorded> in) {
+                return in.processValues(() -> new GlobalLineConfigLookup<InspectionRecorded, ConfiguredInspection>(
+                        globalLineConfigStore, ConfiguredInspection::new), Named.as("quality-inspection-line-config"));
+            }
+
+            @Override
+            public KStream<String, OeeWithTarget> oee(KStream<String, OeeWindow> byLine) {
+                return byLine.processValues(() -> new GlobalLineConfigLookup<OeeWindow, OeeWithTarget>(globalLineConfigStore,
+                        (w, config) -> new OeeWithTarget(w, config == null ? null : config.getOeeTarget())),
+                        Named.as("quality-oee-line-config"));
+            }
+        });
+    }
+
+    /** How records meet the line config valid at their time: a versioned-table join or a global-store lookup. */
+    private interface LineConfigSource {
+        KStream<String, ConfiguredInspection> inspections(KStream<String, InspectionRecorded> validated);
+
+        KStream<String, OeeWithTarget> oee(KStream<String, OeeWindow> finalWindowsByLine);
+    }
+
+    /** Looks the line config valid at the record's timestamp up in a global versioned store (latest when older). */
+    static final class GlobalLineConfigLookup<V, R> implements FixedKeyProcessor<String, V, R> {
+        private final String store;
+        private final java.util.function.BiFunction<V, LineConfig, R> joiner;
+        private FixedKeyProcessorContext<String, R> context;
+        private org.apache.kafka.streams.state.VersionedKeyValueStore<String, LineConfig> configs;
+
+        GlobalLineConfigLookup(String store, java.util.function.BiFunction<V, LineConfig, R> joiner) {
+            this.store = store;
+            this.joiner = joiner;
+        }
+
+        @Override
+        public void init(FixedKeyProcessorContext<String, R> context) {
+            this.context = context;
+            this.configs = context.getStateStore(store);
+        }
+
+        @Override
+        public void process(FixedKeyRecord<String, V> record) {
+            org.apache.kafka.streams.state.VersionedRecord<LineConfig> config =
+                    record.key() == null ? null : configs.get(record.key(), record.timestamp());
+            context.forward(record.withValue(joiner.apply(record.value(), config == null ? null : config.value())));
+        }
+    }
+
+    private static void addTo(StreamsBuilder builder, Topics topics, QualitySettings settings, LineConfigSource lineConfigs) {
         var serdes = topics.serdes();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.QUALITY_WINDOWS),
                 Serdes.String(), serdes.value(QualityWindow.class)));
@@ -111,12 +185,9 @@ public final class QualityTopology {
                 settings.alertRetention(), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()));
 
         // inspections: validate, stamp with event time, look up the calendar valid then, count
-        KStream<String, QualityTopology.Output> windowsOut = builder
+        KStream<String, QualityTopology.Output> windowsOut = lineConfigs.inspections(builder
                 .stream(topics.inspection.name(), topics.inspection.consumed())
-                .processValues(ValidateInspection::new, Named.as("quality-validate-inspection"))
-                .leftJoin(lineConfigs, ConfiguredInspection::new,
-                        Joined.with(topics.inspection.keySerde(), topics.inspection.valueSerde(), topics.lineConfig.valueSerde())
-                                .withName("quality-inspection-line-config"))
+                .processValues(ValidateInspection::new, Named.as("quality-validate-inspection")))
                 .process(() -> new QualityWindowsProcessor(settings), Named.as("quality-windows-processor"),
                         StoreNames.QUALITY_WINDOWS, StoreNames.QUALITY_OPEN_WINDOWS, StoreNames.QUALITY_LINE_CLOCKS,
                         StoreNames.QUALITY_UNITS, StoreNames.QUALITY_SEEN_EVENTS);
@@ -131,15 +202,12 @@ public final class QualityTopology {
                 .mapValues(Output::alert, Named.as("quality-spc-alerts"));
 
         // final OEE windows: re-key by line, look up the target valid at the window's start, alert once
-        KStream<String, Alert> oeeAlerts = builder
+        KStream<String, Alert> oeeAlerts = lineConfigs.oee(builder
                 .stream(topics.oee.name(), topics.oee.consumed())
                 .processValues(ValidateOee::new, Named.as("quality-validate-oee"))
                 .filter((k, w) -> w.getFinal$() && settings.oeeAlertGranularities().contains(w.getGranularity()),
                         Named.as("quality-final-oee-of-alert-granularities"))
-                .selectKey((k, w) -> w.getLineId(), Named.as("quality-oee-by-line"))
-                .leftJoin(lineConfigs, (w, config) -> new OeeWithTarget(w, config == null ? null : config.getOeeTarget()),
-                        Joined.with(topics.oee.keySerde(), topics.oee.valueSerde(), topics.lineConfig.valueSerde())
-                                .withName("quality-oee-line-config"))
+                .selectKey((k, w) -> w.getLineId(), Named.as("quality-oee-by-line")))
                 .process(OeeTargetAlertProcessor::new, Named.as("quality-oee-target-alerts"),
                         StoreNames.QUALITY_OEE_ALERTS_RAISED);
 

@@ -78,6 +78,10 @@ public final class QueryApi {
             return windows;
         });
         if (read.value() == null) {
+            if (read.stale() || !router.caughtUp(store, location.partition())) {
+                throw new StoreUnavailableException("Line " + lineId + " is not in this instance's " + what
+                        + " store yet: the store is still restoring or catching up");
+            }
             throw ApiException.notFound("Unknown line " + lineId + ": it has no " + what + " windows");
         }
         ObjectNode body = json.createObjectNode();
@@ -114,6 +118,9 @@ public final class QueryApi {
         StoreRouter.Read<BatchFootprint> read = router.<BatchFootprint, BatchFootprint>readPartition(
                 StoreNames.BATCH_FOOTPRINTS, location.partition(), location.activeHere(), s -> s.get(batchId));
         if (read.value() == null) {
+            if (read.stale() || !router.caughtUp(StoreNames.BATCH_FOOTPRINTS, location.partition())) {
+                throw new StoreUnavailableException("Batch " + batchId + " is not in this instance's store yet: it is still restoring");
+            }
             throw ApiException.notFound("Unknown batch " + batchId);
         }
         return read;

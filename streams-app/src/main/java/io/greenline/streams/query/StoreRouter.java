@@ -138,6 +138,14 @@ public final class StoreRouter {
         }
     }
 
+    /**
+     * Whether this instance's copy of a store partition is complete: the client RUNNING and the copy's
+     * offset lag 0. An empty answer from an incomplete copy (restoring, standby behind) proves nothing.
+     */
+    public boolean caughtUp(String store, int partition) {
+        return streams.state() == KafkaStreams.State.RUNNING && lag(store, Set.of(partition)) == 0;
+    }
+
     /** The largest offset lag of the local copies of a store's partitions; -1 when unknown within 2 s. */
     private long lag(String store, Set<Integer> partitions) {
         try {
