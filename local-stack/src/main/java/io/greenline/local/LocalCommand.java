@@ -196,7 +196,6 @@ public final class LocalCommand implements Callable<Integer> {
         progress.line("  curl -s '" + api + "/api/v1/lines/drum-line-1/oee?granularity=hour'");
         progress.line("  curl -s '" + api + "/api/v1/lines/drum-line-1/quality?granularity=shift'");
         progress.line("  curl -s '" + api + "/api/v1/batches?lineId=bio-po-1'");
-        progress.line("  curl -s " + api + "/pact/3/footprints");
         progress.line("Logs: " + Path.of(System.getProperty("greenline.log.file", ".greenline/greenline.log")).toAbsolutePath()
                 + ", broker: " + stack.broker.logFile());
         progress.line("Ctrl-C stops everything.");

@@ -34,7 +34,7 @@ class LocalStackIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
-    @DisplayName("greenline local brings up the stack: /api/v1/lines lists the simulated lines with non-null OEE; stopping leaves no process")
+    @DisplayName("greenline local brings up the stack: /api/v1/lines lists the simulated lines with non-null OEE, a batch footprint is queryable; stopping leaves no process")
     void localStack(@TempDir Path dataDir) throws Exception {
         Set<Long> childrenBefore = new HashSet<>(ProcessHandle.current().children().map(ProcessHandle::pid).toList());
         int httpPort = freePort();
@@ -55,6 +55,15 @@ class LocalStackIT {
                     }
                 });
                 assertThat(withOee).containsExactlyInAnyOrder("drum-line-1", "bio-po-1");
+            });
+            // 8 simulated hours of history hold completed plant batches (~5 h each): their footprints are queryable
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(5)).ignoreExceptions().untilAsserted(() -> {
+                JsonNode batches = get(base + "/api/v1/batches?lineId=bio-po-1").path("items");
+                assertThat(batches).isNotEmpty();
+                JsonNode first = batches.get(0);
+                assertThat(first.path("intensityKgCo2ePerTonne").isNumber()).isTrue();
+                JsonNode one = get(base + "/api/v1/batches/" + first.path("batchId").asText());
+                assertThat(one.path("batchId").asText()).isEqualTo(first.path("batchId").asText());
             });
         } finally {
             command.requestStop();
