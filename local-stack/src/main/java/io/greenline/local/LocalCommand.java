@@ -138,7 +138,11 @@ public final class LocalCommand implements Callable<Integer> {
         Files.createDirectories(dataDir);
         progress.line("Greenline local stack, data in " + dataDir.toAbsolutePath().normalize());
         stack.broker = progress.step("Starting Kafka broker (KRaft, child JVM)", () -> KafkaBroker.builder(dataDir.resolve("kafka"))
-                .port(brokerPort).build().start());
+                .port(brokerPort)
+                // the accelerated simulators run ahead of the wall clock; Kafka 4 rejects records more
+                // than an hour in the future by default
+                .property("log.message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE))
+                .build().start());
         progress.step("Creating topics", () -> {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.broker.bootstrapServers()))) {
                 return new TopicProvisioner(admin).provision(TopicProvisioner.Settings.defaults().withPartitions(partitions));
@@ -211,7 +215,7 @@ public final class LocalCommand implements Callable<Integer> {
             String time = LocalTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString();
             String simulated = stack.simulation == null ? ""
                     : " sim " + stack.simulation.simulatedTime().truncatedTo(ChronoUnit.MINUTES);
-            progress.line("[" + time + "Z" + simulated + "] " + reporter.statusLine());
+            progress.line("[" + time + "Z" + simulated + "] " + reporter.statusLine() + stack.simulatorProblems());
             stack.saveSimulatorState();
             wait = every;
         }
@@ -271,6 +275,14 @@ public final class LocalCommand implements Callable<Integer> {
             progress.line("  Simulating " + simulation.lineIds() + " from " + start.truncatedTo(ChronoUnit.SECONDS)
                     + (start.isBefore(now) ? " (history up to now is generated at once)" : ""));
             simulatorThread.start();
+        }
+
+        /** A note when simulator events could not be sent, else empty. */
+        String simulatorProblems() {
+            if (sink == null || sink.failures() == 0) {
+                return "";
+            }
+            return " | simulator: " + sink.failures() + " events not sent (first: " + sink.firstFailure().getMessage() + ")";
         }
 
         void saveSimulatorState() {

@@ -74,6 +74,9 @@ public final class LoadCommand implements Callable<Integer> {
                     result.sent(), result.elapsed().toMillis() / 1000.0, result.eventsPerSecond(), rate,
                     sink.acknowledgedByTopic().values().stream().mapToLong(Long::longValue).sum(), sink.failures(),
                     result.lastEventTime());
+            if (sink.failures() > 0) {
+                out.println("First send failure: " + sink.firstFailure());
+            }
             out.flush();
             return sink.failures() == 0 ? 0 : 1;
         }

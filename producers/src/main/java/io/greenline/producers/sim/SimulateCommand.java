@@ -78,6 +78,9 @@ public final class SimulateCommand implements Callable<Integer> {
             sink.flush();
             console.printf("Done: %d events up to %s; acknowledged per topic: %s; failed: %d%n",
                     simulation.emitted(), simulation.simulatedTime(), sink.acknowledgedByTopic(), sink.failures());
+            if (sink.failures() > 0) {
+                console.println("First send failure: " + sink.firstFailure());
+            }
             console.flush();
             return sink.failures() == 0 ? 0 : 1;
         } finally {
