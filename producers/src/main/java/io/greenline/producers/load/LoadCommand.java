@@ -34,8 +34,9 @@ public final class LoadCommand implements Callable<Integer> {
             description = "How long to send: 90s, 5m, PT1H (default: ${DEFAULT-VALUE}).")
     String duration;
 
-    @Option(names = "--lines", defaultValue = "10", paramLabel = "N",
-            description = "Copies of the simulated factory (lines and sites get suffixes -1..-N; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lines", defaultValue = "0", paramLabel = "N",
+            description = "Copies of the simulated factory (lines and sites get suffixes -1..-N); "
+                    + "default 0 = enough copies that the run's event time spans at most six days.")
     int lines;
 
     @Option(names = "--config", paramLabel = "FILE", description = "Simulator configuration (YAML); default: built-in.")
@@ -44,8 +45,9 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Random seed (default: the config's seed).")
     Long seed;
 
-    @Option(names = "--start", defaultValue = "now", paramLabel = "TIME",
-            description = "Event time of the first event (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--start", paramLabel = "TIME",
+            description = "Event time of the first event; default: chosen so the last events are at about now "
+                    + "(brokers reject records more than an hour in the future).")
     String start;
 
     @Spec
@@ -59,12 +61,17 @@ public final class LoadCommand implements Callable<Integer> {
             config = config.withSeed(seed);
         }
         Duration length = TimeSpec.duration(duration);
-        LoadGenerator generator = new LoadGenerator(config, lines, connection.topics(), rate, length);
-        out.printf("Sending %.0f events/s for %s (%d factory copies) to %s%n", rate, length, lines, connection.bootstrapServers());
+        Instant now = Instant.now();
+        LoadGenerator.Plan plan = LoadGenerator.plan(config, connection.topics(), rate, length, lines, now);
+        Instant startAt = start == null ? plan.start() : TimeSpec.instant(start, now);
+        LoadGenerator generator = new LoadGenerator(config, plan.copies(), connection.topics(), rate, length);
+        out.printf("Sending %.0f events/s for %s to %s: %d factory copies (%.0f events per copy per simulated day), "
+                        + "event time from %s%n", rate, length, connection.bootstrapServers(), plan.copies(),
+                plan.eventsPerCopyPerDay(), startAt);
         out.flush();
         long[] previous = {0};
         try (KafkaEventSink sink = connection.sink("greenline-load")) {
-            LoadGenerator.Result result = generator.run(sink, TimeSpec.instant(start, Instant.now()), sent -> {
+            LoadGenerator.Result result = generator.run(sink, startAt, sent -> {
                 out.printf("  %d events sent (+%d in the last second)%n", sent, sent - previous[0]);
                 out.flush();
                 previous[0] = sent;

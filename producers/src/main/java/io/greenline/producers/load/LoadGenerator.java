@@ -28,6 +28,41 @@ public final class LoadGenerator {
     }
 
     private static final long SLICE_MS = 60_000;
+    private static final double MAX_SPAN_DAYS = 6;
+
+    /** How to lay out a run: copies of the factory and the event time to start at. */
+    public record Plan(int copies, Instant start, double eventsPerCopyPerDay) {
+    }
+
+    /**
+     * Copies and start so that the run's event time ends at about {@code now} and spans at most six days:
+     * brokers reject records too far in the future (Kafka 4: an hour, {@code message.timestamp.after.max.ms})
+     * and time retention removes records older than the input topics' seven days.
+     *
+     * @param copies the copies wanted, or 0 to choose enough for the six-day span
+     */
+    public static Plan plan(SimulatorConfig config, Topics topics, double rate, Duration duration, int copies, Instant now) {
+        double perCopyPerDay = eventsPerSimulatedDay(config, topics);
+        double total = rate * duration.toMillis() / 1000.0;
+        int chosen = copies > 0 ? copies : (int) Math.max(1, Math.ceil(total / (perCopyPerDay * MAX_SPAN_DAYS)));
+        double spanDays = total / (perCopyPerDay * chosen);
+        Instant start = now.minusMillis(Math.round(spanDays * 86_400_000L));
+        return new Plan(chosen, start, perCopyPerDay);
+    }
+
+    /** Events one copy of the factory produces per simulated day, measured by simulating a day. */
+    static double eventsPerSimulatedDay(SimulatorConfig config, Topics topics) {
+        long[] count = {0};
+        EventSink counter = new EventSink() {
+            @Override
+            public <V extends SpecificRecord> void send(Topic<String, V> topic, String key, V value, long timestampMs) {
+                count[0]++;
+            }
+        };
+        Instant start = Instant.parse("2026-01-05T00:00:00Z");
+        new FactorySimulation(config, start, counter, topics).advanceTo(start.plus(Duration.ofDays(1)).toEpochMilli());
+        return Math.max(1, count[0]);
+    }
 
     private final SimulatorConfig config;
     private final Topics topics;

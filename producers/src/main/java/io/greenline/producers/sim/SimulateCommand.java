@@ -73,6 +73,12 @@ public final class SimulateCommand implements Callable<Integer> {
             console.printf("Simulating %s from %s (seed %d, speed %s) to %s%n", simulation.lineIds(), startAt,
                     config.seed(), speed == 0 ? "max" : speed, connection.bootstrapServers());
             console.flush();
+            boolean runsAhead = speed != 1 && (untilAt == null || untilAt.isAfter(now.plus(java.time.Duration.ofHours(1))));
+            if (runsAhead) {
+                console.println("Note: simulated time will run ahead of the wall clock; brokers reject records more than "
+                        + "message.timestamp.after.max.ms in the future (Kafka 4 default: 1 hour). Stop at --until now, "
+                        + "or raise that topic setting (greenline local does).");
+            }
             ProgressPrinter progress = new ProgressPrinter(console);
             runner.run(progress::maybePrint);
             sink.flush();

@@ -48,4 +48,19 @@ class LoadGeneratorTest {
         assertThat(sink.values(TOPICS.lineConfig, LineConfig.class)).extracting(LineConfig::getLineId)
                 .containsExactlyInAnyOrder("drum-line-1-1", "drum-line-1-2", "bio-po-1-1", "bio-po-1-2");
     }
+
+    @Test
+    @DisplayName("the plan ends the run's event time at about now and spans at most six days, adding copies as needed")
+    void planKeepsEventTimeNearNow() {
+        Instant now = Instant.parse("2026-11-29T06:00:00Z");
+        LoadGenerator.Plan plan = LoadGenerator.plan(SimulatorConfig.defaults(), TOPICS, 10_000, Duration.ofMinutes(5), 0, now);
+
+        // 10,000/s x 300 s = 3,000,000 events; one copy makes ~2,100 a simulated day, so >= 3e6 / (2,100 x 6) = 239 copies
+        double total = 3_000_000;
+        assertThat(plan.copies()).isEqualTo((int) Math.ceil(total / (plan.eventsPerCopyPerDay() * 6)));
+        assertThat(plan.eventsPerCopyPerDay()).isBetween(1_500.0, 3_000.0);
+        double spanDays = total / (plan.eventsPerCopyPerDay() * plan.copies());
+        assertThat(spanDays).isLessThanOrEqualTo(6.0);
+        assertThat(Duration.between(plan.start(), now).toMillis()).isEqualTo(Math.round(spanDays * 86_400_000L));
+    }
 }
