@@ -35,7 +35,8 @@ public final class LoadGenerator {
     }
 
     /**
-     * Copies and start so that the run's event time ends at about {@code now} and spans at most six days:
+     * Copies and start so that the run's event time ends before about {@code now} and spans at most about
+     * six days:
      * brokers reject records too far in the future (Kafka 4: an hour, {@code message.timestamp.after.max.ms})
      * and time retention removes records older than the input topics' seven days.
      *
@@ -46,7 +47,8 @@ public final class LoadGenerator {
         double total = rate * duration.toMillis() / 1000.0;
         int chosen = copies > 0 ? copies : (int) Math.max(1, Math.ceil(total / (perCopyPerDay * MAX_SPAN_DAYS)));
         double spanDays = total / (perCopyPerDay * chosen);
-        Instant start = now.minusMillis(Math.round(spanDays * 86_400_000L));
+        // 20 % margin: the event density of a run varies around the one-day measurement
+        Instant start = now.minusMillis(Math.round(spanDays * 1.2 * 86_400_000L));
         return new Plan(chosen, start, perCopyPerDay);
     }
 

@@ -50,7 +50,7 @@ class LoadGeneratorTest {
     }
 
     @Test
-    @DisplayName("the plan ends the run's event time at about now and spans at most six days, adding copies as needed")
+    @DisplayName("the plan ends the run's event time before about now and spans at most six days, adding copies as needed")
     void planKeepsEventTimeNearNow() {
         Instant now = Instant.parse("2026-11-29T06:00:00Z");
         LoadGenerator.Plan plan = LoadGenerator.plan(SimulatorConfig.defaults(), TOPICS, 10_000, Duration.ofMinutes(5), 0, now);
@@ -61,6 +61,7 @@ class LoadGeneratorTest {
         assertThat(plan.eventsPerCopyPerDay()).isBetween(1_500.0, 3_000.0);
         double spanDays = total / (plan.eventsPerCopyPerDay() * plan.copies());
         assertThat(spanDays).isLessThanOrEqualTo(6.0);
-        assertThat(Duration.between(plan.start(), now).toMillis()).isEqualTo(Math.round(spanDays * 86_400_000L));
+        // the start leaves a 20 % margin so the last events stay before now
+        assertThat(Duration.between(plan.start(), now).toMillis()).isEqualTo(Math.round(spanDays * 1.2 * 86_400_000L));
     }
 }
