@@ -35,6 +35,6 @@ public final class GreenlineTopology {
     public static void addTo(StreamsBuilder builder, Topics topics, AppSettings settings) {
         CarbonLedgerTopology.addTo(builder, topics, CarbonSettings.from(settings.all()));
         OeeTopology.addTo(builder, topics, OeeSettings.defaults(), StoreNames.LINE_CONFIG_VERSIONS);
-        QualityTopology.addTo(builder, topics, QualitySettings.fromConfig(settings.all()), StoreNames.LINE_CONFIG_VERSIONS);
+        QualityTopology.addSharingLineConfigs(builder, topics, QualitySettings.fromConfig(settings.all()));
     }
 }

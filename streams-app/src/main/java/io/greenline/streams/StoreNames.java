@@ -21,9 +21,7 @@ public final class StoreNames {
     // Quality (QualityTopology)
     /** {@code KeyValueStore<String WindowKey, QualityWindow>}: line (productId null) and line+product windows. */
     public static final String QUALITY_WINDOWS = "quality-windows";
-    /** {@code KeyValueStore<String WindowKey, Long windowEnd>}: the quality windows not yet final (index for finalization). */
-    public static final String QUALITY_OPEN_WINDOWS = "quality-open-windows";
-    /** {@code KeyValueStore<String lineId, Long>}: each line's event-time clock for the quality windows. */
+    /** {@code KeyValueStore<String lineId, LineClock>} (JSON): each line's event-time clock for the quality windows. */
     public static final String QUALITY_LINE_CLOCKS = "quality-line-clocks";
     /** {@code KeyValueStore<String lineId/unitId, QualityUnitMemory>}: first inspections of units, for first pass yield (TTL). */
     public static final String QUALITY_UNITS = "quality-units";
@@ -31,8 +29,6 @@ public final class StoreNames {
     public static final String QUALITY_SEEN_EVENTS = "quality-seen-events";
     /** {@code WindowStore<String alertId, Long>}: OEE_BELOW_TARGET alerts already raised, so each is raised once. */
     public static final String QUALITY_OEE_ALERTS_RAISED = "quality-oee-alerts-raised";
-    /** {@code VersionedKeyValueStore<String lineId, LineConfig>}: line configs by validFrom, when the quality topology reads them itself. */
-    public static final String QUALITY_LINE_CONFIGS = "quality-line-configs";
 
     // Carbon (CarbonLedgerTopology)
     /** {@code KeyValueStore<String batchId, BatchFootprint>}: latest footprint version of each batch. */
@@ -41,7 +37,10 @@ public final class StoreNames {
     public static final String LINE_ENERGY_WINDOWS = "line-energy-windows";
     /** Global {@code VersionedKeyValueStore<String carrier/region/basis, EmissionFactor>}, versioned by validFrom. */
     public static final String EMISSION_FACTOR_VERSIONS = "emission-factor-versions";
-    /** Global {@code VersionedKeyValueStore<String lineId, LineConfig>}, versioned by validFrom. */
+    /**
+     * Global {@code VersionedKeyValueStore<String lineId, LineConfig>}, versioned by validFrom: the application's one
+     * reader of mfg.line-config (added by CarbonLedgerTopology); any processor may look a line's config up in it.
+     */
     public static final String LINE_CONFIG_VERSIONS = "line-config-versions";
     /** {@code KeyValueStore<String batchId, CarbonBatchState>}: what mfg.batch said about each batch (partitioned by siteId). */
     public static final String CARBON_BATCHES = "carbon-batches";
@@ -57,6 +56,11 @@ public final class StoreNames {
     public static final String CARBON_SEEN_EVENTS = "carbon-seen-events";
     /** {@code KeyValueStore<String, Long>}: the event-time clock of each carbon ledger task. */
     public static final String CARBON_CLOCK = "carbon-clock";
+    /** {@code KeyValueStore<String lineId, LineClock>} (JSON): event-time clock of each line's energy windows. */
+    public static final String CARBON_LINE_CLOCKS = "carbon-line-clocks";
+    /** {@code WindowStore<String lineId/type/eventId, Long>}: readings and counts already in the energy windows. */
+    public static final String CARBON_LINE_ENERGY_DEDUP = "carbon-line-energy-dedup";
+
 
     private StoreNames() {
     }

@@ -45,6 +45,7 @@ class AppClusterIT {
     private static final List<String> LINES = List.of("L1", "L2", "L3", "L4", "L5", "L6");
     private static final Instant START = Instant.parse("2026-03-02T06:00:00Z");
     private static final String CLUSTER_ID = "it-cluster";
+    private static final List<String> BATCHES = List.of("B-L1-001", "B-L2-001", "B-L5-001");
 
     @TempDir
     static Path dirs;
@@ -60,8 +61,12 @@ class AppClusterIT {
     static void startInstances() {
         AppItSupport.broker();
         try (KafkaProducer<String, byte[]> producer = AppItSupport.producer()) {
+            AppItSupport.sendFactors(producer);
             for (int i = 0; i < LINES.size(); i++) {
                 AppItSupport.produceLine(producer, LINES.get(i), START, 10 + i);
+            }
+            for (String batch : BATCHES) {
+                AppItSupport.produceBatch(producer, batch, batch.substring(2, 4), START);
             }
         }
         portA = AppItSupport.freePort();
@@ -148,6 +153,41 @@ class AppClusterIT {
         // L1 counts 10 per 10 minutes, 1 scrapped: 60 produced, 54 good in the hour
         assertThat(firstHour.get("producedQuantity").asDouble()).isEqualTo(60.0);
         assertThat(firstHour.get("goodQuantity").asDouble()).isEqualTo(54.0);
+
+        for (String batch : BATCHES) {
+            String path = "/api/v1/batches/" + batch;
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                HttpResponse<String> fromA = get(portA, path);
+                assertThat(fromA.statusCode()).as(path + " " + fromA.body()).isEqualTo(200);
+                JsonNode footprint = json(fromA);
+                assertThat(footprint.get("status").asText()).isEqualTo("FINAL");
+                assertThat(json(get(portB, path))).as(path + " from B").isEqualTo(footprint);
+                assertThat(json(get(portSingle, path))).as(path + " from a single instance").isEqualTo(footprint);
+            });
+        }
+        JsonNode footprint = json(get(portB, "/api/v1/batches/B-L1-001"));
+        // 4 readings x 100 kWh inside the batch: 400 kWh x 0.4 = 160 kg (location), x 0.05 = 20 kg (market)
+        assertThat(footprint.get("scope2LocationKgCo2e").asDouble()).isCloseTo(160.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(footprint.get("scope2MarketKgCo2e").asDouble()).isCloseTo(20.0, org.assertj.core.data.Offset.offset(1e-9));
+        for (int port : new int[] {portA, portB}) {
+            JsonNode batches = json(get(port, "/api/v1/batches"));
+            List<String> ids = new ArrayList<>();
+            batches.get("items").forEach(f -> ids.add(f.get("batchId").asText()));
+            assertThat(ids).containsExactlyElementsOf(BATCHES);
+            assertThat(batches.get("complete").asBoolean()).isTrue();
+        }
+
+        // PACT v3: the same ProductFootprints from either instance, ids the same name-based UUIDs
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode pactA = json(get(portA, "/pact/3/footprints"));
+            assertThat(pactA.get("data")).hasSize(BATCHES.size());
+            assertThat(json(get(portB, "/pact/3/footprints")).get("data")).isEqualTo(pactA.get("data"));
+        });
+        JsonNode l1 = json(get(portA, "/api/v1/batches/B-L1-001"));
+        String pactId = io.greenline.streams.carbon.pact.PactRenderer.footprintId("B-L1-001", l1.get("version").asInt()).toString();
+        HttpResponse<String> one = get(portB, "/pact/3/footprints/" + pactId);
+        assertThat(one.statusCode()).as(one.body()).isEqualTo(200);
+        assertThat(json(one).at("/data/id").asText()).isEqualTo(pactId);
 
         JsonNode aLines = json(get(portA, "/api/v1/lines"));
         assertThat(aLines.get("complete").asBoolean()).isTrue();

@@ -1,5 +1,13 @@
 package io.greenline.it.app;
 
+import io.greenline.events.BatchEvent;
+import io.greenline.events.BatchEventType;
+import io.greenline.events.EmissionBasis;
+import io.greenline.events.EmissionFactor;
+import io.greenline.events.EmissionScope;
+import io.greenline.events.EnergyCarrier;
+import io.greenline.events.EnergyMetered;
+import io.greenline.events.EnergyUnit;
 import io.greenline.events.InspectionRecorded;
 import io.greenline.events.InspectionResult;
 import io.greenline.events.LineConfig;
@@ -200,6 +208,45 @@ final class AppItSupport {
     static RecordMetadata sendInspection(KafkaProducer<String, byte[]> p, InspectionRecorded e) {
         return send(p, TOPICS.inspection.name(), e.getLineId(),
                 TOPICS.inspection.valueSerde().serializer().serialize(TOPICS.inspection.name(), e), e.getTimestamp());
+    }
+
+    /** Electricity factors of the DE grid from 2026-01-01: location 0.4 kg/kWh, market 0.05 kg/kWh. */
+    static void sendFactors(KafkaProducer<String, byte[]> p) {
+        Instant from = Instant.parse("2026-01-01T00:00:00Z");
+        for (EmissionFactor f : List.of(
+                new EmissionFactor(EnergyCarrier.ELECTRICITY, "DE", EmissionBasis.LOCATION, EmissionScope.SCOPE2, 0.4, EnergyUnit.KWH, from, "it"),
+                new EmissionFactor(EnergyCarrier.ELECTRICITY, "DE", EmissionBasis.MARKET, EmissionScope.SCOPE2, 0.05, EnergyUnit.KWH, from, "it"))) {
+            send(p, TOPICS.emissionFactors.name(), Topics.emissionFactorKey(f),
+                    TOPICS.emissionFactors.valueSerde().serializer().serialize(TOPICS.emissionFactors.name(), f), from);
+        }
+    }
+
+    /**
+     * A batch on a line: started 10 min after {@code start}, 100 kWh per half hour for two hours, completed
+     * with 1,000 kg good of 1,100 kg; a later reading moves the site's clock past the finalization delay.
+     */
+    static void produceBatch(KafkaProducer<String, byte[]> p, String batchId, String lineId, Instant start) {
+        Instant started = start.plus(Duration.ofMinutes(10));
+        Instant completed = started.plus(Duration.ofHours(2));
+        sendBatch(p, BatchEvent.newBuilder().setEventId(batchId + "-start").setBatchId(batchId).setLineId(lineId)
+                .setProductId("drum-70kg").setTimestamp(started).setEventType(BatchEventType.STARTED).build());
+        for (Instant from = started; from.isBefore(completed); from = from.plus(Duration.ofMinutes(30))) {
+            sendEnergy(p, new EnergyMetered(batchId + "-e" + from.getEpochSecond(), "meter-" + lineId, "site-1", lineId,
+                    EnergyCarrier.ELECTRICITY, from, from.plus(Duration.ofMinutes(30)), 100.0, EnergyUnit.KWH));
+        }
+        sendBatch(p, BatchEvent.newBuilder().setEventId(batchId + "-done").setBatchId(batchId).setLineId(lineId)
+                .setProductId("drum-70kg").setTimestamp(completed).setEventType(BatchEventType.COMPLETED)
+                .setOutputGoodMassKg(1000.0).setOutputTotalMassKg(1100.0).build());
+        sendEnergy(p, new EnergyMetered(batchId + "-later", "meter-" + lineId, "site-1", lineId, EnergyCarrier.ELECTRICITY,
+                completed.plus(Duration.ofMinutes(20)), completed.plus(Duration.ofMinutes(40)), 10.0, EnergyUnit.KWH));
+    }
+
+    static void sendBatch(KafkaProducer<String, byte[]> p, BatchEvent e) {
+        send(p, TOPICS.batch.name(), e.getLineId(), TOPICS.batch.valueSerde().serializer().serialize(TOPICS.batch.name(), e), e.getTimestamp());
+    }
+
+    static void sendEnergy(KafkaProducer<String, byte[]> p, EnergyMetered e) {
+        send(p, TOPICS.energy.name(), e.getLineId(), TOPICS.energy.valueSerde().serializer().serialize(TOPICS.energy.name(), e), e.getTimestamp());
     }
 
     /**

@@ -1,6 +1,9 @@
 package io.greenline.streams.app;
 
 import io.greenline.streams.config.AppSettings;
+import io.greenline.streams.carbon.pact.PactRenderer;
+import io.greenline.streams.carbon.pact.PactSettings;
+import io.greenline.streams.query.PactResource;
 import io.greenline.streams.query.QueryApi;
 import io.greenline.streams.query.QueryServer;
 import io.greenline.streams.query.RemoteInstances;
@@ -72,7 +75,12 @@ public final class GreenlineApp implements AutoCloseable {
                 settings.staleStoresAllowed(), stores);
         RemoteInstances remote = new RemoteInstances(settings.httpTls().isPresent(), settings.httpAuthToken(), settings.remoteQueryTimeout());
         QueryApi api = new QueryApi(router, remote, AvroJson.mapper());
-        this.server = new QueryServer(settings, api, health, prometheus, extraRoutes.apply(api));
+        PactResource pact = new PactResource(api, new PactRenderer(PactSettings.from(settings.all())), AvroJson.mapper());
+        Map<String, Handler> routes = new java.util.LinkedHashMap<>();
+        routes.put("/pact/3/footprints", pact::list);
+        routes.put("/pact/3/footprints/{id}", pact::one);
+        routes.putAll(extraRoutes.apply(api));
+        this.server = new QueryServer(settings, api, health, prometheus, routes);
     }
 
     /** Every state store the topology materializes. */

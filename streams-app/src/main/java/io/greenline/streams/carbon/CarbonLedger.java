@@ -235,7 +235,7 @@ public final class CarbonLedger {
         Double total = positive(batch.getOutputTotalMassKg());
         Long pieces = batch.getPieces() != null && batch.getPieces() > 0 ? batch.getPieces() : null;
         double biogenicC = batch.getProductBiogenicCarbonKgPerKg() == null ? 0.0 : batch.getProductBiogenicCarbonKgPerKg();
-        double uptakePerKg = -biogenicC * CO2_PER_C;
+        double uptakePerKg = biogenicC == 0 ? 0.0 : -biogenicC * CO2_PER_C;
         String declaredUnit = pieces != null ? "piece" : "kilogram";
         Double massPerUnit = pieces != null ? (good == null ? null : good / pieces) : 1.0;
         Double pcfExcluding = null;
@@ -294,7 +294,7 @@ public final class CarbonLedger {
 
     /**
      * Adds one priced part to an unallocated-energy ledger (a footprint with no batch: energy and scope 1/2 only),
-     * creating it when {@code ledger} is null.
+     * creating it when {@code ledger} is null; {@code ledger} itself is updated and returned.
      */
     public BatchFootprint accumulateUnallocated(BatchFootprint ledger, String ownerId, String lineId, String siteId, EnergyAllocation part) {
         Priced p = price(part);
@@ -305,7 +305,7 @@ public final class CarbonLedger {
                 .setTotalLocationKgCo2e(0).setTotalMarketKgCo2e(0).setPrimaryDataShare(0).setDeclaredUnit("kilogram")
                 .setStartedAt(part.getPeriodStart()).setCompletedAt(part.getPeriodEnd())
                 .setUnallocatedLedger(true).build();
-        BatchFootprint.Builder b = BatchFootprint.newBuilder(base);
+        // plain setters, no deep-copy builder: the ledger must not depend on Avro's trusted-class set-up
         Map<String, CarrierEnergy> energy = new TreeMap<>(base.getEnergy());
         addEnergy(energy, part);
         Set<String> versions = new TreeSet<>(base.getFactorVersions());
@@ -314,19 +314,19 @@ public final class CarbonLedger {
         notes.addAll(p.notes());
         List<FootprintGap> gaps = new ArrayList<>(base.getGaps());
         gaps.addAll(p.gaps());
-        b.setEnergy(energy)
-                .setScope1KgCo2e(base.getScope1KgCo2e() + p.scope1())
-                .setScope2LocationKgCo2e(base.getScope2LocationKgCo2e() + p.scope2Location())
-                .setScope2MarketKgCo2e(base.getScope2MarketKgCo2e() + p.scope2Market())
-                .setTotalLocationKgCo2e(base.getTotalLocationKgCo2e() + p.location())
-                .setTotalMarketKgCo2e(base.getTotalMarketKgCo2e() + p.market())
-                .setFossilGhgEmissionsKgCo2e(base.getFossilGhgEmissionsKgCo2e() + p.market())
-                .setFactorVersions(new ArrayList<>(versions))
-                .setNotes(new ArrayList<>(notes))
-                .setGaps(gaps)
-                .setStartedAt(min(base.getStartedAt(), part.getPeriodStart()))
-                .setCompletedAt(max(base.getCompletedAt(), part.getPeriodEnd()));
-        return b.build();
+        base.setEnergy(energy);
+        base.setScope1KgCo2e(base.getScope1KgCo2e() + p.scope1());
+        base.setScope2LocationKgCo2e(base.getScope2LocationKgCo2e() + p.scope2Location());
+        base.setScope2MarketKgCo2e(base.getScope2MarketKgCo2e() + p.scope2Market());
+        base.setTotalLocationKgCo2e(base.getTotalLocationKgCo2e() + p.location());
+        base.setTotalMarketKgCo2e(base.getTotalMarketKgCo2e() + p.market());
+        base.setFossilGhgEmissionsKgCo2e(base.getFossilGhgEmissionsKgCo2e() + p.market());
+        base.setFactorVersions(new ArrayList<>(versions));
+        base.setNotes(new ArrayList<>(notes));
+        base.setGaps(gaps);
+        base.setStartedAt(min(base.getStartedAt(), part.getPeriodStart()));
+        base.setCompletedAt(max(base.getCompletedAt(), part.getPeriodEnd()));
+        return base;
     }
 
     private static Instant min(Instant a, Instant b) {

@@ -9,8 +9,12 @@ import io.greenline.events.EnergyAllocation;
 import io.greenline.events.EnergyMetered;
 import io.greenline.events.LineConfig;
 import io.greenline.schemas.Topics;
+import io.greenline.streams.InputStreams;
 import io.greenline.streams.StoreNames;
 import io.greenline.streams.errors.BadRecordException;
+import io.greenline.streams.windows.EventDeduplicator;
+import io.greenline.streams.windows.LineClock;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -36,15 +40,22 @@ import org.apache.kafka.streams.state.VersionedRecord;
  * factors.
  *
  * <p>Inputs: {@code mfg.batch} (key lineId), {@code mfg.energy} (key lineId, or siteId for a shared meter),
- * {@code mfg.emission-factors} and {@code mfg.line-config} (compacted reference data, read into global versioned
- * stores {@link StoreNames#EMISSION_FACTOR_VERSIONS} and {@link StoreNames#LINE_CONFIG_VERSIONS}, each version at its
- * validFrom, so a reading is priced with the factor valid at its own timestamp).
+ * {@code mfg.emission-factors} (compacted, read into the global versioned store
+ * {@link StoreNames#EMISSION_FACTOR_VERSIONS}, each version at its validFrom, so a reading is priced with the factor
+ * valid at its own timestamp) and {@code mfg.line-config} (the application's global versioned store
+ * {@link StoreNames#LINE_CONFIG_VERSIONS}: a batch's siteId and gridRegion, a line's calendar; OEE and quality may
+ * look configs up in it too). The other input streams come from {@link InputStreams}, so topologies that share an
+ * input (mfg.production-count: OEE and the line-energy windows) share its one source node.
  *
  * <p>Batch events are keyed by their line's siteId (from the line config) and energy readings by their siteId, then
  * repartitioned together through {@code <application.id>-carbon-ledger-by-site-repartition}: everything a site's
  * ledger needs (a shared meter's batches on several lines) meets in one task, {@link CarbonSiteLedger}, with its stores
  * {@code carbon-batches}, {@code carbon-allocations}, {@code carbon-pending-energy}, {@code carbon-published},
  * {@code carbon-unallocated}, {@code carbon-seen-events} and {@code carbon-clock}.
+ *
+ * <p>Energy per line and window: {@link LineEnergyProcessor} over line meters of {@code mfg.energy} and
+ * {@code mfg.production-count} (keyed by lineId), with the shared window calendar and line clock, on
+ * {@code mfg.line-energy} and in {@link StoreNames#LINE_ENERGY_WINDOWS}.
  *
  * <p>Output: footprint versions on the compacted {@code mfg.batch-footprint} (key batchId), read back into the
  * queryable table {@link StoreNames#BATCH_FOOTPRINTS}, which is therefore partitioned by batchId. Bad input is thrown
@@ -65,21 +76,21 @@ public final class CarbonLedgerTopology {
     }
 
     /**
-     * Adds the carbon ledger to {@code builder}, including the global stores of emission factors and line configs,
-     * which other topologies of the same application may read ({@code context.getStateStore(...)}) rather than
-     * consuming {@code mfg.line-config} a second time.
+     * Adds the carbon ledger to {@code builder}: the global emission-factor and line-config stores
+     * ({@link StoreNames#EMISSION_FACTOR_VERSIONS}, {@link StoreNames#LINE_CONFIG_VERSIONS}), the ledger, the
+     * queryable footprint table and the line-energy windows. Other sources are taken from {@link InputStreams}.
      */
     public static void addTo(StreamsBuilder builder, Topics topics, CarbonSettings settings) {
         addReferenceStores(builder, topics, settings);
         Serde<CarbonLedgerInput> inputSerde = topics.serdes().value(CarbonLedgerInput.class);
         Serde<BatchFootprint> footprintSerde = topics.batchFootprint.valueSerde();
 
-        KStream<String, CarbonLedgerInput> batches = builder.stream(topics.batch.name(), topics.batch.consumed())
+        KStream<String, CarbonLedgerInput> batches = InputStreams.of(builder, topics.batch)
                 .process(BatchBySite::new, Named.as("carbon-batch-by-site"));
-        KStream<String, CarbonLedgerInput> energy = builder.stream(topics.energy.name(), topics.energy.consumed())
+        KStream<String, CarbonLedgerInput> energy = InputStreams.of(builder, topics.energy)
                 .map((key, reading) -> {
                     CarbonInputValidation.validate(reading);
-                    return KeyValue.pair(reading.getSiteId(), new CarbonLedgerInput(null, reading));
+                    return KeyValue.pair(reading.getSiteId(), new CarbonLedgerInput(null, reading, null));
                 }, Named.as("carbon-energy-by-site"));
 
         builder.addStateStore(kv(StoreNames.CARBON_BATCHES, topics.serdes().value(CarbonBatchState.class)));
@@ -97,6 +108,8 @@ public final class CarbonLedgerTopology {
                         StoreNames.CARBON_PUBLISHED, StoreNames.CARBON_UNALLOCATED, StoreNames.CARBON_SEEN_EVENTS,
                         StoreNames.CARBON_CLOCK)
                 .to(topics.batchFootprint.name(), topics.batchFootprint.produced());
+
+        addLineEnergy(builder, topics, settings);
 
         builder.table(topics.batchFootprint.name(),
                 Consumed.with(Serdes.String(), footprintSerde).withName("carbon-batch-footprint-table-source"),
@@ -119,11 +132,33 @@ public final class CarbonLedgerTopology {
                         LineConfig::getValidFrom));
     }
 
+    /**
+     * Energy per line and window ({@link LineEnergyProcessor}) on mfg.line-energy and in
+     * {@link StoreNames#LINE_ENERGY_WINDOWS}. Invalid readings are dead-lettered by the ledger branch and invalid
+     * counts by OEE; this branch only skips them, so a bad record is dead-lettered once.
+     */
+    private static void addLineEnergy(StreamsBuilder builder, Topics topics, CarbonSettings settings) {
+        builder.addStateStore(kv(StoreNames.LINE_ENERGY_WINDOWS, topics.lineEnergy.valueSerde()));
+        builder.addStateStore(kv(StoreNames.CARBON_LINE_CLOCKS, new JsonStateSerde<>(LineClock.class)));
+        builder.addStateStore(EventDeduplicator.storeBuilder(StoreNames.CARBON_LINE_ENERGY_DEDUP, settings.correctionWindow()));
+        KStream<String, SpecificRecord> readings = InputStreams.of(builder, topics.energy)
+                .mapValues(v -> (SpecificRecord) v, Named.as("carbon-line-energy-readings"));
+        KStream<String, SpecificRecord> counts = InputStreams.of(builder, topics.productionCount)
+                .mapValues(v -> (SpecificRecord) v, Named.as("carbon-line-energy-counts"));
+        readings.merge(counts, Named.as("carbon-line-energy-inputs"))
+                .process(() -> new LineEnergyProcessor(settings), Named.as("carbon-line-energy"),
+                        StoreNames.LINE_ENERGY_WINDOWS, StoreNames.CARBON_LINE_CLOCKS, StoreNames.CARBON_LINE_ENERGY_DEDUP)
+                .to(topics.lineEnergy.name(), topics.lineEnergy.produced());
+    }
+
     private static <V> StoreBuilder<KeyValueStore<String, V>> kv(String name, Serde<V> valueSerde) {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), valueSerde);
     }
 
-    /** Validates a batch event and keys it by the siteId of its line (line config as of the event, else latest). */
+    /**
+     * Validates a batch event and keys it by the siteId of its line, with the line's gridRegion (line config as of
+     * the event, else the latest, from the global line-config store).
+     */
     static final class BatchBySite implements Processor<String, BatchEvent, String, CarbonLedgerInput> {
         private ProcessorContext<String, CarbonLedgerInput> context;
         private VersionedKeyValueStore<String, LineConfig> lineConfigs;
@@ -146,7 +181,8 @@ public final class CarbonLedgerTopology {
                 throw BadRecordException.invalid("batch " + event.getBatchId() + ": no mfg.line-config for line "
                         + event.getLineId() + ", so its site (shared meters, ledger partition) is unknown");
             }
-            context.forward(record.withKey(config.value().getSiteId()).withValue(new CarbonLedgerInput(event, null)));
+            context.forward(record.withKey(config.value().getSiteId())
+                    .withValue(new CarbonLedgerInput(event, null, config.value().getGridRegion())));
         }
     }
 }

@@ -14,8 +14,8 @@ import java.util.Objects;
  * @param finalizationDelay     {@code carbon.finalization-delay} (ISO-8601 duration, default PT5M): event time after
  *                              COMPLETED until a PROVISIONAL footprint becomes FINAL
  * @param idleAdvanceInterval   {@code carbon.idle-advance-interval} (default PT30S): how often a wall-clock punctuation
- *                              moves a quiet site's event clock forward by the wall time that passed, re-checks factor
- *                              corrections and prunes old state
+ *                              moves a quiet site's (line's) event clock forward by the wall time that passed and
+ *                              prunes old state
  * @param correctionWindow      {@code carbon.correction-window} (default P7D): how long after completion a batch's
  *                              ledger is kept so that late readings and factor corrections still publish a new
  *                              version; readings older than that are dead-lettered as LATE
@@ -23,9 +23,14 @@ import java.util.Objects;
  *                              emission-factor and line-config stores (the latest version is always kept)
  * @param fallbackFactorRegion  {@code carbon.fallback-factor-region} (default GLOBAL): region tried when the line's
  *                              gridRegion has no factor for a carrier and basis
+ * @param lineEnergyGrace       {@code carbon.line-energy-grace} (default PT5M): event time after a line-energy window's
+ *                              end until it is final and published on mfg.line-energy
+ * @param factorRecheckInterval {@code carbon.factor-recheck-interval} (default PT5M): how often published footprints
+ *                              still in the correction window are re-priced, to catch factor corrections
  */
 public record CarbonSettings(IdleEnergy idleEnergy, Duration finalizationDelay, Duration idleAdvanceInterval,
-                             Duration correctionWindow, Duration factorHistory, String fallbackFactorRegion) {
+                             Duration correctionWindow, Duration factorHistory, String fallbackFactorRegion,
+                             Duration lineEnergyGrace, Duration factorRecheckInterval) {
 
     public static final String IDLE_ENERGY = "carbon.idle-energy";
     public static final String FINALIZATION_DELAY = "carbon.finalization-delay";
@@ -33,6 +38,8 @@ public record CarbonSettings(IdleEnergy idleEnergy, Duration finalizationDelay, 
     public static final String CORRECTION_WINDOW = "carbon.correction-window";
     public static final String FACTOR_HISTORY = "carbon.factor-history";
     public static final String FALLBACK_FACTOR_REGION = "carbon.fallback-factor-region";
+    public static final String LINE_ENERGY_GRACE = "carbon.line-energy-grace";
+    public static final String FACTOR_RECHECK_INTERVAL = "carbon.factor-recheck-interval";
 
     /** Where energy used while no batch runs is charged. */
     public enum IdleEnergy {
@@ -60,11 +67,13 @@ public record CarbonSettings(IdleEnergy idleEnergy, Duration finalizationDelay, 
             throw new IllegalArgumentException(CORRECTION_WINDOW + " must not be shorter than " + FINALIZATION_DELAY);
         }
         Objects.requireNonNull(fallbackFactorRegion, "fallbackFactorRegion");
+        requirePositive(lineEnergyGrace, LINE_ENERGY_GRACE, true);
+        requirePositive(factorRecheckInterval, FACTOR_RECHECK_INTERVAL, false);
     }
 
     public static CarbonSettings defaults() {
         return new CarbonSettings(IdleEnergy.NEXT, Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofDays(7),
-                Duration.ofDays(3650), "GLOBAL");
+                Duration.ofDays(3650), "GLOBAL", Duration.ofMinutes(5), Duration.ofMinutes(5));
     }
 
     /** Settings from {@code carbon.*} keys; a missing key keeps its default. */
@@ -76,11 +85,14 @@ public record CarbonSettings(IdleEnergy idleEnergy, Duration finalizationDelay, 
                 duration(config, IDLE_ADVANCE_INTERVAL, d.idleAdvanceInterval()),
                 duration(config, CORRECTION_WINDOW, d.correctionWindow()),
                 duration(config, FACTOR_HISTORY, d.factorHistory()),
-                config.getOrDefault(FALLBACK_FACTOR_REGION, d.fallbackFactorRegion()));
+                config.getOrDefault(FALLBACK_FACTOR_REGION, d.fallbackFactorRegion()),
+                duration(config, LINE_ENERGY_GRACE, d.lineEnergyGrace()),
+                duration(config, FACTOR_RECHECK_INTERVAL, d.factorRecheckInterval()));
     }
 
     public CarbonSettings withIdleEnergy(IdleEnergy mode) {
-        return new CarbonSettings(mode, finalizationDelay, idleAdvanceInterval, correctionWindow, factorHistory, fallbackFactorRegion);
+        return new CarbonSettings(mode, finalizationDelay, idleAdvanceInterval, correctionWindow, factorHistory, fallbackFactorRegion,
+                lineEnergyGrace, factorRecheckInterval);
     }
 
     private static Duration duration(Map<String, String> config, String key, Duration fallback) {

@@ -9,7 +9,6 @@ import io.greenline.events.EnergyAllocation;
 import io.greenline.events.EnergyMetered;
 import io.greenline.events.FootprintGap;
 import io.greenline.events.FootprintStatus;
-import io.greenline.events.LineConfig;
 import io.greenline.schemas.DeadLetterReason;
 import io.greenline.streams.StoreNames;
 import io.greenline.streams.carbon.EnergyAttribution.BatchSpan;
@@ -31,7 +30,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.VersionedKeyValueStore;
-import org.apache.kafka.streams.state.VersionedRecord;
 
 /**
  * The carbon ledger of every site this task owns (input keyed by siteId): keeps batches and the energy charged to
@@ -60,7 +58,6 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
     private KeyValueStore<String, BatchFootprint> unallocated;
     private KeyValueStore<String, Long> seen;
     private KeyValueStore<String, Long> clockStore;
-    private VersionedKeyValueStore<String, LineConfig> lineConfigs;
     private CarbonLedger ledger;
     private long lastWallMs;
 
@@ -78,11 +75,11 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
         unallocated = context.getStateStore(StoreNames.CARBON_UNALLOCATED);
         seen = context.getStateStore(StoreNames.CARBON_SEEN_EVENTS);
         clockStore = context.getStateStore(StoreNames.CARBON_CLOCK);
-        lineConfigs = context.getStateStore(StoreNames.LINE_CONFIG_VERSIONS);
         VersionedKeyValueStore<String, EmissionFactor> factors = context.getStateStore(StoreNames.EMISSION_FACTOR_VERSIONS);
         ledger = new CarbonLedger(new VersionedFactorLookup(factors), settings.fallbackFactorRegion());
         lastWallMs = context.currentSystemTimeMs();
         context.schedule(settings.idleAdvanceInterval(), PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
+        context.schedule(settings.factorRecheckInterval(), PunctuationType.WALL_CLOCK_TIME, wallMs -> recheckPublished());
     }
 
     @Override
@@ -92,7 +89,7 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
             throw new BadRecordException(DeadLetterReason.NULL_VALUE, "carbon ledger input must hold a batch event or an energy reading");
         }
         if (in.getBatch() != null) {
-            onBatch(record.key(), in.getBatch());
+            onBatch(record.key(), in.getBatch(), in.getGridRegion());
         } else {
             onEnergy(in.getEnergy());
         }
@@ -102,7 +99,7 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
 
     // ---- batches ----
 
-    private void onBatch(String siteId, BatchEvent e) {
+    private void onBatch(String siteId, BatchEvent e, String gridRegion) {
         String seenKey = "batch" + SEP + e.getEventId();
         if (seen.get(seenKey) != null) {
             return;
@@ -115,6 +112,9 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
         if (state == null) {
             state = CarbonBatchState.newBuilder().setBatchId(e.getBatchId()).setLineId(e.getLineId()).setSiteId(siteId)
                     .setProductId(e.getProductId()).build();
+        }
+        if (gridRegion != null) {
+            state.setGridRegion(gridRegion);
         }
         List<io.greenline.events.MaterialCharge> materials = new ArrayList<>(state.getMaterials());
         materials.addAll(e.getMaterials());
@@ -194,9 +194,9 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
         int n = 0;
         for (Share share : shares) {
             String lineId = share.lineId() != null ? share.lineId() : part.getLineId();
-            EnergyAllocation a = EnergyAllocation.newBuilder(part)
-                    .setQuantity(share.quantity()).setPeriodStart(share.start()).setPeriodEnd(share.end())
-                    .setLineId(lineId).setRegion(gridRegion(lineId, part.getFactorAt())).setIdle(share.idle()).build();
+            EnergyAllocation a = new EnergyAllocation(part.getEventId(), part.getMeterId(), lineId,
+                    share.batchId() != null ? regionOfBatch(share.batchId()) : regionOfLine(lineId), part.getCarrier(), part.getUnit(), share.quantity(), share.start(),
+                    share.end(), part.getFactorAt(), part.getSharedMeter(), share.idle());
             String suffix = partKey + SEP + (n++);
             if (share.idle() && settings.idleEnergy() == CarbonSettings.IdleEnergy.UNALLOCATED) {
                 addUnallocated(owner, siteId, a);
@@ -250,15 +250,31 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
         return spans;
     }
 
-    private String gridRegion(String lineId, Instant at) {
+    private String regionOfBatch(String batchId) {
+        CarbonBatchState s = batches.get(batchId);
+        return s == null ? null : s.getGridRegion();
+    }
+
+    /** The grid region of a line's most recently started batch, for energy not charged to a batch. */
+    private String regionOfLine(String lineId) {
         if (lineId == null) {
             return null;
         }
-        VersionedRecord<LineConfig> config = lineConfigs.get(lineId, at.toEpochMilli());
-        if (config == null) {
-            config = lineConfigs.get(lineId);
+        CarbonBatchState latest = null;
+        try (KeyValueIterator<String, CarbonBatchState> it = batches.all()) {
+            while (it.hasNext()) {
+                CarbonBatchState s = it.next().value;
+                if (lineId.equals(s.getLineId()) && s.getGridRegion() != null
+                        && (latest == null || compare(s.getStartedAt(), latest.getStartedAt()) > 0)) {
+                    latest = s;
+                }
+            }
         }
-        return config == null ? null : config.value().getGridRegion();
+        return latest == null ? null : latest.getGridRegion();
+    }
+
+    private static int compare(Instant a, Instant b) {
+        return a == null ? (b == null ? 0 : -1) : b == null ? 1 : a.compareTo(b);
     }
 
     // ---- publication ----
@@ -292,12 +308,19 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
         context.forward(new Record<>(state.getBatchId(), next, clock()));
     }
 
-    private static boolean sameContent(BatchFootprint a, BatchFootprint b) {
-        return normalized(a).equals(normalized(b));
-    }
-
-    private static BatchFootprint normalized(BatchFootprint f) {
-        return BatchFootprint.newBuilder(f).setStatus(FootprintStatus.PROVISIONAL).setVersion(0).setReplacesVersion(null).build();
+    /** Equal but for status, version and replacesVersion (compared on {@code next}, then restored). */
+    private static boolean sameContent(BatchFootprint previous, BatchFootprint next) {
+        FootprintStatus status = next.getStatus();
+        int version = next.getVersion();
+        Integer replaces = next.getReplacesVersion();
+        next.setStatus(previous.getStatus());
+        next.setVersion(previous.getVersion());
+        next.setReplacesVersion(previous.getReplacesVersion());
+        boolean same = previous.equals(next);
+        next.setStatus(status);
+        next.setVersion(version);
+        next.setReplacesVersion(replaces);
+        return same;
     }
 
     private static void countGaps(List<FootprintGap> gaps) {
@@ -336,7 +359,6 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
         }
         lastWallMs = wallMs;
         finalizeDue();
-        recheckPublished();
         prune();
     }
 

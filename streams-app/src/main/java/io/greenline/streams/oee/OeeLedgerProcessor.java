@@ -10,6 +10,8 @@ import io.greenline.schemas.DeadLetterReason;
 import io.greenline.schemas.WindowKey;
 import io.greenline.streams.StoreNames;
 import io.greenline.streams.errors.BadRecordException;
+import io.greenline.streams.windows.EventDeduplicator;
+import io.greenline.streams.windows.LineClock;
 import io.greenline.streams.windows.Window;
 import io.greenline.streams.windows.WindowCalendar;
 import io.micrometer.core.instrument.Metrics;
@@ -17,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -26,8 +29,6 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.VersionedKeyValueStore;
 import org.apache.kafka.streams.state.VersionedRecord;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +53,8 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
     private KeyValueStore<String, LineLedger> ledgers;
     private KeyValueStore<String, OeeWindow> windows;
     private VersionedKeyValueStore<String, LineConfig> configs;
-    private WindowStore<String, Long> seen;
+    private EventDeduplicator seen;
+    private long startWallMs;
 
     private final String lineConfigStore;
 
@@ -73,7 +75,8 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
         ledgers = context.getStateStore(StoreNames.OEE_LINE_LEDGER);
         windows = context.getStateStore(StoreNames.OEE_WINDOWS);
         configs = context.getStateStore(lineConfigStore);
-        seen = context.getStateStore(StoreNames.OEE_DEDUP);
+        seen = new EventDeduplicator(context.getStateStore(StoreNames.OEE_DEDUP), settings.dedupRetention());
+        startWallMs = context.currentSystemTimeMs();
         context.schedule(settings.idleAdvanceInterval(), PunctuationType.WALL_CLOCK_TIME, this::advanceIdleLines);
     }
 
@@ -100,12 +103,11 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
             return;
         }
         LineLedger ledger = ledgerOf(lineId);
-        LineConfig config = configAt(lineId, ledger.started() ? ledger.clockMs() : t);
-        WindowCalendar calendar = calendarOf(config);
-        if (ledger.isLateState(t, calendar, graceMs)) {
+        WindowCalendar calendar = calendarOf(configAt(lineId, ledger.clock().clockOr(t)));
+        if (ledger.clock().isLateFrom(t, calendar, graceMs)) {
             refuseLate("machine-state", lineId, e.getEventId(), t, ledger);
         }
-        seen.put(seenKey, t, t);
+        seen.remember(seenKey, t);
         ledger.applyState(new StateChange(t, e.getState(), e.getReasonCode()), context.currentSystemTimeMs());
         publish(lineId, ledger);
     }
@@ -119,8 +121,8 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
             return;
         }
         LineLedger ledger = ledgerOf(lineId);
-        WindowCalendar calendar = calendarOf(configAt(lineId, ledger.started() ? ledger.clockMs() : t));
-        if (ledger.isLateCount(t, calendar, graceMs)) {
+        WindowCalendar calendar = calendarOf(configAt(lineId, ledger.clock().clockOr(t)));
+        if (ledger.clock().isLateAt(t, calendar, graceMs)) {
             refuseLate("production-count", lineId, c.getEventId(), t, ledger);
         }
         Double pru = pruAt(lineId, c.getProductId(), t);
@@ -130,7 +132,7 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
             log.warn("Line {}: no ideal cycle time for product {} at {} (count {}); its {} units add no ideal time",
                     lineId, c.getProductId(), c.getTimestamp(), c.getEventId(), c.getQuantity());
         }
-        seen.put(seenKey, t, t);
+        seen.remember(seenKey, t);
         ledger.applyCount(lineId, t, c.getQuantity(), c.getScrapQuantity(), c.getReworkQuantity(), pru, calendar,
                 context.currentSystemTimeMs());
         publish(lineId, ledger);
@@ -168,20 +170,17 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
     }
 
     private boolean isDuplicate(String seenKey, long t) {
-        long retention = settings.dedupRetention().toMillis();
-        try (WindowStoreIterator<Long> it = seen.fetch(seenKey, Instant.ofEpochMilli(t - retention), Instant.ofEpochMilli(t + retention))) {
-            if (it.hasNext()) {
-                Metrics.counter(DUPLICATE_METRIC, "topology", "oee").increment();
-                return true;
-            }
-            return false;
+        if (seen.seen(seenKey, t)) {
+            Metrics.counter(DUPLICATE_METRIC, "topology", "oee").increment();
+            return true;
         }
+        return false;
     }
 
     private void refuseLate(String type, String lineId, String eventId, long t, LineLedger ledger) {
         Metrics.counter(LATE_METRIC, "topology", "oee").increment();
         throw BadRecordException.late(type + " " + eventId + " of line " + lineId + " at " + Instant.ofEpochMilli(t)
-                + " is later than the grace of " + settings.grace() + ": the line's clock is at " + Instant.ofEpochMilli(ledger.clockMs()));
+                + " is later than the grace of " + settings.grace() + ": the line's clock is at " + Instant.ofEpochMilli(ledger.clock().clockMs()));
     }
 
     private LineLedger ledgerOf(String lineId) {
@@ -223,13 +222,14 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
 
     /** Emits the windows that became final, refreshes the live ones, prunes, and saves the ledger. */
     private void publish(String lineId, LineLedger ledger) {
-        LineConfig config = configAt(lineId, ledger.clockMs());
+        LineClock clock = ledger.clock();
+        LineConfig config = configAt(lineId, clock.clockMs());
         WindowCalendar calendar = calendarOf(config);
         long threshold = thresholdOf(config);
         String siteId = config == null ? null : config.getSiteId();
         String areaId = config == null ? null : config.getAreaId();
 
-        List<Window> finals = ledger.drainFinal(calendar, graceMs);
+        List<Window> finals = clock.drainFinal(calendar, graceMs);
         for (Window w : finals) {
             String key = w.key(lineId).format();
             OeeWindow previous = windows.get(key);
@@ -239,7 +239,7 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
             context.forward(new Record<>(key, result, w.endMs()));
         }
         ledger.forget(lineId, finals, calendar, graceMs);
-        for (Window w : ledger.openWindows(calendar, graceMs)) {
+        for (Window w : clock.openWindows(calendar, graceMs)) {
             String key = w.key(lineId).format();
             OeeWindow previous = windows.get(key);
             OeeWindow live = OeeWindowRecords.render(lineId, siteId, areaId, w, ledger.timeElements(w, calendar, threshold),
@@ -250,7 +250,7 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
             }
         }
         if (!finals.isEmpty()) {
-            pruneExpired(lineId, ledger.clockMs());
+            pruneExpired(lineId, clock.clockMs());
         }
         ledgers.put(lineId, ledger);
     }
@@ -260,7 +260,7 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
             Instant cutoff = Instant.ofEpochMilli(clockMs).minus(settings.retention(g));
             String prefix = WindowKey.prefix(lineId, g);
             List<String> expired = new ArrayList<>();
-            try (KeyValueIterator<String, OeeWindow> it = windows.prefixScan(prefix, new org.apache.kafka.common.serialization.StringSerializer())) {
+            try (KeyValueIterator<String, OeeWindow> it = windows.prefixScan(prefix, new StringSerializer())) {
                 while (it.hasNext()) {
                     KeyValue<String, OeeWindow> kv = it.next();
                     if (kv.value.getFinal$() && kv.value.getWindowEnd().isBefore(cutoff)) {
@@ -279,7 +279,7 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
         try (KeyValueIterator<String, LineLedger> it = ledgers.all()) {
             while (it.hasNext()) {
                 KeyValue<String, LineLedger> kv = it.next();
-                if (kv.value.advanceIdle(wallNowMs, idleAfter)) {
+                if (kv.value.clock().advanceIdle(wallNowMs, idleAfter, startWallMs)) {
                     moved.add(kv);
                 }
             }

@@ -12,7 +12,7 @@ import java.util.Objects;
  *        before its clock is moved on by wall-clock time (default 30 s)
  * @param dedupRetention how long event ids are remembered to ignore duplicates (default 2 days: longer than
  *        the longest window plus grace, so no accepted window can count an event twice)
- * @param configHistory how far back LineConfig versions stay queryable by time (default 30 days)
+ * @param configHistory how far back (from the newest version's validFrom) LineConfig versions stay queryable by time (default 365 days: replays of older data would find no PRU)
  * @param hourRetention how long final HOUR windows stay in the store (default 7 days)
  * @param shiftRetention how long final SHIFT windows stay in the store (default 35 days)
  * @param dayRetention how long final DAY windows stay in the store (default 400 days)
@@ -23,7 +23,7 @@ public record OeeSettings(Duration grace, Duration idleAdvanceInterval, Duration
     public static final Duration DEFAULT_GRACE = Duration.ofMinutes(5);
     public static final Duration DEFAULT_IDLE_ADVANCE_INTERVAL = Duration.ofSeconds(30);
     public static final Duration DEFAULT_DEDUP_RETENTION = Duration.ofDays(2);
-    public static final Duration DEFAULT_CONFIG_HISTORY = Duration.ofDays(30);
+    public static final Duration DEFAULT_CONFIG_HISTORY = Duration.ofDays(365);
     public static final Duration DEFAULT_HOUR_RETENTION = Duration.ofDays(7);
     public static final Duration DEFAULT_SHIFT_RETENTION = Duration.ofDays(35);
     public static final Duration DEFAULT_DAY_RETENTION = Duration.ofDays(400);

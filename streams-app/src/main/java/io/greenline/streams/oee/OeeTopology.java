@@ -3,7 +3,9 @@ package io.greenline.streams.oee;
 import io.greenline.events.LineConfig;
 import io.greenline.events.OeeWindow;
 import io.greenline.schemas.Topics;
+import io.greenline.streams.InputStreams;
 import io.greenline.streams.StoreNames;
+import io.greenline.streams.windows.EventDeduplicator;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -65,13 +67,11 @@ public final class OeeTopology {
                 Stores.persistentKeyValueStore(StoreNames.OEE_LINE_LEDGER), Serdes.String(), new LineLedgerSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.OEE_WINDOWS), Serdes.String(), topics.oee.valueSerde()));
-        builder.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(StoreNames.OEE_DEDUP, settings.dedupRetention(), java.time.Duration.ofMillis(1), false),
-                Serdes.String(), Serdes.Long()));
+        builder.addStateStore(EventDeduplicator.storeBuilder(StoreNames.OEE_DEDUP, settings.dedupRetention()));
 
         KStream<String, SpecificRecord> states = builder.stream(topics.machineState.name(), topics.machineState.consumed())
                 .mapValues(v -> (SpecificRecord) v, Named.as("oee-machine-state-events"));
-        KStream<String, SpecificRecord> counts = builder.stream(topics.productionCount.name(), topics.productionCount.consumed())
+        KStream<String, SpecificRecord> counts = InputStreams.of(builder, topics.productionCount)
                 .mapValues(v -> (SpecificRecord) v, Named.as("oee-production-count-events"));
         // a global store is readable by every processor without being connected
         String[] stores = StoreNames.OEE_LINE_CONFIG.equals(lineConfigStore)

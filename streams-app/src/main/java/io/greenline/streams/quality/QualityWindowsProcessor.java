@@ -10,6 +10,8 @@ import io.greenline.streams.StoreNames;
 import io.greenline.streams.errors.BadRecordException;
 import io.greenline.streams.quality.FirstInspections.Decision;
 import io.greenline.streams.quality.FirstInspections.UnitMemory;
+import io.greenline.streams.windows.EventDeduplicator;
+import io.greenline.streams.windows.LineClock;
 import io.greenline.streams.windows.Window;
 import io.greenline.streams.windows.WindowCalendar;
 import io.micrometer.core.instrument.Counter;
@@ -17,10 +19,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.streams.KeyValue;
@@ -30,49 +29,47 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.apache.kafka.streams.state.VersionedKeyValueStore;
+import org.apache.kafka.streams.state.VersionedRecord;
 
 /**
  * Keeps the quality windows of the lines of one task and makes them final.
  *
- * <p>Input: inspections keyed by lineId, each with the line config valid at its timestamp (null when none
- * is known yet: the line then runs on a 24/7 UTC calendar). For each inspection, in this order and before
- * any state changes: a window of it already final makes it LATE (dead-lettered); an eventId already seen
- * makes it a duplicate (ignored, counted). Then the unit memory decides whether it is the unit's first
+ * <p>Input: validated inspections keyed by lineId; the calendar is that of the line config valid at the
+ * inspection's timestamp in the global store {@link StoreNames#LINE_CONFIG_VERSIONS} (a 24/7 UTC calendar
+ * while none is known). For each inspection, in this order (as in OEE) and before any state changes: an
+ * eventId already seen makes it a duplicate (ignored, counted); a window of it already final makes it LATE
+ * (dead-lettered). Then the unit memory decides whether it is the unit's first
  * inspection, and every window containing it (HOUR, DAY, and SHIFTs when inside the calendar), for the line
  * and for the line + product, is updated in {@link StoreNames#QUALITY_WINDOWS}.
  *
- * <p>Each line has an event-time clock: the latest inspection time seen, moved forward while the line is
- * quiet by the wall-clock time passed since its last record (never to "now", so a replay stays on time). A
- * window whose end plus grace is at or before the clock is final: it is written once to the output (and to
- * the store with {@code final = true}) and, for the line record of the SPC granularity, judged by the
- * p-chart. Every {@code punctuateEvery} of wall-clock time idle lines advance and unit memories older than
- * the TTL (after their last inspection, on the line's clock) are forgotten; their number is the gauge
+ * <p>Each line has the shared event-time {@link LineClock} (store {@link StoreNames#QUALITY_LINE_CLOCKS}): the
+ * latest inspection time seen, moved forward while the line is quiet by the wall-clock time passed (never to
+ * "now", so a replay stays on time). A window whose end plus grace is at or before the clock is final: it is
+ * written once to the output (and to the store with {@code final = true}) and, for the line record of the
+ * SPC granularity, judged by the p-chart. Duplicates are found by the shared {@link EventDeduplicator}.
+ * Every {@code punctuateEvery} of wall-clock time idle lines advance and unit memories older than the TTL (after their last inspection, on the line's clock) are forgotten; their number is the gauge
  * {@value #UNITS_GAUGE}.
  */
-final class QualityWindowsProcessor implements Processor<String, QualityTopology.ConfiguredInspection, String, QualityTopology.Output> {
+final class QualityWindowsProcessor implements Processor<String, InspectionRecorded, String, QualityTopology.Output> {
 
     static final String UNITS_GAUGE = "greenline.quality.units.remembered";
     static final String DUPLICATES_COUNTER = "greenline.quality.duplicates";
 
     private static final Granularity[] GRANULARITIES = Granularity.values();
 
-    /** What the line's clock was at the wall-clock time of its last record, for the idle advance. */
-    private record LastRecord(long wallMs, long clockMs) {
-    }
-
     private final QualitySettings settings;
     private final PChart chart;
-    private final Map<String, LastRecord> lastRecords = new HashMap<>();
     private final AtomicLong unitsRemembered = new AtomicLong();
 
     private ProcessorContext<String, QualityTopology.Output> context;
+    /** Wall time this processor started: downtime before it is not silence of a line (LineClock.advanceIdle). */
+    private long startWallMs;
+    private VersionedKeyValueStore<String, LineConfig> lineConfigs;
     private KeyValueStore<String, QualityWindow> windows;
-    private KeyValueStore<String, Long> openWindows;
-    private KeyValueStore<String, Long> clocks;
+    private KeyValueStore<String, LineClock> clocks;
     private KeyValueStore<String, QualityUnitMemory> units;
-    private WindowStore<String, Long> seenEvents;
+    private EventDeduplicator seenEvents;
     private Gauge unitsGauge;
     private Counter duplicates;
 
@@ -84,11 +81,12 @@ final class QualityWindowsProcessor implements Processor<String, QualityTopology
     @Override
     public void init(ProcessorContext<String, QualityTopology.Output> context) {
         this.context = context;
+        this.startWallMs = context.currentSystemTimeMs();
+        lineConfigs = context.getStateStore(StoreNames.LINE_CONFIG_VERSIONS);
         windows = context.getStateStore(StoreNames.QUALITY_WINDOWS);
-        openWindows = context.getStateStore(StoreNames.QUALITY_OPEN_WINDOWS);
         clocks = context.getStateStore(StoreNames.QUALITY_LINE_CLOCKS);
         units = context.getStateStore(StoreNames.QUALITY_UNITS);
-        seenEvents = context.getStateStore(StoreNames.QUALITY_SEEN_EVENTS);
+        seenEvents = new EventDeduplicator(context.getStateStore(StoreNames.QUALITY_SEEN_EVENTS), settings.dedupRetention());
         long count = 0;
         try (KeyValueIterator<String, QualityUnitMemory> all = units.all()) {
             for (; all.hasNext(); all.next()) {
@@ -109,45 +107,41 @@ final class QualityWindowsProcessor implements Processor<String, QualityTopology
     }
 
     @Override
-    public void process(Record<String, QualityTopology.ConfiguredInspection> record) {
+    public void process(Record<String, InspectionRecorded> record) {
         String lineId = record.key();
-        InspectionRecorded inspection = record.value().inspection();
-        LineConfig config = record.value().config();
+        InspectionRecorded inspection = record.value();
         long at = inspection.getTimestamp().toEpochMilli();
         Instant atInstant = inspection.getTimestamp();
-        WindowCalendar calendar = config == null ? WindowCalendar.utc24x7() : WindowCalendar.of(config);
+        WindowCalendar calendar = calendarAt(lineId, at);
         List<Window> containing = new ArrayList<>();
         for (Granularity g : GRANULARITIES) {
             containing.addAll(calendar.windowsContaining(g, atInstant));
         }
         QualityCounts.Result result = QualityRecords.result(inspection);
 
-        Long clock = clocks.get(lineId);
-        if (clock != null) {
-            for (Window w : containing) {
-                if (isFinal(w.endMs(), clock)) {
-                    throw BadRecordException.late("inspection " + inspection.getEventId() + " at " + atInstant
-                            + " falls in " + w.key(lineId) + ", final since line " + lineId + "'s clock reached "
-                            + Instant.ofEpochMilli(w.endMs() + settings.grace().toMillis()) + " (clock now "
-                            + Instant.ofEpochMilli(clock) + ")");
-                }
-            }
+        LineClock clock = clocks.get(lineId);
+        if (clock == null) {
+            clock = new LineClock();
         }
         String seenKey = lineId + WindowKey.SEPARATOR + inspection.getEventId();
-        try (WindowStoreIterator<Long> seen = seenEvents.fetch(seenKey, 0L, Long.MAX_VALUE)) {
-            if (seen.hasNext()) {
-                duplicates.increment();
-                return;
-            }
+        if (seenEvents.seen(seenKey, at)) {
+            duplicates.increment();
+            return;
         }
-        seenEvents.put(seenKey, at, at);
+        long graceMs = settings.grace().toMillis();
+        if (clock.isLateAt(at, calendar, graceMs)) {
+            throw BadRecordException.late("inspection " + inspection.getEventId() + " at " + atInstant + " of line " + lineId
+                    + " falls in a window already final: the line's clock is at " + Instant.ofEpochMilli(clock.clockMs())
+                    + " and the grace is " + settings.grace());
+        }
+        seenEvents.remember(seenKey, at);
 
         String productId = inspection.getProductId();
         double quantity = inspection.getQuantity();
         boolean passed = result == QualityCounts.Result.PASS;
         boolean first = true;
         if (inspection.getUnitId() != null) {
-            long lineClock = clock == null ? at : Math.max(clock, at);
+            long lineClock = clock.started() ? Math.max(clock.clockMs(), at) : at;
             first = rememberUnit(lineId, inspection.getUnitId(), at, passed, quantity, productId, containing, lineClock);
         }
         for (Window w : containing) {
@@ -160,10 +154,23 @@ final class QualityWindowsProcessor implements Processor<String, QualityTopology
             update(w, new WindowKey(lineId, w.granularity(), w.start(), productId), add);
         }
 
-        long newClock = clock == null ? at : Math.max(clock, at);
-        clocks.put(lineId, newClock);
-        lastRecords.put(lineId, new LastRecord(context.currentSystemTimeMs(), newClock));
-        finalizeDue(lineId, newClock);
+        clock.observe(at, context.currentSystemTimeMs());
+        finalizeDue(lineId, clock);
+        clocks.put(lineId, clock);
+    }
+
+    /** The calendar of the line config valid at {@code atMs}; a 24/7 UTC calendar while none is known. */
+    private WindowCalendar calendarAt(String lineId, long atMs) {
+        VersionedRecord<LineConfig> config = lineConfigs.get(lineId, atMs);
+        if (config == null) {
+            return WindowCalendar.utc24x7();
+        }
+        try {
+            return WindowCalendar.of(config.value());
+        } catch (RuntimeException e) {
+            throw BadRecordException.invalid("line " + lineId + ": the line config valid at " + Instant.ofEpochMilli(atMs)
+                    + " has no usable calendar (" + e.getMessage() + ")");
+        }
     }
 
     /**
@@ -214,9 +221,6 @@ final class QualityWindowsProcessor implements Processor<String, QualityTopology
         QualityCounts next = change.apply(QualityRecords.counts(current));
         int revision = current == null ? 0 : current.getRevision() + 1;
         windows.put(k, QualityRecords.window(key, w.shiftName(), w.end(), next, revision));
-        if (current == null) {
-            openWindows.put(k, w.endMs());
-        }
     }
 
     /** Changes a window that exists and is not final; a final window keeps what it published. */
@@ -231,39 +235,37 @@ final class QualityWindowsProcessor implements Processor<String, QualityTopology
         windows.put(k, next);
     }
 
-    private boolean isFinal(long windowEndMs, long clockMs) {
-        return windowEndMs + settings.grace().toMillis() <= clockMs;
-    }
-
-    /** Makes final, oldest first, every open window of the line whose end plus grace the clock has reached. */
-    private void finalizeDue(String lineId, long clock) {
-        List<KeyValue<String, Long>> due = new ArrayList<>();
-        try (KeyValueIterator<String, Long> open = openWindows.range(lineId + WindowKey.SEPARATOR, lineId + (char) (WindowKey.SEPARATOR + 1))) {
-            while (open.hasNext()) {
-                KeyValue<String, Long> kv = open.next();
-                if (isFinal(kv.value, clock)) {
-                    due.add(kv);
-                }
-            }
-        }
-        due.sort(Comparator.<KeyValue<String, Long>>comparingLong(kv -> kv.value).thenComparing(kv -> kv.key));
-        for (KeyValue<String, Long> kv : due) {
-            QualityWindow live = windows.get(kv.key);
-            openWindows.delete(kv.key);
-            if (live == null) {
+    /**
+     * Makes final the windows of the line that became final on its clock ({@link LineClock#drainFinal}, by end):
+     * the line record, then the product records, each written once to the output; the line record of the SPC
+     * granularity is judged by the p-chart. Windows in which nothing was inspected have no record.
+     */
+    private void finalizeDue(String lineId, LineClock clock) {
+        WindowCalendar calendar = calendarAt(lineId, clock.clockMs());
+        for (Window w : clock.drainFinal(calendar, settings.grace().toMillis())) {
+            String lineKey = w.key(lineId).format();
+            QualityWindow line = windows.get(lineKey);
+            if (line == null || line.getFinal$()) {
                 continue;
             }
-            QualityWindow done = QualityWindow.newBuilder(live).setFinal$(true).setRevision(live.getRevision() + 1).build();
-            windows.put(kv.key, done);
-            long ts = done.getWindowEnd().toEpochMilli();
-            context.forward(new Record<>(kv.key, QualityTopology.Output.window(done), ts));
-            if (done.getProductId() == null) {
-                if (done.getGranularity() == settings.spcGranularity()) {
-                    judge(kv.key, done).filter(PChart.Verdict::outOfControl).ifPresent(v -> context.forward(new Record<>(lineId,
-                            QualityTopology.Output.alert(QualityRecords.spcAlert(done, v)), ts)));
-                }
-                forgetOlderThanRetention(done);
+            List<KeyValue<String, QualityWindow>> records = new ArrayList<>();
+            records.add(KeyValue.pair(lineKey, line));
+            String productPrefix = lineKey + WindowKey.SEPARATOR;
+            try (KeyValueIterator<String, QualityWindow> products = windows.range(productPrefix, lineKey + (char) (WindowKey.SEPARATOR + 1))) {
+                products.forEachRemaining(records::add);
             }
+            long ts = w.endMs();
+            for (KeyValue<String, QualityWindow> kv : records) {
+                QualityWindow done = QualityWindow.newBuilder(kv.value).setFinal$(true).setRevision(kv.value.getRevision() + 1).build();
+                windows.put(kv.key, done);
+                context.forward(new Record<>(kv.key, QualityTopology.Output.window(done), ts));
+            }
+            QualityWindow done = windows.get(lineKey);
+            if (w.granularity() == settings.spcGranularity()) {
+                judge(lineKey, done).filter(PChart.Verdict::outOfControl).ifPresent(v -> context.forward(
+                        new Record<>(lineId, QualityTopology.Output.alert(QualityRecords.spcAlert(done, v)), ts)));
+            }
+            forgetOlderThanRetention(done);
         }
     }
 
@@ -301,26 +303,19 @@ final class QualityWindowsProcessor implements Processor<String, QualityTopology
         old.forEach(windows::delete);
     }
 
+    /** Wall-clock punctuation: quiet lines' clocks move on by the wall time passed (closing windows); old units are forgotten. */
     private void onWallClock(long nowMs) {
-        List<KeyValue<String, Long>> lines = new ArrayList<>();
-        try (KeyValueIterator<String, Long> all = clocks.all()) {
+        List<KeyValue<String, LineClock>> lines = new ArrayList<>();
+        try (KeyValueIterator<String, LineClock> all = clocks.all()) {
             all.forEachRemaining(lines::add);
         }
-        for (KeyValue<String, Long> line : lines) {
-            long clock = line.value;
-            LastRecord last = lastRecords.get(line.key);
-            if (last == null) {
-                // first sight of this line since (re)start: the quiet time is measured from now
-                lastRecords.put(line.key, new LastRecord(nowMs, clock));
-            } else if (nowMs - last.wallMs() >= settings.idleAfter().toMillis()) {
-                long advanced = last.clockMs() + (nowMs - last.wallMs());
-                if (advanced > clock) {
-                    clock = advanced;
-                    clocks.put(line.key, clock);
-                }
+        for (KeyValue<String, LineClock> line : lines) {
+            LineClock clock = line.value;
+            if (clock.advanceIdle(nowMs, settings.idleAfter().toMillis(), startWallMs)) {
+                finalizeDue(line.key, clock);
+                clocks.put(line.key, clock);
             }
-            finalizeDue(line.key, clock);
-            forgetUnits(line.key, clock);
+            forgetUnits(line.key, clock.clockMs());
         }
     }
 

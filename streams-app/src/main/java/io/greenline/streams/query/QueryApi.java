@@ -249,12 +249,33 @@ public final class QueryApi {
      */
     private void gather(Context ctx, Supplier<StoreRouter.Read<List<ObjectNode>>> local, String idField,
                         java.util.function.BinaryOperator<ObjectNode> merge) {
+        Gathered gathered = gatherItems(ctx, local, idField, merge);
+        if (gathered == null) {
+            return;
+        }
+        ObjectNode body = json.createObjectNode();
+        body.set("items", json.valueToTree(gathered.items()));
+        body.set("instances", gathered.instances());
+        body.put("complete", gathered.complete());
+        respond(ctx, body, new StoreRouter.Read<>(null, gathered.stale(), gathered.lagRecords()));
+    }
+
+    /** Items gathered from every instance, and who answered. */
+    public record Gathered(List<ObjectNode> items, ArrayNode instances, boolean complete, boolean stale, long lagRecords) {
+    }
+
+    /**
+     * Gathers a list from every instance (see {@link #gather}); returns null when the request was a forwarded
+     * one and this instance's items were already answered as {@code {"items": [...]}}.
+     */
+    public Gathered gatherItems(Context ctx, Supplier<StoreRouter.Read<List<ObjectNode>>> local, String idField,
+                                java.util.function.BinaryOperator<ObjectNode> merge) {
         if (isForwarded(ctx)) {
             StoreRouter.Read<List<ObjectNode>> read = local.get();
             ObjectNode body = json.createObjectNode();
             body.set("items", json.valueToTree(read.value()));
             respond(ctx, body, read);
-            return;
+            return null;
         }
         List<HostInfo> hosts = router.instances();
         List<CompletableFuture<InstanceAnswer>> answers = new ArrayList<>();
@@ -295,11 +316,16 @@ public final class QueryApi {
         if (answered == 0) {
             throw new StoreUnavailableException("No instance could answer: " + instances);
         }
-        ObjectNode body = json.createObjectNode();
-        body.set("items", json.valueToTree(new ArrayList<>(items.values())));
-        body.set("instances", instances);
-        body.put("complete", complete);
-        respond(ctx, body, new StoreRouter.Read<>(null, stale, lag));
+        return new Gathered(new ArrayList<>(items.values()), instances, complete, stale, lag);
+    }
+
+    /** Sets the headers that qualify an answer (stale, lag, served by). */
+    public void qualify(Context ctx, boolean stale, long lagRecords) {
+        ctx.header(QueryHeaders.STALE, String.valueOf(stale));
+        if (stale) {
+            ctx.header(QueryHeaders.LAG, String.valueOf(lagRecords));
+        }
+        ctx.header(QueryHeaders.SERVED_BY, server(router.self()));
     }
 
     private record InstanceAnswer(JsonNode items, boolean stale, long lag, String error) {

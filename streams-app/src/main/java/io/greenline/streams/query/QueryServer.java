@@ -115,7 +115,7 @@ public final class QueryServer implements AutoCloseable {
     public static final java.util.List<String> PATHS = java.util.List.of(
             "/api/v1/lines", "/api/v1/lines/{lineId}/oee", "/api/v1/lines/{lineId}/quality",
             "/api/v1/lines/{lineId}/energy", "/api/v1/batches", "/api/v1/batches/{batchId}",
-            "/health/live", "/health/ready", "/metrics", "/openapi.json");
+            "/pact/3/footprints", "/pact/3/footprints/{id}", "/health/live", "/health/ready", "/metrics", "/openapi.json");
 
     private static void status(Context ctx, boolean up, StreamsHealth health) {
         Map<String, Object> body = new LinkedHashMap<>();

@@ -239,7 +239,7 @@ class CarbonLedgerTopologyTest {
         EmissionFactor steamMarket = CarbonFixtures.factor(EnergyCarrier.STEAM, "DE", EmissionBasis.MARKET, 150.0, EnergyUnit.TONNE,
                 CarbonFixtures.FACTORS_FROM);
         factors.pipeInput(Topics.emissionFactorKey(steamMarket), steamMarket, steamMarket.getValidFrom());
-        driver.advanceWallClockTime(Duration.ofSeconds(30));
+        driver.advanceWallClockTime(CarbonSettings.defaults().factorRecheckInterval());
         BatchFootprint v2 = footprints.readValue();
         // market steam now 2 t x 150 = 300 instead of 400: 1750 - 100 = 1650
         assertThat(v2.getVersion()).isEqualTo(2);

@@ -8,9 +8,13 @@ import io.greenline.events.Granularity;
 import io.greenline.events.LineConfig;
 import io.greenline.events.MachineState;
 import io.greenline.events.OeeWindow;
+import io.greenline.events.ProductionCounted;
 import io.greenline.events.Shift;
 import io.greenline.schemas.DeadLetterReason;
+import io.greenline.schemas.Topics;
 import io.greenline.schemas.WindowKey;
+import io.greenline.schemas.serde.GreenlineSerdes;
+import io.greenline.streams.StoreNames;
 import io.greenline.streams.errors.DeadLetterHandler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
@@ -20,6 +24,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.test.TestRecord;
 import org.assertj.core.data.Offset;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -297,7 +303,7 @@ class OeeTopologyTest {
             d.state("L7", at("10:00"), MachineState.RUNNING, null);
             d.count("L7", at("10:10"), "A", -1, 0, 0);
             d.count("L7", at("10:11"), "A", 5, 4, 2);
-            d.counts.pipeInput("other-line", new io.greenline.events.ProductionCounted("k", "L7", "cell", "A", at("10:12"), 1.0, 0.0, 0.0, null));
+            d.counts.pipeInput("other-line", new ProductionCounted("k", "L7", "cell", "A", at("10:12"), 1.0, 0.0, 0.0, null));
             assertThat(OeeDriver.header(d.dlq.readRecord(), DeadLetterHandler.HEADER_REASON)).isEqualTo("INVALID_VALUE");
             assertThat(OeeDriver.header(d.dlq.readRecord(), DeadLetterHandler.HEADER_REASON)).isEqualTo("INVALID_VALUE");
             assertThat(OeeDriver.header(d.dlq.readRecord(), DeadLetterHandler.HEADER_REASON)).isEqualTo("MISSING_KEY");
@@ -319,5 +325,40 @@ class OeeTopologyTest {
             assertThat(live.getIdealTimeMs()).isEqualTo(300_000.0);
             assertThat(Metrics.globalRegistry.find(OeeLedgerProcessor.UNRATED_METRIC).tag("line", "L8").counter().count()).isEqualTo(1.0);
         }
+    }
+
+    @Test
+    @DisplayName("Final windows older than their granularity's retention are pruned from the store; mfg.oee keeps them")
+    void retentionPrunesStore() {
+        OeeSettings settings = OeeSettings.defaults().withRetention(Granularity.HOUR, Duration.ofHours(2));
+        try (OeeDriver d = new OeeDriver("retention", settings)) {
+            d.config(OeeDriver.config("L9", "UTC", EARLY, PRUS, V1));
+            d.state("L9", at("10:00"), MachineState.RUNNING, null);
+            // clock 14:06: hours 10-13 final; cutoff 14:06 - 2 h = 12:06: hours ending 11:00 and 12:00 are pruned
+            d.state("L9", at("14:06"), MachineState.RUNNING, null);
+            assertThat(d.finalsByKey()).containsKeys(key("L9", Granularity.HOUR, at("10:00")), key("L9", Granularity.HOUR, at("11:00")));
+            assertThat(d.windowStore().get(key("L9", Granularity.HOUR, at("10:00")))).isNull();
+            assertThat(d.windowStore().get(key("L9", Granularity.HOUR, at("11:00")))).isNull();
+            assertThat(d.windowStore().get(key("L9", Granularity.HOUR, at("12:00"))).getFinal$()).isTrue();
+            assertThat(d.windowStore().get(key("L9", Granularity.SHIFT, at("06:00"))).getFinal$()).isTrue();
+        }
+    }
+
+    @Test
+    @DisplayName("One sub-topology reads the three co-partitioned inputs; the ledger processor owns the four named stores")
+    void topologyShape() {
+        org.apache.kafka.streams.TopologyDescription description = OeeTopology.build(
+                new Topics(GreenlineSerdes.inMemory("shape")), OeeSettings.defaults()).describe();
+        assertThat(description.subtopologies()).hasSize(1);
+        var nodes = description.subtopologies().iterator().next().nodes();
+        assertThat(nodes).filteredOn(n -> n instanceof TopologyDescription.Source)
+                .extracting(n -> ((TopologyDescription.Source) n).topicSet())
+                .containsExactlyInAnyOrder(Set.of("mfg.machine-state"), Set.of("mfg.production-count"),
+                        Set.of("mfg.line-config"));
+        var ledger = (TopologyDescription.Processor) nodes.stream()
+                .filter(n -> n.name().equals(OeeTopology.LEDGER_PROCESSOR)).findFirst().orElseThrow();
+        assertThat(ledger.stores()).containsExactlyInAnyOrder(StoreNames.OEE_WINDOWS,
+                StoreNames.OEE_LINE_LEDGER, StoreNames.OEE_LINE_CONFIG,
+                StoreNames.OEE_DEDUP);
     }
 }

@@ -291,7 +291,7 @@ class QualityTopologyTest {
     }
 
     @Test
-    @DisplayName("An inspection for a window already final goes to mfg.dlq as LATE and changes nothing; a negative quantity goes as INVALID_VALUE")
+    @DisplayName("An inspection for a window already final goes to mfg.dlq as LATE and changes nothing; a re-delivered one is ignored; bad values and keys are dead-lettered")
     void lateAndInvalid() {
         pipeEarlyShift();
         pipe(inspection("close", BD1, DRUM_A, "2026-03-02T13:05:00Z", "u8", InspectionResult.PASS, 1));
@@ -299,12 +299,18 @@ class QualityTopologyTest {
         QualityWindow before = store.get(shiftKey);
         double lateBefore = lateCount();
         pipe(inspection("late", BD1, DRUM_A, "2026-03-02T12:59:00Z", null, InspectionResult.SCRAP, 1, "CRACK"));
+        pipe(inspection("e2", BD1, DRUM_A, "2026-03-02T06:20:00Z", "u2", InspectionResult.SCRAP, 1, "CRACK", "POROSITY"));
         pipe(inspection("neg", BD1, DRUM_A, "2026-03-02T13:06:00Z", null, InspectionResult.PASS, -1));
+        InspectionRecorded misfiled = inspection("misfiled", BD1, DRUM_A, "2026-03-02T13:06:00Z", null, InspectionResult.PASS, 1);
+        inspections.pipeInput(BD2, misfiled, misfiled.getTimestamp());
         TestRecord<byte[], byte[]> late = dlq.readRecord();
         assertThat(header(late, DeadLetterHandler.HEADER_REASON)).isEqualTo("LATE");
         assertThat(TOPICS.inspection.valueSerde().deserializer().deserialize(TOPICS.inspection.name(), late.value()).getEventId())
                 .isEqualTo("late");
+        // the re-delivered e2 is a duplicate: ignored, not LATE
         assertThat(header(dlq.readRecord(), DeadLetterHandler.HEADER_REASON)).isEqualTo("INVALID_VALUE");
+        assertThat(header(dlq.readRecord(), DeadLetterHandler.HEADER_REASON)).isEqualTo("MISSING_KEY");
+        assertThat(dlq.isEmpty()).isTrue();
         assertThat(store.get(shiftKey)).isEqualTo(before);
         assertThat(lateCount() - lateBefore).isEqualTo(1.0);
     }
