@@ -1,0 +1,314 @@
+package io.greenline.local;
+
+import io.greenline.local.kafka.KafkaBroker;
+import io.greenline.local.registry.EmbeddedSchemaRegistry;
+import io.greenline.local.topics.TopicProvisioner;
+import io.greenline.producers.KafkaEventSink;
+import io.greenline.producers.TimeSpec;
+import io.greenline.producers.sim.FactorySimulation;
+import io.greenline.producers.sim.SimClock;
+import io.greenline.producers.sim.SimulationRunner;
+import io.greenline.producers.sim.SimulatorConfig;
+import io.greenline.schemas.Topics;
+import io.greenline.schemas.serde.GreenlineSerdes;
+import io.greenline.streams.GreenlineTopology;
+import io.greenline.streams.app.GreenlineApp;
+import io.greenline.streams.config.AppSettings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code greenline local}: the whole stack on this machine in one command, no Docker. Starts a real
+ * single-node KRaft broker in a child JVM, the schema registry, creates the topics, runs the streams app
+ * with its query API and the factory simulators (publishing reference data first), prints where to look
+ * and then a status line per interval. Ctrl-C stops everything in reverse order; the broker's child JVM
+ * exits with it. Data lives in {@code --data-dir} and is reused by the next start ({@code --fresh}
+ * wipes it); the simulators then continue where they stopped.
+ */
+@Command(name = "local", mixinStandardHelpOptions = true,
+        description = {
+            "Run the whole stack on this machine, no Docker; Ctrl-C stops everything.",
+            "Kafka broker (child JVM), schema registry, topics, reference data, factory simulators,",
+            "streams app and query API."})
+public final class LocalCommand implements Callable<Integer> {
+
+    @Option(names = "--data-dir", defaultValue = ".greenline", paramLabel = "DIR",
+            description = "Where the broker, registry and streams state live (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--fresh", description = "Wipe the data directory first.")
+    boolean fresh;
+
+    @Option(names = "--no-simulators", negatable = false,
+            description = "Run the stack without simulators (replay your own data with `greenline replay`).")
+    boolean noSimulators;
+
+    @Option(names = "--speed", defaultValue = "60", paramLabel = "FACTOR",
+            description = "Simulated seconds per wall second after the history (default: ${DEFAULT-VALUE} = an hour a minute).")
+    double speed;
+
+    @Option(names = "--history", defaultValue = "8h", paramLabel = "DURATION",
+            description = "Simulated history generated at once on a fresh start (default: ${DEFAULT-VALUE}).")
+    String history;
+
+    @Option(names = "--seed", description = "Simulator seed (default: the simulator config's).")
+    Long seed;
+
+    @Option(names = "--sim-config", paramLabel = "FILE", description = "Simulator configuration (YAML); default: built-in.")
+    Path simConfig;
+
+    @Option(names = "--broker-port", defaultValue = "9092", description = "Kafka port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int brokerPort;
+
+    @Option(names = "--registry-port", defaultValue = "8081", description = "Schema registry port (default: ${DEFAULT-VALUE}).")
+    int registryPort;
+
+    @Option(names = "--http-port", defaultValue = "8080", description = "Query API port (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--partitions", defaultValue = "3", description = "Partitions per topic (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--status-every", defaultValue = "60s", paramLabel = "DURATION",
+            description = "How often to print the status line (default: ${DEFAULT-VALUE}).")
+    String statusEvery;
+
+    @Spec
+    CommandSpec spec;
+
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    /** Asks a running {@link #call()} to stop everything and return, as Ctrl-C does. */
+    public void requestStop() {
+        stopRequested.countDown();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Progress progress = new Progress(out);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            requestStop();
+            awaitQuietly(stopped, 60);
+        }, "greenline-local-shutdown"));
+        try (LocalStack stack = new LocalStack()) {
+            start(stack, progress);
+            printWhereToLook(stack, progress);
+            reportUntilStopped(stack, progress);
+            progress.line("Stopping ...");
+        } finally {
+            out.println("Stopped.");
+            out.flush();
+            stopped.countDown();
+        }
+        return 0;
+    }
+
+    private void start(LocalStack stack, Progress progress) throws Exception {
+        if (fresh) {
+            progress.step("Wiping " + dataDir.toAbsolutePath(), () -> {
+                deleteRecursively(dataDir);
+                return null;
+            });
+        }
+        Files.createDirectories(dataDir);
+        progress.line("Greenline local stack, data in " + dataDir.toAbsolutePath().normalize());
+        stack.broker = progress.step("Starting Kafka broker (KRaft, child JVM)", () -> KafkaBroker.builder(dataDir.resolve("kafka"))
+                .port(brokerPort)
+                // the accelerated simulators run ahead of the wall clock; Kafka 4 rejects records more
+                // than an hour in the future by default
+                .property("log.message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE))
+                .build().start());
+        progress.step("Creating topics", () -> {
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.broker.bootstrapServers()))) {
+                return new TopicProvisioner(admin).provision(TopicProvisioner.Settings.defaults().withPartitions(partitions));
+            }
+        });
+        stack.registryUrl = progress.step("Starting schema registry", () -> stack.startRegistry(registryPort));
+        Topics topics = new Topics(stack.serdes());
+        stack.app = progress.step("Starting streams app and query API", () -> {
+            AppSettings settings = AppSettings.of(streamsSettings(stack));
+            Topology topology = GreenlineTopology.build(topics, settings);
+            return new GreenlineApp(settings, topology, api -> Map.of()).start();
+        });
+        progress.step("Waiting for the streams app to be ready", () -> {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+            while (!stack.app.health().ready() && System.nanoTime() < deadline && stopRequested.getCount() > 0) {
+                TimeUnit.MILLISECONDS.sleep(200);
+            }
+            return null;
+        });
+        if (!noSimulators) {
+            stack.startSimulators(progress, simulatorConfig(), topics, dataDir, TimeSpec.duration(history), speed);
+        }
+    }
+
+    private Map<String, String> streamsSettings(LocalStack stack) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.broker.bootstrapServers());
+        settings.put("schema.registry.url", stack.registryUrl);
+        settings.put(StreamsConfig.APPLICATION_ID_CONFIG, "greenline-local");
+        settings.put(StreamsConfig.STATE_DIR_CONFIG, dataDir.resolve("streams").toAbsolutePath().toString());
+        settings.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "0");
+        settings.put(AppSettings.HTTP_PORT, Integer.toString(httpPort));
+        settings.put(AppSettings.SHUTDOWN_TIMEOUT_MS, "20000");
+        return settings;
+    }
+
+    private SimulatorConfig simulatorConfig() {
+        SimulatorConfig config = simConfig == null ? SimulatorConfig.defaults() : SimulatorConfig.load(simConfig);
+        return seed == null ? config : config.withSeed(seed);
+    }
+
+    private void printWhereToLook(LocalStack stack, Progress progress) {
+        String api = "http://localhost:" + stack.app.httpPort();
+        progress.line("");
+        progress.line("Greenline is running.");
+        progress.line("  Kafka            " + stack.broker.bootstrapServers());
+        progress.line("  Schema registry  " + stack.registryUrl);
+        progress.line("  Query API        " + api + "   (OpenAPI: " + api + "/openapi.json)");
+        if (stack.simulation != null) {
+            progress.line("  Simulators       " + stack.simulation.lineIds() + " from " + stack.simulation.start()
+                    + (speed == 0 ? " as fast as possible" : " at " + speed + "x"));
+        }
+        progress.line("Try:");
+        progress.line("  curl -s " + api + "/api/v1/lines");
+        progress.line("  curl -s '" + api + "/api/v1/lines/drum-line-1/oee?granularity=hour'");
+        progress.line("  curl -s '" + api + "/api/v1/lines/drum-line-1/quality?granularity=shift'");
+        progress.line("  curl -s '" + api + "/api/v1/batches?lineId=bio-po-1'");
+        progress.line("Logs: " + Path.of(System.getProperty("greenline.log.file", ".greenline/greenline.log")).toAbsolutePath()
+                + ", broker: " + stack.broker.logFile());
+        progress.line("Ctrl-C stops everything.");
+        progress.line("");
+    }
+
+    private void reportUntilStopped(LocalStack stack, Progress progress) throws InterruptedException {
+        StatusReporter reporter = new StatusReporter("http://localhost:" + stack.app.httpPort());
+        long every = Math.max(1_000, TimeSpec.duration(statusEvery).toMillis());
+        // the first line after a few seconds, then one per interval
+        long wait = Math.min(every, 15_000);
+        while (!stopRequested.await(wait, TimeUnit.MILLISECONDS)) {
+            String time = LocalTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString();
+            String simulated = stack.simulation == null ? ""
+                    : " sim " + stack.simulation.simulatedTime().truncatedTo(ChronoUnit.MINUTES);
+            progress.line("[" + time + "Z" + simulated + "] " + reporter.statusLine() + stack.simulatorProblems());
+            stack.saveSimulatorState();
+            wait = every;
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch, int seconds) {
+        try {
+            latch.await(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The running pieces, closed in reverse order of starting. */
+    static final class LocalStack implements AutoCloseable {
+        KafkaBroker broker;
+        String registryUrl;
+        GreenlineApp app;
+        FactorySimulation simulation;
+        private AutoCloseable registry;
+        private SimulationRunner runner;
+        private Thread simulatorThread;
+        private KafkaEventSink sink;
+        private SimulatorState simulatorState;
+
+        String startRegistry(int port) {
+            EmbeddedSchemaRegistry embedded = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), port);
+            registry = embedded;
+            return embedded.url();
+        }
+
+        GreenlineSerdes serdes() {
+            return GreenlineSerdes.forRegistry(registryUrl);
+        }
+
+        void startSimulators(Progress progress, SimulatorConfig config, Topics topics, Path dataDir,
+                             Duration history, double speed) {
+            simulatorState = new SimulatorState(dataDir);
+            Instant now = Instant.now();
+            Instant start = SimulatorState.startFrom(simulatorState.lastSimulatedTime(), now, history);
+            sink = KafkaEventSink.connect(broker.bootstrapServers(), "greenline-local-simulator");
+            simulation = new FactorySimulation(config, start, sink, topics);
+            runner = new SimulationRunner(simulation, new SimClock(start, speed, Clock.systemUTC()), null);
+            simulatorThread = new Thread(() -> runner.run(s -> { }), "greenline-simulator");
+            simulatorThread.setDaemon(true);
+            progress.line("  Simulating " + simulation.lineIds() + " from " + start.truncatedTo(ChronoUnit.SECONDS)
+                    + (start.isBefore(now) ? " (history up to now is generated at once)" : ""));
+            simulatorThread.start();
+        }
+
+        /** A note when simulator events could not be sent, else empty. */
+        String simulatorProblems() {
+            if (sink == null || sink.failures() == 0) {
+                return "";
+            }
+            return " | simulator: " + sink.failures() + " events not sent (first: " + sink.firstFailure().getMessage() + ")";
+        }
+
+        void saveSimulatorState() {
+            if (simulation != null) {
+                simulatorState.save(simulation.simulatedTime());
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (runner != null) {
+                runner.stop();
+                simulatorThread.join(10_000);
+                sink.flush();
+                sink.close();
+                saveSimulatorState();
+            }
+            if (app != null) {
+                app.close();
+            }
+            if (registry != null) {
+                registry.close();
+            }
+            if (broker != null) {
+                broker.stop();
+            }
+        }
+    }
+}

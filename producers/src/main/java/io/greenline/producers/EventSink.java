@@ -1,0 +1,22 @@
+package io.greenline.producers;
+
+import io.greenline.schemas.Topic;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Where producers put events: a Kafka topic in production, a list in tests. Simulators, replay and the
+ * load generator all write through this, so a test can capture exactly what would have been sent.
+ */
+public interface EventSink extends AutoCloseable {
+
+    /** Sends one event; {@code timestampMs} becomes the Kafka record timestamp (event time). */
+    <V extends SpecificRecord> void send(Topic<String, V> topic, String key, V value, long timestampMs);
+
+    /** Blocks until everything sent so far is acknowledged (or failed). */
+    default void flush() {
+    }
+
+    @Override
+    default void close() {
+    }
+}
