@@ -27,14 +27,13 @@ public final class GreenlineTopology {
     }
 
     /**
-     * Adds every topology to {@code builder}. {@code mfg.line-config} can be a source only once per
-     * application: the carbon ledger reads it into the global versioned store
-     * {@link StoreNames#LINE_CONFIG_VERSIONS} (it needs every line of a site), and OEE and quality look the
-     * config valid at each record's time up in that same store.
+     * Adds every topology to {@code builder}. They share their input sources ({@link InputStreams}) and the
+     * global versioned reference stores ({@link ReferenceStores}), since a topic can be a source only once per
+     * application.
      */
     public static void addTo(StreamsBuilder builder, Topics topics, AppSettings settings) {
         CarbonLedgerTopology.addTo(builder, topics, CarbonSettings.from(settings.all()));
-        OeeTopology.addTo(builder, topics, OeeSettings.defaults(), StoreNames.LINE_CONFIG_VERSIONS);
-        QualityTopology.addSharingLineConfigs(builder, topics, QualitySettings.fromConfig(settings.all()));
+        OeeTopology.addTo(builder, topics, OeeSettings.defaults());
+        QualityTopology.addTo(builder, topics, QualitySettings.fromConfig(settings.all()));
     }
 }

@@ -13,8 +13,6 @@ public final class StoreNames {
     public static final String OEE_WINDOWS = "oee-windows";
     /** {@code KeyValueStore<String lineId, LineLedger>} (JSON): each line's event-time clock, state timeline and open counts. */
     public static final String OEE_LINE_LEDGER = "oee-line-ledger";
-    /** {@code VersionedKeyValueStore<String lineId, LineConfig>}: every LineConfig version by validFrom (PRU and calendar as of a time). */
-    public static final String OEE_LINE_CONFIG = "oee-line-config";
     /** {@code WindowStore<String lineId/type/eventId, Long>}: event ids seen recently, to ignore duplicates. */
     public static final String OEE_DEDUP = "oee-dedup";
 

@@ -1,5 +1,6 @@
 package io.greenline.it.registry;
 
+import io.greenline.schemas.serde.SampleEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -4,12 +4,11 @@ import io.greenline.events.BatchEvent;
 import io.greenline.events.BatchFootprint;
 import io.greenline.events.CarbonBatchState;
 import io.greenline.events.CarbonLedgerInput;
-import io.greenline.events.EmissionFactor;
 import io.greenline.events.EnergyAllocation;
-import io.greenline.events.EnergyMetered;
 import io.greenline.events.LineConfig;
 import io.greenline.schemas.Topics;
 import io.greenline.streams.InputStreams;
+import io.greenline.streams.ReferenceStores;
 import io.greenline.streams.StoreNames;
 import io.greenline.streams.errors.BadRecordException;
 import io.greenline.streams.windows.EventDeduplicator;
@@ -118,18 +117,8 @@ public final class CarbonLedgerTopology {
     }
 
     private static void addReferenceStores(StreamsBuilder builder, Topics topics, CarbonSettings settings) {
-        StoreBuilder<VersionedKeyValueStore<String, EmissionFactor>> factors = Stores.versionedKeyValueStoreBuilder(
-                Stores.persistentVersionedKeyValueStore(StoreNames.EMISSION_FACTOR_VERSIONS, settings.factorHistory()),
-                Serdes.String(), topics.emissionFactors.valueSerde()).withLoggingDisabled();
-        builder.addGlobalStore(factors, topics.emissionFactors.name(), topics.emissionFactors.consumed(),
-                () -> new VersionedReferenceUpdater<>(StoreNames.EMISSION_FACTOR_VERSIONS, Topics::emissionFactorKey,
-                        EmissionFactor::getValidFrom));
-        StoreBuilder<VersionedKeyValueStore<String, LineConfig>> lines = Stores.versionedKeyValueStoreBuilder(
-                Stores.persistentVersionedKeyValueStore(StoreNames.LINE_CONFIG_VERSIONS, settings.factorHistory()),
-                Serdes.String(), topics.lineConfig.valueSerde()).withLoggingDisabled();
-        builder.addGlobalStore(lines, topics.lineConfig.name(), topics.lineConfig.consumed(),
-                () -> new VersionedReferenceUpdater<>(StoreNames.LINE_CONFIG_VERSIONS, LineConfig::getLineId,
-                        LineConfig::getValidFrom));
+        ReferenceStores.emissionFactorVersions(builder, topics, settings.factorHistory());
+        ReferenceStores.lineConfigVersions(builder, topics, settings.factorHistory());
     }
 
     /**

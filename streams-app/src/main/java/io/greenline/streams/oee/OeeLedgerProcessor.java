@@ -56,15 +56,7 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
     private EventDeduplicator seen;
     private long startWallMs;
 
-    private final String lineConfigStore;
-
     OeeLedgerProcessor(OeeSettings settings) {
-        this(settings, StoreNames.OEE_LINE_CONFIG);
-    }
-
-    /** {@code lineConfigStore}: the versioned lineId -> LineConfig store to read (own, or the application's global one). */
-    OeeLedgerProcessor(OeeSettings settings, String lineConfigStore) {
-        this.lineConfigStore = lineConfigStore;
         this.settings = settings;
         this.graceMs = settings.grace().toMillis();
     }
@@ -74,7 +66,7 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
         this.context = context;
         ledgers = context.getStateStore(StoreNames.OEE_LINE_LEDGER);
         windows = context.getStateStore(StoreNames.OEE_WINDOWS);
-        configs = context.getStateStore(lineConfigStore);
+        configs = context.getStateStore(StoreNames.LINE_CONFIG_VERSIONS);
         seen = new EventDeduplicator(context.getStateStore(StoreNames.OEE_DEDUP), settings.dedupRetention());
         startWallMs = context.currentSystemTimeMs();
         context.schedule(settings.idleAdvanceInterval(), PunctuationType.WALL_CLOCK_TIME, this::advanceIdleLines);

@@ -1,9 +1,9 @@
 package io.greenline.streams.oee;
 
-import io.greenline.events.LineConfig;
 import io.greenline.events.OeeWindow;
 import io.greenline.schemas.Topics;
 import io.greenline.streams.InputStreams;
+import io.greenline.streams.ReferenceStores;
 import io.greenline.streams.StoreNames;
 import io.greenline.streams.windows.EventDeduplicator;
 import org.apache.avro.specific.SpecificRecord;
@@ -17,19 +17,18 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * OEE per line and window (ISO 22400-2, DESIGN.md section 4), in event time.
  *
- * <p>Reads {@code mfg.machine-state} and {@code mfg.production-count} (keyed by lineId) and the versioned
- * {@code mfg.line-config} (keyed by lineId, co-partitioned). Per line it keeps a {@link LineLedger} (clock,
+ * <p>Reads {@code mfg.machine-state} and {@code mfg.production-count} (keyed by lineId), and looks each line's config up,
+ * as of each record's time, in the global versioned store {@link StoreNames#LINE_CONFIG_VERSIONS}. Per line it keeps a {@link LineLedger} (clock,
  * state timeline, counts of open windows) and per window (UTC hour, shift of the line's calendar, local day) a
  * live {@link OeeWindow} (final=false, revision counting changes); once the line's clock passes the window's
  * end plus the grace, the final record (final=true) goes to {@code mfg.oee} once, keyed
  * {@code lineId/GRANULARITY/windowStart}. Late, duplicate and invalid records: see {@link OeeLedgerProcessor}.
  *
  * <p>Stores: {@link StoreNames#OEE_WINDOWS} (queryable), {@link StoreNames#OEE_LINE_LEDGER},
- * {@link StoreNames#OEE_LINE_CONFIG} (versioned), {@link StoreNames#OEE_DEDUP}.
+ * {@link StoreNames#OEE_DEDUP}.
  */
 public final class OeeTopology {
 
-    static final String CONFIG_PROCESSOR = "oee-line-config-versions";
     static final String LEDGER_PROCESSOR = "oee-ledger";
 
     private OeeTopology() {
@@ -42,27 +41,13 @@ public final class OeeTopology {
         return builder.build();
     }
 
-    /** Adds the OEE sources, stores, processors and sink to {@code builder}. */
-    public static void addTo(StreamsBuilder builder, Topics topics, OeeSettings settings) {
-        builder.addStateStore(Stores.versionedKeyValueStoreBuilder(
-                Stores.persistentVersionedKeyValueStore(StoreNames.OEE_LINE_CONFIG, settings.configHistory()),
-                Serdes.String(), topics.lineConfig.valueSerde()));
-        KStream<String, LineConfig> configs = builder.stream(topics.lineConfig.name(), topics.lineConfig.consumed());
-        configs.process(LineConfigVersionsProcessor::new, Named.as(CONFIG_PROCESSOR), StoreNames.OEE_LINE_CONFIG);
-        addLedger(builder, topics, settings, StoreNames.OEE_LINE_CONFIG);
-    }
-
     /**
-     * Adds OEE to {@code builder}, looking line configs up in the application's GLOBAL versioned store
-     * {@code globalLineConfigStore} (lineId -> LineConfig, versioned by validFrom) instead of a store of its
-     * own: {@code mfg.line-config} can be a source only once per application, and the carbon ledger reads it
-     * as a global store (GreenlineTopology wires it so).
+     * Adds the OEE sources, stores, processors and sink to {@code builder}. Line configs (PRU, calendar) are looked
+     * up, as of each record's time, in the application's global versioned store
+     * {@link StoreNames#LINE_CONFIG_VERSIONS} ({@link ReferenceStores}).
      */
-    public static void addTo(StreamsBuilder builder, Topics topics, OeeSettings settings, String globalLineConfigStore) {
-        addLedger(builder, topics, settings, globalLineConfigStore);
-    }
-
-    private static void addLedger(StreamsBuilder builder, Topics topics, OeeSettings settings, String lineConfigStore) {
+    public static void addTo(StreamsBuilder builder, Topics topics, OeeSettings settings) {
+        ReferenceStores.lineConfigVersions(builder, topics, settings.configHistory());
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.OEE_LINE_LEDGER), Serdes.String(), new LineLedgerSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
@@ -73,12 +58,10 @@ public final class OeeTopology {
                 .mapValues(v -> (SpecificRecord) v, Named.as("oee-machine-state-events"));
         KStream<String, SpecificRecord> counts = InputStreams.of(builder, topics.productionCount)
                 .mapValues(v -> (SpecificRecord) v, Named.as("oee-production-count-events"));
-        // a global store is readable by every processor without being connected
-        String[] stores = StoreNames.OEE_LINE_CONFIG.equals(lineConfigStore)
-                ? new String[] {StoreNames.OEE_LINE_LEDGER, StoreNames.OEE_WINDOWS, StoreNames.OEE_LINE_CONFIG, StoreNames.OEE_DEDUP}
-                : new String[] {StoreNames.OEE_LINE_LEDGER, StoreNames.OEE_WINDOWS, StoreNames.OEE_DEDUP};
+        // the global line-config store is readable by every processor without being connected
+        String[] stores = {StoreNames.OEE_LINE_LEDGER, StoreNames.OEE_WINDOWS, StoreNames.OEE_DEDUP};
         KStream<String, OeeWindow> finals = states.merge(counts, Named.as("oee-line-events"))
-                .process(() -> new OeeLedgerProcessor(settings, lineConfigStore), Named.as(LEDGER_PROCESSOR), stores);
+                .process(() -> new OeeLedgerProcessor(settings), Named.as(LEDGER_PROCESSOR), stores);
         finals.to(topics.oee.name(), topics.oee.produced());
     }
 }

@@ -2,12 +2,12 @@ package io.greenline.streams.quality;
 
 import io.greenline.events.Alert;
 import io.greenline.events.InspectionRecorded;
-import io.greenline.events.LineConfig;
 import io.greenline.events.OeeWindow;
 import io.greenline.events.QualityUnitMemory;
 import io.greenline.events.QualityWindow;
 import io.greenline.schemas.DeadLetterReason;
 import io.greenline.schemas.Topics;
+import io.greenline.streams.ReferenceStores;
 import io.greenline.streams.StoreNames;
 import io.greenline.streams.errors.BadRecordException;
 import io.greenline.streams.windows.EventDeduplicator;
@@ -21,11 +21,6 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.VersionedKeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -41,7 +36,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>Stores: {@link StoreNames#QUALITY_WINDOWS}, {@link StoreNames#QUALITY_LINE_CLOCKS}, {@link StoreNames#QUALITY_UNITS}, {@link StoreNames#QUALITY_SEEN_EVENTS},
  * {@link StoreNames#QUALITY_OEE_ALERTS_RAISED}, and the global {@link StoreNames#LINE_CONFIG_VERSIONS} (added by
- * {@link #addTo}, or shared by the application through {@link #addSharingLineConfigs}). Arithmetic lives in {@link QualityCounts}, {@link FirstInspections}
+ * shared by the whole application through {@link ReferenceStores}). Arithmetic lives in {@link QualityCounts}, {@link FirstInspections}
  * and {@link PChart}; the windows come from {@link io.greenline.streams.windows.WindowCalendar}.
  */
 public final class QualityTopology {
@@ -67,32 +62,12 @@ public final class QualityTopology {
         return builder.build();
     }
 
-    /** Adds the global line-config store ({@link #addLineConfigVersions}) and the quality topology to {@code builder}. */
+    /**
+     * Adds the quality topology to {@code builder}. Line configs are looked up, as of each record's time, in the
+     * application's global versioned store {@link StoreNames#LINE_CONFIG_VERSIONS} ({@link ReferenceStores}).
+     */
     public static void addTo(StreamsBuilder builder, Topics topics, QualitySettings settings) {
-        addLineConfigVersions(builder, topics, settings.lineConfigHistory());
-        addSharingLineConfigs(builder, topics, settings);
-    }
-
-    /**
-     * Adds the global versioned store {@link StoreNames#LINE_CONFIG_VERSIONS}: every {@code LineConfig} version,
-     * put at its {@code validFrom} under its lineId, kept for {@code history}. Global, so any processor can read
-     * the config valid at a time whatever its own partitioning (inspections by line, OEE windows by window).
-     * A topic can be a source only once per builder: an application composing several topologies adds this
-     * store once and calls {@link #addSharingLineConfigs} for quality.
-     */
-    public static void addLineConfigVersions(StreamsBuilder builder, Topics topics, Duration history) {
-        StoreBuilder<VersionedKeyValueStore<String, LineConfig>> versions = Stores.versionedKeyValueStoreBuilder(
-                        Stores.persistentVersionedKeyValueStore(StoreNames.LINE_CONFIG_VERSIONS, history),
-                        Serdes.String(), topics.lineConfig.valueSerde())
-                .withLoggingDisabled(); // a global store restores from its (compacted) source topic
-        builder.addGlobalStore(versions, topics.lineConfig.name(), topics.lineConfig.consumed(), LineConfigVersionsUpdater::new);
-    }
-
-    /**
-     * Adds the quality topology to {@code builder}, reading line configs from the global versioned store
-     * {@link StoreNames#LINE_CONFIG_VERSIONS}, which the caller has added (see {@link #addLineConfigVersions}).
-     */
-    public static void addSharingLineConfigs(StreamsBuilder builder, Topics topics, QualitySettings settings) {
+        ReferenceStores.lineConfigVersions(builder, topics, settings.lineConfigHistory());
         var serdes = topics.serdes();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.QUALITY_WINDOWS),
                 Serdes.String(), serdes.value(QualityWindow.class)));
@@ -132,28 +107,6 @@ public final class QualityTopology {
 
         spcAlerts.merge(oeeAlerts, Named.as("quality-alerts"))
                 .to(topics.alerts.name(), topics.alerts.produced());
-    }
-
-    /** Puts each LineConfig version into the global store at its validFrom, under its own lineId; a tombstone ends the line's config. */
-    static final class LineConfigVersionsUpdater implements Processor<String, LineConfig, Void, Void> {
-        private VersionedKeyValueStore<String, LineConfig> versions;
-
-        @Override
-        public void init(ProcessorContext<Void, Void> context) {
-            versions = context.getStateStore(StoreNames.LINE_CONFIG_VERSIONS);
-        }
-
-        @Override
-        public void process(Record<String, LineConfig> record) {
-            LineConfig config = record.value();
-            if (config == null) {
-                if (record.key() != null) {
-                    versions.delete(record.key(), record.timestamp());
-                }
-                return;
-            }
-            versions.put(config.getLineId(), config, config.getValidFrom().toEpochMilli());
-        }
     }
 
     /**

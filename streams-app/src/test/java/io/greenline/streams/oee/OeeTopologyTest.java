@@ -345,7 +345,7 @@ class OeeTopologyTest {
     }
 
     @Test
-    @DisplayName("One sub-topology reads the three co-partitioned inputs; the ledger processor owns the four named stores")
+    @DisplayName("One sub-topology reads states and counts; line configs come from the global versioned store; the ledger owns three named stores")
     void topologyShape() {
         org.apache.kafka.streams.TopologyDescription description = OeeTopology.build(
                 new Topics(GreenlineSerdes.inMemory("shape")), OeeSettings.defaults()).describe();
@@ -353,12 +353,15 @@ class OeeTopologyTest {
         var nodes = description.subtopologies().iterator().next().nodes();
         assertThat(nodes).filteredOn(n -> n instanceof TopologyDescription.Source)
                 .extracting(n -> ((TopologyDescription.Source) n).topicSet())
-                .containsExactlyInAnyOrder(Set.of("mfg.machine-state"), Set.of("mfg.production-count"),
-                        Set.of("mfg.line-config"));
+                .containsExactlyInAnyOrder(Set.of("mfg.machine-state"), Set.of("mfg.production-count"));
+        assertThat(description.globalStores()).singleElement()
+                .satisfies(g -> {
+                    assertThat(g.source().topicSet()).containsExactly("mfg.line-config");
+                    assertThat(g.processor().stores()).containsExactly(StoreNames.LINE_CONFIG_VERSIONS);
+                });
         var ledger = (TopologyDescription.Processor) nodes.stream()
                 .filter(n -> n.name().equals(OeeTopology.LEDGER_PROCESSOR)).findFirst().orElseThrow();
         assertThat(ledger.stores()).containsExactlyInAnyOrder(StoreNames.OEE_WINDOWS,
-                StoreNames.OEE_LINE_LEDGER, StoreNames.OEE_LINE_CONFIG,
-                StoreNames.OEE_DEDUP);
+                StoreNames.OEE_LINE_LEDGER, StoreNames.OEE_DEDUP);
     }
 }
