@@ -34,7 +34,7 @@ public final class GreenlineTopology {
      */
     public static void addTo(StreamsBuilder builder, Topics topics, AppSettings settings) {
         CarbonLedgerTopology.addTo(builder, topics, CarbonSettings.from(settings.all()));
-        OeeTopology.addTo(builder, topics, OeeSettings.defaults(), StoreNames.LINE_CONFIG_VERSIONS);
+        OeeTopology.addTo(builder, topics, OeeSettings.from(settings.all()), StoreNames.LINE_CONFIG_VERSIONS);
         QualityTopology.addSharingLineConfigs(builder, topics, QualitySettings.fromConfig(settings.all()));
     }
 }
