@@ -16,6 +16,7 @@ import io.greenline.events.ProductionCounted;
 import io.greenline.schemas.Topics;
 import io.greenline.streams.GreenlineTopology;
 import io.greenline.streams.StoreNames;
+import io.greenline.streams.app.GreenlineApp;
 import io.greenline.streams.config.AppSettings;
 import java.time.Instant;
 import java.util.Map;
@@ -23,6 +24,7 @@ import java.util.Properties;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +34,9 @@ import org.junit.jupiter.api.Test;
 /**
  * What {@code GET /api/v1/lines} reads as {@code latestEnergy}: {@link WindowScan#latestPerLine} over the
  * {@code line-energy-windows} store of the whole application topology (all three analyses in one builder, as
- * {@code greenline local} and the app run it).
+ * {@code greenline local} and the app run it). {@code QueryApi.localLines} leaves {@code latestEnergy} null when the
+ * router does not serve that store, which is what a {@code greenline local} run built before the line-energy
+ * processor was merged showed.
  */
 class LatestEnergyTest {
 
@@ -72,7 +76,11 @@ class LatestEnergyTest {
     void latestEnergyOfTheWholeApplication() {
         Properties props = SETTINGS.streamsProperties();
         props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/latest-energy-test-" + System.nanoTime());
-        driver = new TopologyTestDriver(GreenlineTopology.build(TOPICS, SETTINGS), props, at("06:00"));
+        Topology topology = GreenlineTopology.build(TOPICS, SETTINGS);
+        // the store set the app's StoreRouter serves: without it, latestEnergy stays null whatever the data
+        assertThat(GreenlineApp.storesOf(topology)).contains(StoreNames.LINE_ENERGY_WINDOWS, StoreNames.OEE_WINDOWS,
+                StoreNames.QUALITY_WINDOWS);
+        driver = new TopologyTestDriver(topology, props, at("06:00"));
         StringSerializer keys = new StringSerializer();
         TestInputTopic<String, LineConfig> lines = driver.createInputTopic(TOPICS.lineConfig.name(), keys, TOPICS.lineConfig.valueSerde().serializer());
         TestInputTopic<String, EmissionFactor> factors = driver.createInputTopic(TOPICS.emissionFactors.name(), keys, TOPICS.emissionFactors.valueSerde().serializer());
