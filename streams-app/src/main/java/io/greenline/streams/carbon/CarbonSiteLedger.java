@@ -241,7 +241,11 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
         List<String> siteBatches = new ArrayList<>();
         try (KeyValueIterator<String, CarbonBatchState> it = batches.all()) {
             it.forEachRemaining(kv -> {
-                if (changed.getSiteId().equals(kv.value.getSiteId())) {
+                CarbonBatchState s = kv.value;
+                Instant end = s.getCompletedAt() != null ? s.getCompletedAt() : s.getCancelledAt();
+                // a batch that ended before the edge holds no part reaching past it (its own edge re-split them)
+                boolean endedBefore = end != null && end.isBefore(edge) && !s.getBatchId().equals(changed.getBatchId());
+                if (java.util.Objects.equals(changed.getSiteId(), s.getSiteId()) && !endedBefore) {
                     siteBatches.add(kv.key);
                 }
             });
