@@ -59,6 +59,9 @@ public final class LocalCommand implements Callable<Integer> {
             description = "Where the broker, registry and streams state live (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
+    /** The log file in use, set once the data directory exists. */
+    private Path logFile;
+
     @Option(names = "--fresh", description = "Wipe the data directory first.")
     boolean fresh;
 
@@ -136,6 +139,7 @@ public final class LocalCommand implements Callable<Integer> {
             });
         }
         Files.createDirectories(dataDir);
+        logFile = LogFile.useDataDir(dataDir);
         progress.line("Greenline local stack, data in " + dataDir.toAbsolutePath().normalize());
         stack.broker = progress.step("Starting Kafka broker (KRaft, child JVM)", () -> KafkaBroker.builder(dataDir.resolve("kafka"))
                 .port(brokerPort)
@@ -200,7 +204,7 @@ public final class LocalCommand implements Callable<Integer> {
         progress.line("  curl -s '" + api + "/api/v1/lines/drum-line-1/oee?granularity=hour'");
         progress.line("  curl -s '" + api + "/api/v1/lines/drum-line-1/quality?granularity=shift'");
         progress.line("  curl -s '" + api + "/api/v1/batches?lineId=bio-po-1'");
-        progress.line("Logs: " + Path.of(System.getProperty("greenline.log.file", ".greenline/greenline.log")).toAbsolutePath()
+        progress.line("Logs: " + logFile
                 + ", broker: " + stack.broker.logFile());
         progress.line("Ctrl-C stops everything.");
         progress.line("");

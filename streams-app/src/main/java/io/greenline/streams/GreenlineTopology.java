@@ -33,7 +33,7 @@ public final class GreenlineTopology {
      */
     public static void addTo(StreamsBuilder builder, Topics topics, AppSettings settings) {
         CarbonLedgerTopology.addTo(builder, topics, CarbonSettings.from(settings.all()));
-        OeeTopology.addTo(builder, topics, OeeSettings.defaults());
+        OeeTopology.addTo(builder, topics, OeeSettings.from(settings.all()));
         QualityTopology.addTo(builder, topics, QualitySettings.fromConfig(settings.all()));
     }
 }

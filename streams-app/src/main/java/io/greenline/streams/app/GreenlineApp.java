@@ -83,8 +83,8 @@ public final class GreenlineApp implements AutoCloseable {
         this.server = new QueryServer(settings, api, health, prometheus, routes);
     }
 
-    /** Every state store the topology materializes. */
-    static Set<String> storesOf(Topology topology) {
+    /** Every state store the topology materializes: the stores the query router serves. */
+    public static Set<String> storesOf(Topology topology) {
         Set<String> stores = new LinkedHashSet<>();
         for (TopologyDescription.Subtopology sub : topology.describe().subtopologies()) {
             for (TopologyDescription.Node node : sub.nodes()) {

@@ -1,6 +1,7 @@
 package io.greenline.streams.carbon;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -40,6 +41,10 @@ public record CarbonSettings(IdleEnergy idleEnergy, Duration finalizationDelay, 
     public static final String FALLBACK_FACTOR_REGION = "carbon.fallback-factor-region";
     public static final String LINE_ENERGY_GRACE = "carbon.line-energy-grace";
     public static final String FACTOR_RECHECK_INTERVAL = "carbon.factor-recheck-interval";
+
+    /** Every key {@link #from(Map)} reads. */
+    public static final List<String> KEYS = List.of(IDLE_ENERGY, FINALIZATION_DELAY, IDLE_ADVANCE_INTERVAL, CORRECTION_WINDOW,
+            FACTOR_HISTORY, FALLBACK_FACTOR_REGION, LINE_ENERGY_GRACE, FACTOR_RECHECK_INTERVAL);
 
     /** Where energy used while no batch runs is charged. */
     public enum IdleEnergy {

@@ -152,6 +152,9 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
             touched.addAll(reattributePending(lineOwner(state.getLineId())));
             touched.addAll(reattributePending(siteOwner(siteId)));
         }
+        if (e.getEventType() != io.greenline.events.BatchEventType.MATERIAL_CHARGED) {
+            touched.addAll(resplitAfter(state, e.getTimestamp()));
+        }
         for (String batchId : touched) {
             CarbonBatchState s = batches.get(batchId);
             if (s != null && (s.getPublishedVersion() > 0 || s.getCompletedAt() != null || s.getCancelledAt() != null)) {
@@ -220,6 +223,56 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
             pending.delete(kv.key);
             String partKey = kv.key.substring(owner.length() + SEP.length());
             touched.addAll(attribute(owner, siteOf(owner), kv.value, partKey));
+        }
+        return touched;
+    }
+
+    /**
+     * A batch edge (start, completion, cancellation) that arrives after readings covering it were charged: the parts
+     * already charged to batches of the same line or site that reach past the edge are split again over the batches
+     * as they are now known. Without this, readings processed before a late COMPLETED stay on the batch as if it were
+     * still running (priced, correctly for themselves, with factors valid at their later timestamps, so the completed
+     * batch listed factor versions valid only after it ended). Splitting is linear, so re-splitting each part alone
+     * gives what splitting the whole readings would. Returns the batches whose charges changed.
+     */
+    private Set<String> resplitAfter(CarbonBatchState changed, Instant edge) {
+        String line = lineOwner(changed.getLineId());
+        String site = siteOwner(changed.getSiteId());
+        List<String> siteBatches = new ArrayList<>();
+        try (KeyValueIterator<String, CarbonBatchState> it = batches.all()) {
+            it.forEachRemaining(kv -> {
+                CarbonBatchState s = kv.value;
+                Instant end = s.getCompletedAt() != null ? s.getCompletedAt() : s.getCancelledAt();
+                // a batch that ended before the edge holds no part reaching past it (its own edge re-split them)
+                boolean endedBefore = end != null && end.isBefore(edge) && !s.getBatchId().equals(changed.getBatchId());
+                if (java.util.Objects.equals(changed.getSiteId(), s.getSiteId()) && !endedBefore) {
+                    siteBatches.add(kv.key);
+                }
+            });
+        }
+        Set<String> touched = new LinkedHashSet<>();
+        for (String batchId : siteBatches) {
+            List<KeyValue<String, EnergyAllocation>> reaching = new ArrayList<>();
+            try (KeyValueIterator<String, EnergyAllocation> it = allocations.prefixScan(batchId + SEP, KEYS)) {
+                it.forEachRemaining(kv -> {
+                    String owner = kv.value.getSharedMeter() ? site : lineOwner(kv.value.getLineId());
+                    if (kv.value.getPeriodEnd().isAfter(edge) && (owner.equals(line) || owner.equals(site))) {
+                        reaching.add(kv);
+                    }
+                });
+            }
+            for (KeyValue<String, EnergyAllocation> kv : reaching) {
+                String partOwner = kv.value.getSharedMeter() ? site : line;
+                List<Share> again = EnergyAttribution.split(kv.value.getPeriodStart(), kv.value.getPeriodEnd(),
+                        kv.value.getQuantity(), spans(partOwner));
+                if (again.size() == 1 && batchId.equals(again.get(0).batchId()) && again.get(0).idle() == kv.value.getIdle()) {
+                    continue; // unchanged: keep the part (and its key) as it is
+                }
+                allocations.delete(kv.key);
+                touched.add(batchId);
+                String owner = kv.value.getSharedMeter() ? site : line;
+                touched.addAll(attribute(owner, changed.getSiteId(), kv.value, kv.key.substring(batchId.length() + SEP.length())));
+            }
         }
         return touched;
     }

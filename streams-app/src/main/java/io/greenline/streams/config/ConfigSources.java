@@ -1,11 +1,16 @@
 package io.greenline.streams.config;
 
+import io.greenline.streams.carbon.CarbonSettings;
+import io.greenline.streams.carbon.pact.PactSettings;
+import io.greenline.streams.oee.OeeSettings;
+import io.greenline.streams.quality.QualitySettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -20,7 +25,13 @@ import org.apache.kafka.common.config.ConfigException;
  * <ul>
  *   <li>{@code KAFKA_FOO_BAR} becomes the Kafka property {@code foo.bar} (except the launcher variables
  *       ending in {@code _OPTS} and {@code KAFKA_HOME}, which are about the JVM, not the client);</li>
- *   <li>{@code GREENLINE_FOO_BAR} becomes the application setting {@code greenline.foo.bar};</li>
+ *   <li>{@code GREENLINE_OEE_*}, {@code GREENLINE_QUALITY_*}, {@code GREENLINE_CARBON_*} and {@code GREENLINE_PACT_*}
+ *       set the topology keys {@code oee.*}, {@code quality.*}, {@code carbon.*}, {@code pact.*}: the variable is the
+ *       key upper-cased with {@code .} and {@code -} as {@code _} and {@code GREENLINE_} in front (so
+ *       {@code GREENLINE_OEE_GRACE} is {@code oee.grace}, {@code GREENLINE_CARBON_FACTOR_RECHECK_INTERVAL} is
+ *       {@code carbon.factor-recheck-interval}, {@code GREENLINE_OEE_RETENTION_HOUR} is {@code oee.retention.hour});
+ *       such a variable naming no known key fails, naming it;</li>
+ *   <li>any other {@code GREENLINE_FOO_BAR} becomes the application setting {@code greenline.foo.bar};</li>
  *   <li>{@code SCHEMA_REGISTRY_FOO_BAR} becomes {@code schema.registry.foo.bar} (so
  *       {@code SCHEMA_REGISTRY_URL} is {@code schema.registry.url}) and {@code BASIC_AUTH_FOO} becomes
  *       {@code basic.auth.foo}, both handed to the Avro serdes.</li>
@@ -29,6 +40,26 @@ import org.apache.kafka.common.config.ConfigException;
 public final class ConfigSources {
 
     private static final Set<String> NOT_CLIENT_SETTINGS = Set.of("KAFKA_HOME", "KAFKA_DEBUG");
+
+    /** Prefixes of the environment variables that set topology keys. */
+    private static final List<String> TOPOLOGY_PREFIXES = List.of("GREENLINE_OEE_", "GREENLINE_QUALITY_", "GREENLINE_CARBON_",
+            "GREENLINE_PACT_");
+
+    /** Environment variable name to topology key, for every key the topologies read. */
+    static final Map<String, String> TOPOLOGY_KEYS = topologyKeys();
+
+    private static Map<String, String> topologyKeys() {
+        Map<String, String> byVariable = new LinkedHashMap<>();
+        for (List<String> keys : List.of(OeeSettings.KEYS, QualitySettings.KEYS, CarbonSettings.KEYS, PactSettings.KEYS)) {
+            keys.forEach(key -> byVariable.put(variableOf(key), key));
+        }
+        return Map.copyOf(byVariable);
+    }
+
+    /** The environment variable that sets a topology key: {@code oee.retention.hour} is {@code GREENLINE_OEE_RETENTION_HOUR}. */
+    public static String variableOf(String topologyKey) {
+        return "GREENLINE_" + topologyKey.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
 
     private ConfigSources() {
     }
@@ -59,6 +90,14 @@ public final class ConfigSources {
 
     /** The property key an environment variable sets, or null when it sets none. */
     static String propertyKey(String variable) {
+        if (TOPOLOGY_PREFIXES.stream().anyMatch(variable::startsWith)) {
+            String key = TOPOLOGY_KEYS.get(variable);
+            if (key == null) {
+                throw new ConfigException(variable, "(environment)", "no such setting; known: "
+                        + TOPOLOGY_KEYS.keySet().stream().filter(v -> v.startsWith(variable.substring(0, variable.indexOf('_', 10) + 1))).sorted().toList());
+            }
+            return key;
+        }
         if (variable.startsWith("GREENLINE_")) {
             return "greenline." + dotted(variable.substring("GREENLINE_".length()));
         }

@@ -2,10 +2,15 @@ package io.greenline.streams.oee;
 
 import io.greenline.events.Granularity;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
- * Settings of the OEE topology. Immutable; {@link #defaults()} then {@code with...} to change one.
+ * Settings of the OEE topology. Immutable; {@link #defaults()} then {@code with...} to change one, or
+ * {@link #from(Map)} to read the {@code oee.*} keys (ISO-8601 durations, e.g. {@code PT5M}, {@code P7D};
+ * environment {@code GREENLINE_OEE_GRACE} etc., see {@code ConfigSources}).
  *
  * @param grace how long after its end a window still accepts events (default 5 min); then it is final
  * @param idleAdvanceInterval how often the wall-clock punctuation runs, and how long a line must be silent
@@ -20,6 +25,17 @@ import java.util.Objects;
 public record OeeSettings(Duration grace, Duration idleAdvanceInterval, Duration dedupRetention, Duration configHistory,
         Duration hourRetention, Duration shiftRetention, Duration dayRetention) {
 
+    public static final String GRACE = "oee.grace";
+    public static final String IDLE_ADVANCE_INTERVAL = "oee.idle-advance-interval";
+    public static final String DEDUP_RETENTION = "oee.dedup-retention";
+    public static final String CONFIG_HISTORY = "oee.config-history";
+    public static final String HOUR_RETENTION = "oee.retention.hour";
+    public static final String SHIFT_RETENTION = "oee.retention.shift";
+    public static final String DAY_RETENTION = "oee.retention.day";
+    /** Every key {@link #from(Map)} reads. */
+    public static final List<String> KEYS = List.of(GRACE, IDLE_ADVANCE_INTERVAL, DEDUP_RETENTION, CONFIG_HISTORY,
+            HOUR_RETENTION, SHIFT_RETENTION, DAY_RETENTION);
+
     public static final Duration DEFAULT_GRACE = Duration.ofMinutes(5);
     public static final Duration DEFAULT_IDLE_ADVANCE_INTERVAL = Duration.ofSeconds(30);
     public static final Duration DEFAULT_DEDUP_RETENTION = Duration.ofDays(2);
@@ -29,18 +45,46 @@ public record OeeSettings(Duration grace, Duration idleAdvanceInterval, Duration
     public static final Duration DEFAULT_DAY_RETENTION = Duration.ofDays(400);
 
     public OeeSettings {
-        requirePositive(grace, "grace", true);
-        requirePositive(idleAdvanceInterval, "idleAdvanceInterval", false);
-        requirePositive(dedupRetention, "dedupRetention", false);
-        requirePositive(configHistory, "configHistory", false);
-        requirePositive(hourRetention, "hourRetention", false);
-        requirePositive(shiftRetention, "shiftRetention", false);
-        requirePositive(dayRetention, "dayRetention", false);
+        requirePositive(grace, GRACE, true);
+        requirePositive(idleAdvanceInterval, IDLE_ADVANCE_INTERVAL, false);
+        requirePositive(dedupRetention, DEDUP_RETENTION, false);
+        requirePositive(configHistory, CONFIG_HISTORY, false);
+        requirePositive(hourRetention, HOUR_RETENTION, false);
+        requirePositive(shiftRetention, SHIFT_RETENTION, false);
+        requirePositive(dayRetention, DAY_RETENTION, false);
     }
 
     public static OeeSettings defaults() {
         return new OeeSettings(DEFAULT_GRACE, DEFAULT_IDLE_ADVANCE_INTERVAL, DEFAULT_DEDUP_RETENTION, DEFAULT_CONFIG_HISTORY,
                 DEFAULT_HOUR_RETENTION, DEFAULT_SHIFT_RETENTION, DEFAULT_DAY_RETENTION);
+    }
+
+    /**
+     * Defaults overridden by the {@code oee.*} keys present in {@code config}; a missing or blank key keeps its
+     * default. A value that is no ISO-8601 duration, or is out of range, fails naming the key.
+     */
+    public static OeeSettings from(Map<String, ?> config) {
+        OeeSettings d = defaults();
+        return new OeeSettings(
+                duration(config, GRACE, d.grace),
+                duration(config, IDLE_ADVANCE_INTERVAL, d.idleAdvanceInterval),
+                duration(config, DEDUP_RETENTION, d.dedupRetention),
+                duration(config, CONFIG_HISTORY, d.configHistory),
+                duration(config, HOUR_RETENTION, d.hourRetention),
+                duration(config, SHIFT_RETENTION, d.shiftRetention),
+                duration(config, DAY_RETENTION, d.dayRetention));
+    }
+
+    private static Duration duration(Map<String, ?> config, String key, Duration fallback) {
+        Object raw = config.get(key);
+        if (raw == null || raw.toString().isBlank()) {
+            return fallback;
+        }
+        try {
+            return Duration.parse(raw.toString().trim());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(key + ": cannot read '" + raw + "' as an ISO-8601 duration (e.g. PT5M, P7D)", e);
+        }
     }
 
     public OeeSettings withGrace(Duration value) {

@@ -3,6 +3,7 @@ package io.greenline.streams.quality;
 import io.greenline.events.Granularity;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -29,6 +30,12 @@ public record QualitySettings(Duration grace, Duration unitTtl, Granularity spcG
                               int spcMinWindows, Set<Granularity> oeeAlertGranularities, Duration idleAfter,
                               Duration punctuateEvery, Duration dedupRetention, Duration windowRetention,
                               Duration alertRetention, Duration lineConfigHistory) {
+
+    /** Every key {@link #fromConfig(Map)} reads. */
+    public static final List<String> KEYS = List.of("quality.grace", "quality.unit-ttl", "quality.spc.granularity",
+            "quality.spc.windows", "quality.spc.min-windows", "quality.oee-alert.granularities", "quality.idle-after",
+            "quality.punctuate-every", "quality.dedup-retention", "quality.window-retention", "quality.alert-retention",
+            "quality.line-config-history");
 
     public QualitySettings {
         Objects.requireNonNull(grace, "grace");

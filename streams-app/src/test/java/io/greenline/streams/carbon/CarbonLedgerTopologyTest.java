@@ -420,4 +420,43 @@ class CarbonLedgerTopologyTest {
         });
         assertThat(latest(published()).get("D").getEnergy().get("ELECTRICITY").getQuantity()).isCloseTo(10.0, within(EPS));
     }
+
+    @Test
+    @DisplayName("Readings that arrive before a batch's late COMPLETED are split again at the completion: the batch keeps only energy up to it, priced with factors valid at those readings' timestamps, and the rest is idle energy for the next batch")
+    void lateCompletion_readingsAfterItAreSplitAgain() {
+        start(CarbonSettings.defaults());
+        send(started("B1", "L1", at("09:45")));
+        // these four readings reach the ledger before B1's COMPLETED at 10:10 (seen in a local run: batch and energy
+        // come from different input partitions); r4 ends at 10:45, after DE LOCATION v2 became valid (10:30)
+        send(kwh("r1", "S1", "L1", at("09:45"), at("10:00"), 100));
+        send(kwh("r2", "S1", "L1", at("10:00"), at("10:15"), 120));
+        send(kwh("r3", "S1", "L1", at("10:15"), at("10:30"), 90));
+        send(kwh("r4", "S1", "L1", at("10:30"), at("10:45"), 150));
+        send(completed("B1", "L1", at("10:10"), 1000, 1000));
+
+        BatchFootprint b1 = latest(published()).get("B1");
+        // B1 ran 09:45..10:10: r1 whole = 100 kWh, r2 10:00..10:10 = 120 x 10/15 = 80 kWh; total 180 kWh
+        assertThat(b1.getEnergy().get("ELECTRICITY").getQuantity()).isCloseTo(180.0, within(EPS));
+        // factors at r1's 10:00 and r2's 10:15: LOCATION v1 0.380 -> 180 x 0.380 = 68.4; MARKET 0.050 -> 9.0
+        assertThat(b1.getScope2LocationKgCo2e()).isCloseTo(68.4, within(EPS));
+        assertThat(b1.getScope2MarketKgCo2e()).isCloseTo(9.0, within(EPS));
+        // 9.0 kg over 1 t of good output
+        assertThat(b1.getIntensityKgCo2ePerTonne()).isCloseTo(9.0, within(EPS));
+        assertThat(b1.getFactorVersions()).containsExactly(
+                "ELECTRICITY/DE/LOCATION@2026-01-01T00:00:00Z", "ELECTRICITY/DE/MARKET@2026-01-01T00:00:00Z");
+
+        send(started("B2", "L1", at("11:00")));
+        BatchFootprint b1Later = latest(published()).get("B1");
+        assertThat(b1Later).as("B1 is not republished by B2's start").isNull();
+        send(completed("B2", "L1", at("11:30"), 1000, 1000));
+        BatchFootprint b2 = latest(published()).get("B2");
+        // idle since 10:10 goes to B2: r2 10:10..10:15 = 40, r3 = 90, r4 = 150 -> 280 kWh
+        assertThat(b2.getEnergy().get("ELECTRICITY").getQuantity()).isCloseTo(280.0, within(EPS));
+        // r2 part at 10:15: 40 x 0.380 = 15.2; r3 (10:30) and r4 (10:45) at v2 0.360: 240 x 0.360 = 86.4; total 101.6
+        assertThat(b2.getScope2LocationKgCo2e()).isCloseTo(101.6, within(EPS));
+        // MARKET 0.050 throughout: 280 x 0.050 = 14.0
+        assertThat(b2.getScope2MarketKgCo2e()).isCloseTo(14.0, within(EPS));
+        assertThat(b2.getFactorVersions()).containsExactly("ELECTRICITY/DE/LOCATION@2026-01-01T00:00:00Z",
+                "ELECTRICITY/DE/LOCATION@2026-03-01T10:30:00Z", "ELECTRICITY/DE/MARKET@2026-01-01T00:00:00Z");
+    }
 }

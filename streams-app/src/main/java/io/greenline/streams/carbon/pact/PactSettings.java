@@ -28,6 +28,10 @@ public record PactSettings(String companyName, List<String> companyIds, String u
     public static final String GEOGRAPHY_COUNTRY = "pact.geography-country";
     public static final String BOUNDARY_PROCESSES_DESCRIPTION = "pact.boundary-processes-description";
 
+    /** Every key this record is read from. */
+    public static final List<String> KEYS = List.of(COMPANY_NAME, COMPANY_IDS, URN_PREFIX, PRODUCT_CLASSIFICATIONS,
+            GEOGRAPHY_COUNTRY, BOUNDARY_PROCESSES_DESCRIPTION);
+
     static final String DEFAULT_BOUNDARY = "Cradle-to-gate per production batch: upstream materials (supplier cradle-to-gate "
             + "footprints per charge), on-site fuel combustion and direct process CO2, purchased electricity and steam "
             + "metered over the batch's running time (plus idle energy before it), scope 2 on the market basis.";
