@@ -44,6 +44,11 @@ public final class KafkaEventSink implements EventSink {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        return connect(config);
+    }
+
+    /** A sink with these producer settings (bootstrap servers, client id, security); the sink's own defaults fill the rest. */
+    public static KafkaEventSink connect(Map<String, Object> config) {
         return new KafkaEventSink(config);
     }
 

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
+import io.greenline.schemas.config.ClientEnvironment;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -38,8 +38,6 @@ import org.apache.kafka.common.config.ConfigException;
  * </ul>
  */
 public final class ConfigSources {
-
-    private static final Set<String> NOT_CLIENT_SETTINGS = Set.of("KAFKA_HOME", "KAFKA_DEBUG");
 
     /** Prefixes of the environment variables that set topology keys. */
     private static final List<String> TOPOLOGY_PREFIXES = List.of("GREENLINE_OEE_", "GREENLINE_QUALITY_", "GREENLINE_CARBON_",
@@ -101,13 +99,7 @@ public final class ConfigSources {
         if (variable.startsWith("GREENLINE_")) {
             return "greenline." + dotted(variable.substring("GREENLINE_".length()));
         }
-        if (variable.startsWith("SCHEMA_REGISTRY_") || variable.startsWith("BASIC_AUTH_")) {
-            return dotted(variable);
-        }
-        if (variable.startsWith("KAFKA_") && !variable.endsWith("_OPTS") && !NOT_CLIENT_SETTINGS.contains(variable)) {
-            return dotted(variable.substring("KAFKA_".length()));
-        }
-        return null;
+        return ClientEnvironment.propertyKey(variable);
     }
 
     private static String dotted(String upperSnake) {
