@@ -270,6 +270,7 @@ class PipelineThroughputBenchmark {
             long running = 0;
             long deadline = created + PROCESS_TIMEOUT.toNanos();
             long committed = 0;
+            long nextReport = created;
             long groupTotal = grouped.stream().mapToLong(loaded::get).sum();
             try (Admin admin = admin()) {
                 while (true) {
@@ -284,7 +285,11 @@ class PipelineThroughputBenchmark {
                     assertThat(app.streams().state()).as("streams state").isNotIn(KafkaStreams.State.ERROR, KafkaStreams.State.NOT_RUNNING);
                     assertThat(now).as("processing finished within " + PROCESS_TIMEOUT + " (committed " + committed + " of " + groupTotal + ")")
                             .isLessThan(deadline);
-                    sleepQuietly(50);
+                    if (now >= nextReport) {
+                        nextReport = now + Duration.ofSeconds(10).toNanos();
+                        System.out.printf("bench: %s committed %d of %d%n", guarantee, committed, groupTotal);
+                    }
+                    sleepQuietly(200);
                 }
             }
             Duration elapsed = Duration.ofNanos(System.nanoTime() - running);
