@@ -22,6 +22,13 @@ public class BoundedMemoryRocksDBConfig implements RocksDBConfigSetter {
 
     private static final double WRITE_BUFFER_SHARE = 0.25;
     private static final double HIGH_PRIORITY_POOL_RATIO = 0.1;
+    /**
+     * Memtables reserve memory from the shared manager in arena blocks, by default write_buffer_size / 8 (2 MiB).
+     * An application has a hundred or more store instances (stores x partitions x window segments): at 2 MiB each the
+     * manager is always over its budget and forces a flush on nearly every write. Small blocks charge each memtable
+     * for what it holds.
+     */
+    static final long ARENA_BLOCK_BYTES = 64 * 1024;
 
     private static Cache cache;
     private static WriteBufferManager writeBufferManager;
@@ -52,6 +59,7 @@ public class BoundedMemoryRocksDBConfig implements RocksDBConfigSetter {
         table.setCacheIndexAndFilterBlocksWithHighPriority(true);
         table.setPinTopLevelIndexAndFilter(true);
         options.setWriteBufferManager(writeBufferManager);
+        options.setArenaBlockSize(ARENA_BLOCK_BYTES);
         options.setTableFormatConfig(table);
     }
 
