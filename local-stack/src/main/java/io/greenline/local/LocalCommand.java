@@ -204,6 +204,7 @@ public final class LocalCommand implements Callable<Integer> {
         progress.line("  curl -s '" + api + "/api/v1/lines/drum-line-1/oee?granularity=hour'");
         progress.line("  curl -s '" + api + "/api/v1/lines/drum-line-1/quality?granularity=shift'");
         progress.line("  curl -s '" + api + "/api/v1/batches?lineId=bio-po-1'");
+        progress.line("  curl -s " + api + "/pact/3/footprints");
         progress.line("Logs: " + logFile
                 + ", broker: " + stack.broker.logFile());
         progress.line("Ctrl-C stops everything.");
