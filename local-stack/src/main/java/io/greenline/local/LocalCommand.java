@@ -157,7 +157,7 @@ public final class LocalCommand implements Callable<Integer> {
         stack.app = progress.step("Starting streams app and query API", () -> {
             AppSettings settings = AppSettings.of(streamsSettings(stack));
             Topology topology = GreenlineTopology.build(topics, settings);
-            return new GreenlineApp(settings, topology, api -> Map.of()).start();
+            return new GreenlineApp(settings, topology).start();
         });
         progress.step("Waiting for the streams app to be ready", () -> {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);

@@ -136,7 +136,7 @@ final class AppItSupport {
 
     /** Starts an instance running the whole application, as {@code greenline streams} does. */
     static GreenlineApp startApp(AppSettings settings) {
-        return new GreenlineApp(settings, GreenlineTopology.build(new Topics(settings.serdes()), settings), api -> Map.of()).start();
+        return new GreenlineApp(settings, GreenlineTopology.build(new Topics(settings.serdes()), settings)).start();
     }
 
     static HttpResponse<String> get(int port, String path) {

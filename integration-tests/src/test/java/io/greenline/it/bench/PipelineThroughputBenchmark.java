@@ -265,7 +265,7 @@ class PipelineThroughputBenchmark {
 
         resetPeakHeap();
         long created = System.nanoTime();
-        GreenlineApp app = new GreenlineApp(settings, topology, api -> Map.of()).start();
+        GreenlineApp app = new GreenlineApp(settings, topology).start();
         try {
             long running = 0;
             long deadline = created + PROCESS_TIMEOUT.toNanos();

@@ -23,7 +23,6 @@ import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -49,10 +48,8 @@ public final class GreenlineApp implements AutoCloseable {
     private final QueryServer server;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
 
-    /**
-     * @param extraRoutes further GET routes built on the query API (the PACT export), by path
-     */
-    public GreenlineApp(AppSettings settings, Topology topology, Function<QueryApi, Map<String, Handler>> extraRoutes) {
+    /** The Kafka Streams client of {@code topology} with its query API, health and metrics (not started). */
+    public GreenlineApp(AppSettings settings, Topology topology) {
         this.settings = settings;
         this.streams = new KafkaStreams(topology, settings.streamsProperties());
         Set<String> stores = storesOf(topology);
@@ -79,7 +76,6 @@ public final class GreenlineApp implements AutoCloseable {
         Map<String, Handler> routes = new java.util.LinkedHashMap<>();
         routes.put("/pact/3/footprints", pact::list);
         routes.put("/pact/3/footprints/{id}", pact::one);
-        routes.putAll(extraRoutes.apply(api));
         this.server = new QueryServer(settings, api, health, prometheus, routes);
     }
 

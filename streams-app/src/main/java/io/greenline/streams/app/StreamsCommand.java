@@ -90,7 +90,7 @@ public class StreamsCommand implements Callable<Integer> {
         }
         Topology topology = GreenlineTopology.build(new Topics(settings.serdes()), settings);
         CountDownLatch stopped = new CountDownLatch(1);
-        GreenlineApp app = new GreenlineApp(settings, topology, api -> Map.of());
+        GreenlineApp app = new GreenlineApp(settings, topology);
         app.health().onStopped(stopped::countDown);
         Thread hook = new Thread(() -> {
             log.info("Shutting down");

@@ -75,7 +75,7 @@ class HttpsQueryServerTest {
         props.put(AppSettings.SHUTDOWN_TIMEOUT_MS, "5000");
         props.put(AppSettings.HTTP_TLS_KEYSTORE, keyStore.toString());
         props.put(AppSettings.HTTP_TLS_KEYSTORE_PASSWORD, PASSWORD);
-        app = new GreenlineApp(AppSettings.of(props), QueryServerTest.topology(), api -> Map.of()).start();
+        app = new GreenlineApp(AppSettings.of(props), QueryServerTest.topology()).start();
     }
 
     @AfterAll

@@ -88,8 +88,8 @@ class QueryServerTest {
 
     @BeforeAll
     static void start() throws IOException {
-        app = new GreenlineApp(settings(freePort(), stateDir.resolve("a").toString(), null), topology(), api -> Map.of()).start();
-        securedApp = new GreenlineApp(settings(freePort(), stateDir.resolve("b").toString(), TOKEN), topology(), api -> Map.of()).start();
+        app = new GreenlineApp(settings(freePort(), stateDir.resolve("a").toString(), null), topology()).start();
+        securedApp = new GreenlineApp(settings(freePort(), stateDir.resolve("b").toString(), TOKEN), topology()).start();
     }
 
     @AfterAll
