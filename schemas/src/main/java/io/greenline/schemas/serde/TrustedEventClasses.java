@@ -6,14 +6,14 @@ import org.apache.avro.util.ClassSecurityValidator;
  * Avro 1.12 loads generated classes by name only from trusted packages. Greenline's own event classes
  * ({@code io.greenline.events}) are added to whatever the JVM already trusts, once.
  */
-final class TrustedEventClasses {
+public final class TrustedEventClasses {
     static final String EVENTS_PACKAGE = "io.greenline.events";
     private static boolean installed;
 
     private TrustedEventClasses() {
     }
 
-    static synchronized void install() {
+    public static synchronized void install() {
         if (installed) {
             return;
         }
