@@ -107,7 +107,8 @@ class StateSerdeTest {
     @DisplayName("every internal record kept in the repository matches its newest kept version")
     void keptVersionsMatchTheSchemas() {
         for (Class<? extends org.apache.avro.specific.SpecificRecord> type : List.of(QualityUnitMemory.class,
-                io.greenline.events.CarbonBatchState.class, io.greenline.events.EnergyAllocation.class)) {
+                io.greenline.events.CarbonBatchState.class, io.greenline.events.EnergyAllocation.class,
+                io.greenline.events.LineClockState.class)) {
             assertThat(StateSerde.of(type).currentVersion()).isPositive();
         }
     }

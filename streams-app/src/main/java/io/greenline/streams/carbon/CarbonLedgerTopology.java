@@ -12,7 +12,7 @@ import io.greenline.streams.ReferenceStores;
 import io.greenline.streams.StoreNames;
 import io.greenline.streams.errors.BadRecordException;
 import io.greenline.streams.windows.EventDeduplicator;
-import io.greenline.streams.windows.LineClock;
+import io.greenline.streams.windows.LineClockSerde;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -128,7 +128,7 @@ public final class CarbonLedgerTopology {
      */
     private static void addLineEnergy(StreamsBuilder builder, Topics topics, CarbonSettings settings) {
         builder.addStateStore(kv(StoreNames.LINE_ENERGY_WINDOWS, topics.lineEnergy.valueSerde()));
-        builder.addStateStore(kv(StoreNames.CARBON_LINE_CLOCKS, new JsonStateSerde<>(LineClock.class)));
+        builder.addStateStore(kv(StoreNames.CARBON_LINE_CLOCKS, new LineClockSerde()));
         builder.addStateStore(EventDeduplicator.storeBuilder(StoreNames.CARBON_LINE_ENERGY_DEDUP, settings.correctionWindow()));
         KStream<String, SpecificRecord> readings = InputStreams.of(builder, topics.energy)
                 .mapValues(v -> (SpecificRecord) v, Named.as("carbon-line-energy-readings"));

@@ -11,6 +11,7 @@ import io.greenline.streams.ReferenceStores;
 import io.greenline.streams.StoreNames;
 import io.greenline.streams.errors.BadRecordException;
 import io.greenline.streams.windows.EventDeduplicator;
+import io.greenline.streams.windows.LineClockSerde;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;

@@ -1,6 +1,7 @@
 package io.greenline.streams.windows;
 
 import io.greenline.events.Granularity;
+import io.greenline.events.LineClockState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,7 +11,7 @@ import java.util.Map;
 
 /**
  * The event-time clock of one line and the finality of its windows: plain Java, kept per line in a state
- * store (its fields serialize as they are), shared by every per-line windowed topology.
+ * store as a {@link LineClockState} ({@link LineClockSerde}), shared by every per-line windowed topology.
  *
  * <ul>
  *   <li>{@link #clockMs()} is the line's event-time clock: the largest event timestamp {@link #observe observed},
@@ -41,6 +42,25 @@ public final class LineClock {
     private long drainedClockMs;
     private long lastRecordWallMs;
     private long lastAdvanceWallMs;
+
+    /** The clock as its versioned internal state record. */
+    public LineClockState toState() {
+        return new LineClockState(started, earliestMs, clockMs, drainedEarliestMs, drainedClockMs, lastRecordWallMs,
+                lastAdvanceWallMs);
+    }
+
+    /** The clock kept in {@code state}. */
+    public static LineClock fromState(LineClockState state) {
+        LineClock clock = new LineClock();
+        clock.started = state.getStarted();
+        clock.earliestMs = state.getEarliestMs();
+        clock.clockMs = state.getClockMs();
+        clock.drainedEarliestMs = state.getDrainedEarliestMs();
+        clock.drainedClockMs = state.getDrainedClockMs();
+        clock.lastRecordWallMs = state.getLastRecordWallMs();
+        clock.lastAdvanceWallMs = state.getLastAdvanceWallMs();
+        return clock;
+    }
 
     /** True once the line has observed an event. */
     public boolean started() {
