@@ -274,8 +274,8 @@
     }
     if (opts.target != null) {
       svg += '<line x1="' + L + '" x2="' + (W - R) + '" y1="' + y(opts.target) + '" y2="' + y(opts.target)
-        + '" stroke="#1a8a4f" stroke-dasharray="5 4" stroke-width="1.2"/><text x="' + (W - R - 4) + '" y="' + (y(opts.target) - 5)
-        + '" text-anchor="end" style="fill:#1a8a4f">target ' + Math.round(opts.target * 100) + '%</text>';
+        + '" stroke="#1a8a4f" stroke-dasharray="5 4" stroke-width="1.2"/><text x="' + (L + 6) + '" y="' + (y(opts.target) + 14)
+        + '" text-anchor="start" style="fill:#1a8a4f">target ' + Math.round(opts.target * 100) + '%</text>';
     }
     for (const s of series) {
       const pts = s.points.filter(p => p.v != null);

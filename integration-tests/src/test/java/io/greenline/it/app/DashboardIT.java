@@ -14,6 +14,7 @@ import io.greenline.producers.sim.FactorySimulation;
 import io.greenline.producers.sim.SimulatorConfig;
 import io.greenline.schemas.Topics;
 import io.greenline.schemas.serde.GreenlineSerdes;
+import io.greenline.streams.StoreNames;
 import io.greenline.streams.app.GreenlineApp;
 import io.greenline.streams.config.AppSettings;
 import java.io.File;
@@ -37,7 +38,12 @@ import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -298,7 +304,18 @@ class DashboardIT {
         AppSettings unreachable = AppItSupport.settings("dashboard-it-unreachable-" + UUID.randomUUID(), port,
                 Files.createTempDirectory("greenline-dashboard-it-unreachable"), "127.0.0.1:1", "mock://dashboard-it-unreachable",
                 Map.of(AppSettings.SHUTDOWN_TIMEOUT_MS, "5000"));
-        try (GreenlineApp waiting = AppItSupport.startApp(unreachable)) {
+        // one store and no global store: KafkaStreams.start() returns at once although no broker answers
+        Topology oneStore = new Topology();
+        oneStore.addSource("dashboard-it-source", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), "dashboard-it-nowhere");
+        oneStore.addProcessor("dashboard-it-writer", () -> new Processor<String, byte[], Void, Void>() {
+            @Override
+            public void process(Record<String, byte[]> record) {
+                // never reached: no broker
+            }
+        }, "dashboard-it-source");
+        oneStore.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.OEE_WINDOWS),
+                Serdes.String(), Serdes.ByteArray()), "dashboard-it-writer");
+        try (GreenlineApp waiting = new GreenlineApp(unreachable, oneStore).start()) {
             browser.get("http://localhost:" + port + "/#/");
             WebElement state = new WebDriverWait(browser, WAIT).until(
                     ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-state='unavailable']")));
