@@ -195,6 +195,7 @@ public final class LocalCommand implements Callable<Integer> {
         progress.line("  Kafka            " + stack.broker.bootstrapServers());
         progress.line("  Schema registry  " + stack.registryUrl);
         progress.line("  Query API        " + api + "   (OpenAPI: " + api + "/openapi.json)");
+        progress.line("  Dashboard        " + api + "/");
         if (stack.simulation != null) {
             progress.line("  Simulators       " + stack.simulation.lineIds() + " from " + stack.simulation.start()
                     + (speed == 0 ? " as fast as possible" : " at " + speed + "x"));

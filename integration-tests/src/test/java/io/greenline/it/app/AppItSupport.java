@@ -117,9 +117,15 @@ final class AppItSupport {
 
     /** Settings of one instance: short commits and session timeout so the test moves quickly. */
     static AppSettings settings(String applicationId, int httpPort, Path stateDir) {
+        return settings(applicationId, httpPort, stateDir, broker().bootstrapServers(), REGISTRY, Map.of());
+    }
+
+    /** Settings of one instance on another broker and registry, with extra settings on top. */
+    static AppSettings settings(String applicationId, int httpPort, Path stateDir, String bootstrapServers, String registry,
+                                Map<String, String> extra) {
         Map<String, String> props = new HashMap<>();
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker().bootstrapServers());
-        props.put("schema.registry.url", REGISTRY);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put("schema.registry.url", registry);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
@@ -131,6 +137,7 @@ final class AppItSupport {
         props.put(AppSettings.SHUTDOWN_TIMEOUT_MS, "20000");
         props.put(AppSettings.QUERY_RETRY_AFTER_SECONDS, "1");
         props.put(AppSettings.ROCKSDB_MEMORY_BYTES, String.valueOf(32L * 1024 * 1024));
+        props.putAll(extra);
         return AppSettings.of(props);
     }
 

@@ -26,7 +26,7 @@ class LoadGeneratorTest {
         assertThat(three.brakeDrumLines()).extracting(l -> l.line().lineId())
                 .containsExactly("drum-line-1-1", "drum-line-1-2", "drum-line-1-3");
         assertThat(three.polyolefinPlants()).extracting(p -> p.line().siteId())
-                .containsExactly("rotterdam-1", "rotterdam-2", "rotterdam-3");
+                .containsExactly("puyang-1", "puyang-2", "puyang-3");
         assertThat(three.brakeDrumLines().get(1).meters()).extracting(SimulatorConfig.PowerModel::meterId)
                 .containsExactly("drum-line-1-main-2");
         assertThat(three.siteMeters()).hasSize(6);

@@ -106,13 +106,20 @@ class FactorySimulationTest {
         assertThat(drums.getShifts()).hasSize(3);
         assertThat(drums.getProducts()).extracting(p -> p.getIdealCycleTimeMs()).containsExactly(62_000.0, 66_000.0, 74_000.0);
         assertThat(drums.getValidFrom()).isEqualTo(START);
+        // the plants this project was started for: Queshan (brake drums) and Puyang (bio-PO), both in Henan
+        assertThat(configs).extracting(LineConfig::getSiteId).containsExactly("queshan", "puyang");
+        assertThat(configs).allSatisfy(c -> {
+            assertThat(c.getTimezone()).isEqualTo("Asia/Shanghai");
+            assertThat(c.getGridRegion()).isEqualTo("CN-CENTRAL");
+        });
 
         List<EmissionFactor> factors = values(TOPICS.emissionFactors.name(), EmissionFactor.class);
         Map<String, List<Instant>> versions = factors.stream().collect(Collectors.groupingBy(Topics::emissionFactorKey,
                 LinkedHashMap::new, Collectors.mapping(EmissionFactor::getValidFrom, Collectors.toList())));
-        assertThat(versions.get("ELECTRICITY/DE/LOCATION")).containsExactly(START, START.plus(Duration.ofHours(6)));
-        assertThat(versions.get("ELECTRICITY/DE/MARKET")).containsExactly(START, START.plus(Duration.ofHours(6)));
-        assertThat(versions).containsKeys("NATURAL_GAS/NL/DIRECT", "STEAM/NL/LOCATION", "DIESEL/DE/DIRECT");
+        assertThat(versions.get("ELECTRICITY/CN-CENTRAL/LOCATION")).containsExactly(START);
+        assertThat(versions.get("ELECTRICITY/CN-CENTRAL/MARKET")).containsExactly(START, START.plus(Duration.ofHours(6)));
+        assertThat(versions.get("STEAM/CN-CENTRAL/MARKET")).containsExactly(START.plus(Duration.ofHours(6)));
+        assertThat(versions).containsKeys("NATURAL_GAS/CN-CENTRAL/DIRECT", "STEAM/CN-CENTRAL/LOCATION", "DIESEL/CN-CENTRAL/DIRECT");
         // the update is published when the simulated clock reaches its validFrom, with that record timestamp
         twoDays.stream().filter(e -> e.value() instanceof EmissionFactor)
                 .forEach(e -> assertThat(e.timestampMs()).isEqualTo(((EmissionFactor) e.value()).getValidFrom().toEpochMilli()));
@@ -244,7 +251,7 @@ class FactorySimulationTest {
         Map<String, List<EnergyMetered>> byMeter = values(TOPICS.energy.name(), EnergyMetered.class).stream()
                 .collect(Collectors.groupingBy(EnergyMetered::getMeterId));
         assertThat(byMeter).containsKeys("drum-line-1-main", "bio-po-1-power", "bio-po-1-steam", "bio-po-1-gas",
-                "rotterdam-utilities", "zwickau-forklifts");
+                "puyang-utilities", "queshan-forklifts");
         for (List<EnergyMetered> readings : byMeter.values()) {
             assertThat(readings.get(0).getPeriodStart()).isEqualTo(START);
             for (int i = 1; i < readings.size(); i++) {
@@ -252,7 +259,7 @@ class FactorySimulationTest {
             }
             assertThat(readings).allSatisfy(r -> assertThat(r.getQuantity()).isPositive());
         }
-        assertThat(byMeter.get("rotterdam-utilities")).allSatisfy(r -> assertThat(r.getLineId()).isNull());
+        assertThat(byMeter.get("puyang-utilities")).allSatisfy(r -> assertThat(r.getLineId()).isNull());
     }
 
     private static Set<String> eventIds(List<RecordingSink.Sent> events) {

@@ -76,6 +76,7 @@ public final class GreenlineApp implements AutoCloseable {
         Map<String, Handler> routes = new java.util.LinkedHashMap<>();
         routes.put("/pact/3/footprints", pact::list);
         routes.put("/pact/3/footprints/{id}", pact::one);
+        routes.put("/api/v1/lines/{lineId}/config", new io.greenline.streams.query.LineConfigResource(streams, AvroJson.mapper())::get);
         this.server = new QueryServer(settings, api, health, prometheus, routes);
     }
 

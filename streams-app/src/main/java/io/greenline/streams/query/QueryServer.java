@@ -51,6 +51,14 @@ public final class QueryServer implements AutoCloseable {
             config.jetty.host = settings.httpHost();
             config.jetty.port = settings.httpPort();
             settings.httpTls().ifPresent(tls -> useTls(config, settings, tls));
+            // the analyst dashboard (docs/dashboard.md): static files shipped in the jar, open like /health; its data
+            // comes from /api and /pact, which keep their token check
+            config.staticFiles.add(web -> {
+                web.hostedPath = "/";
+                web.directory = "/web";
+                web.location = io.javalin.http.staticfiles.Location.CLASSPATH;
+                web.headers = Map.of("Cache-Control", "no-cache");
+            });
 
             config.routes.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
             token.ifPresent(expected -> {
