@@ -23,6 +23,11 @@ public enum DeadLetterReason {
     INVALID_VALUE,
     /** Later than the window's grace period: the window is already final. */
     LATE,
+    /**
+     * The event's line had no {@code mfg.line-config} version valid at the event's time, and none appeared within
+     * the wait ({@code reference.missing.wait} of stream time): it is not computed with defaults.
+     */
+    MISSING_REFERENCE,
     /** Unexpected failure while processing this record. */
     PROCESSING_ERROR
 }

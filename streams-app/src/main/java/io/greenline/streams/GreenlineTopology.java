@@ -29,9 +29,15 @@ public final class GreenlineTopology {
     /**
      * Adds every topology to {@code builder}. They share their input sources ({@link InputStreams}) and the
      * global versioned reference stores ({@link ReferenceStores}), since a topic can be a source only once per
-     * application.
+     * application. The reference stores are added here first, with the {@code reference.*} settings, and the
+     * {@link ReferenceGate} holds back the events of lines whose config is not known yet.
      */
     public static void addTo(StreamsBuilder builder, Topics topics, AppSettings settings) {
+        // reference data first: its settings come from one key each, and the gate must stand before every input
+        ReferenceSettings reference = ReferenceSettings.from(settings.all());
+        ReferenceStores.lineConfigVersions(builder, topics, reference.lineConfigHistory());
+        ReferenceStores.emissionFactorVersions(builder, topics, reference.emissionFactorHistory());
+        InputStreams.gate(builder, topics, reference);
         CarbonLedgerTopology.addTo(builder, topics, CarbonSettings.from(settings.all()));
         OeeTopology.addTo(builder, topics, OeeSettings.from(settings.all()));
         QualityTopology.addTo(builder, topics, QualitySettings.fromConfig(settings.all()));

@@ -1,18 +1,33 @@
 package io.greenline.streams;
 
+import io.greenline.events.BatchEvent;
+import io.greenline.events.EnergyMetered;
+import io.greenline.events.InspectionRecorded;
+import io.greenline.events.MachineStateChanged;
+import io.greenline.events.ProductionCounted;
 import io.greenline.schemas.Topic;
+import io.greenline.schemas.Topics;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
 
 /**
  * One {@link KStream} per input topic and {@link StreamsBuilder}. Kafka Streams refuses a topic registered by two
  * sources, yet several topologies of the application read the same inputs (mfg.line-config and
  * mfg.production-count feed OEE and the carbon ledger): each topology asks here instead of calling
  * {@code builder.stream(...)}, and they share the one source node.
+ *
+ * <p>The whole application first puts the {@link ReferenceGate} in front of the inputs that need a line config
+ * ({@link #gate}); a topology built alone (tests, a single-topology deployment) reads its inputs ungated.
  */
 public final class InputStreams {
 
@@ -27,6 +42,60 @@ public final class InputStreams {
         synchronized (STREAMS) {
             Map<String, KStream<?, ?>> streams = STREAMS.computeIfAbsent(builder, b -> new HashMap<>());
             return (KStream<K, V>) streams.computeIfAbsent(topic.name(), name -> builder.stream(name, topic.consumed()));
+        }
+    }
+
+    /**
+     * Puts the {@link ReferenceGate} in front of every input topic whose events belong to a line (machine state,
+     * production count, inspection, batch, energy): from here on {@link #of} gives, for those topics, the gate's
+     * output. Call it once per builder, before any topology takes its inputs. Events the gate gives up on go to
+     * {@code mfg.dlq}.
+     */
+    public static void gate(StreamsBuilder builder, Topics topics, ReferenceSettings settings) {
+        List<Gated<?>> gated = List.of(new Gated<>(topics.machineState, MachineStateChanged.class),
+                new Gated<>(topics.productionCount, ProductionCounted.class),
+                new Gated<>(topics.inspection, InspectionRecorded.class), new Gated<>(topics.batch, BatchEvent.class),
+                new Gated<>(topics.energy, EnergyMetered.class));
+        synchronized (STREAMS) {
+            Map<String, KStream<?, ?>> streams = STREAMS.computeIfAbsent(builder, b -> new HashMap<>());
+            for (Gated<?> g : gated) {
+                if (streams.containsKey(g.topic().name())) {
+                    throw new IllegalStateException("The reference gate must be added before any topology reads " + g.topic().name());
+                }
+            }
+            ReferenceStores.lineConfigVersions(builder, topics, settings.lineConfigHistory());
+            builder.addStateStore(ReferenceGate.linesStore());
+            builder.addStateStore(ReferenceGate.eventsStore());
+
+            KStream<String, SpecificRecord> in = null;
+            for (Gated<?> g : gated) {
+                KStream<String, SpecificRecord> source = builder.stream(g.topic().name(), g.topic().consumed())
+                        .mapValues(v -> (SpecificRecord) v, Named.as("reference-gate-in-" + g.shortName()));
+                in = in == null ? source : in.merge(source, Named.as("reference-gate-merge-" + g.shortName()));
+            }
+            KStream<String, Object> out = in.process(() -> new ReferenceGate(topics, settings), Named.as("reference-gate"),
+                    StoreNames.REFERENCE_PARKED_LINES, StoreNames.REFERENCE_PARKED_EVENTS);
+            for (Gated<?> g : gated) {
+                streams.put(g.topic().name(), g.branch(out));
+            }
+            out.filter((key, value) -> value instanceof ReferenceGate.DeadLetter, Named.as("reference-gate-dead-letters"))
+                    .map((key, value) -> KeyValue.pair(key, ((ReferenceGate.DeadLetter) value).value()),
+                            Named.as("reference-gate-dead-letter-bytes"))
+                    .to(topics.dlq.name(), Produced.with(Serdes.String(), Serdes.ByteArray())
+                            .withName("reference-gate-dead-letter-sink"));
+        }
+    }
+
+    /** An input topic behind the gate and the class of its values, by which the gate's output is split again. */
+    private record Gated<V extends SpecificRecord>(Topic<String, V> topic, Class<V> type) {
+
+        KStream<String, V> branch(KStream<String, Object> out) {
+            return out.filter((key, value) -> type.isInstance(value), Named.as("reference-gate-out-" + shortName()))
+                    .mapValues(type::cast, Named.as("reference-gate-" + shortName()));
+        }
+
+        String shortName() {
+            return topic.name().startsWith("mfg.") ? topic.name().substring(4) : topic.name();
         }
     }
 }

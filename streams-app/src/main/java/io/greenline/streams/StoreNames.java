@@ -59,6 +59,12 @@ public final class StoreNames {
     /** {@code WindowStore<String lineId/type/eventId, Long>}: readings and counts already in the energy windows. */
     public static final String CARBON_LINE_ENERGY_DEDUP = "carbon-line-energy-dedup";
 
+    // Reference gate (ReferenceGate, in front of the topologies of the whole application)
+    /** {@code KeyValueStore<String lineId, ParkedLine>}: lines with events held back, waiting for their line config. */
+    public static final String REFERENCE_PARKED_LINES = "reference-parked-lines";
+    /** {@code KeyValueStore<String lineId/sequence, ParkedEvent>}: the held events, in arrival order per line. */
+    public static final String REFERENCE_PARKED_EVENTS = "reference-parked-events";
+
     private StoreNames() {
     }
 }

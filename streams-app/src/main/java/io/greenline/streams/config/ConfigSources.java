@@ -1,5 +1,6 @@
 package io.greenline.streams.config;
 
+import io.greenline.streams.ReferenceSettings;
 import io.greenline.streams.carbon.CarbonSettings;
 import io.greenline.streams.carbon.pact.PactSettings;
 import io.greenline.streams.oee.OeeSettings;
@@ -41,14 +42,15 @@ public final class ConfigSources {
 
     /** Prefixes of the environment variables that set topology keys. */
     private static final List<String> TOPOLOGY_PREFIXES = List.of("GREENLINE_OEE_", "GREENLINE_QUALITY_", "GREENLINE_CARBON_",
-            "GREENLINE_PACT_");
+            "GREENLINE_PACT_", "GREENLINE_REFERENCE_");
 
     /** Environment variable name to topology key, for every key the topologies read. */
     static final Map<String, String> TOPOLOGY_KEYS = topologyKeys();
 
     private static Map<String, String> topologyKeys() {
         Map<String, String> byVariable = new LinkedHashMap<>();
-        for (List<String> keys : List.of(OeeSettings.KEYS, QualitySettings.KEYS, CarbonSettings.KEYS, PactSettings.KEYS)) {
+        for (List<String> keys : List.of(OeeSettings.KEYS, QualitySettings.KEYS, CarbonSettings.KEYS, PactSettings.KEYS,
+                ReferenceSettings.KEYS)) {
             keys.forEach(key -> byVariable.put(variableOf(key), key));
         }
         return Map.copyOf(byVariable);

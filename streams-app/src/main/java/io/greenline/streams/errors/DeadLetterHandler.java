@@ -88,16 +88,27 @@ public class DeadLetterHandler implements DeserializationExceptionHandler, Proce
     private ProducerRecord<byte[], byte[]> deadLetter(ErrorHandlerContext context, byte[] key, byte[] value,
                                                       DeadLetterReason reason, Exception exception) {
         Throwable cause = rootDeadLetterable(exception);
+        Headers headers = headers(reason, String.valueOf(context.topic()), context.partition(), context.offset(),
+                cause.getClass().getName(), String.valueOf(cause.getMessage()));
+        return new ProducerRecord<>(topic, null, key, value, headers);
+    }
+
+    /**
+     * The headers of a dead letter, counted in {@link #METRIC}: the one way every dead letter is labelled, whether
+     * the handler writes it or a processor that holds records back (the reference gate) does.
+     */
+    public static Headers headers(DeadLetterReason reason, String sourceTopic, int partition, long offset,
+                                  String exceptionClass, String message) {
         Headers headers = new RecordHeaders();
         headers.add(HEADER_REASON, utf8(reason.name()));
-        headers.add(HEADER_SOURCE_TOPIC, utf8(String.valueOf(context.topic())));
-        headers.add(HEADER_SOURCE_PARTITION, utf8(String.valueOf(context.partition())));
-        headers.add(HEADER_SOURCE_OFFSET, utf8(String.valueOf(context.offset())));
-        headers.add(HEADER_EXCEPTION, utf8(cause.getClass().getName()));
-        headers.add(HEADER_EXCEPTION_MESSAGE, utf8(String.valueOf(cause.getMessage())));
-        Metrics.counter(METRIC, "reason", reason.name(), "topic", String.valueOf(context.topic())).increment();
-        log.debug("Dead-lettered {}-{}@{} as {}: {}", context.topic(), context.partition(), context.offset(), reason, cause.getMessage());
-        return new ProducerRecord<>(topic, null, key, value, headers);
+        headers.add(HEADER_SOURCE_TOPIC, utf8(sourceTopic));
+        headers.add(HEADER_SOURCE_PARTITION, utf8(String.valueOf(partition)));
+        headers.add(HEADER_SOURCE_OFFSET, utf8(String.valueOf(offset)));
+        headers.add(HEADER_EXCEPTION, utf8(exceptionClass));
+        headers.add(HEADER_EXCEPTION_MESSAGE, utf8(message));
+        Metrics.counter(METRIC, "reason", reason.name(), "topic", sourceTopic).increment();
+        log.debug("Dead-lettered {}-{}@{} as {}: {}", sourceTopic, partition, offset, reason, message);
+        return headers;
     }
 
     static boolean isRetriable(Throwable exception) {

@@ -3,6 +3,7 @@ package io.greenline.streams.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.greenline.streams.ReferenceSettings;
 import io.greenline.streams.carbon.CarbonSettings;
 import io.greenline.streams.carbon.pact.PactSettings;
 import io.greenline.streams.oee.OeeSettings;
@@ -41,7 +42,8 @@ class ConfigSourcesTest {
     @Test
     @DisplayName("Every key of the three topologies and PACT has exactly one environment variable")
     void everyTopologyKeyReachable() {
-        List<String> all = Stream.of(OeeSettings.KEYS, QualitySettings.KEYS, CarbonSettings.KEYS, PactSettings.KEYS)
+        List<String> all = Stream.of(OeeSettings.KEYS, QualitySettings.KEYS, CarbonSettings.KEYS, PactSettings.KEYS,
+                        ReferenceSettings.KEYS)
                 .flatMap(List::stream).toList();
         assertThat(ConfigSources.TOPOLOGY_KEYS.values()).containsExactlyInAnyOrderElementsOf(all);
         all.forEach(key -> assertThat(ConfigSources.fromEnvironment(Map.of(ConfigSources.variableOf(key), "x")))
