@@ -59,6 +59,14 @@ public final class StoreNames {
     /** {@code WindowStore<String lineId/type/eventId, Long>}: readings and counts already in the energy windows. */
     public static final String CARBON_LINE_ENERGY_DEDUP = "carbon-line-energy-dedup";
 
+    // Latest-per-line views of the window outputs (LineLatestView), read by GET /api/v1/lines
+    /** {@code KeyValueStore<String lineId, OeeWindow>} (in memory, logged): each line's latest final hourly OEE window. */
+    public static final String LINE_LATEST_OEE = "line-latest-oee";
+    /** {@code KeyValueStore<String lineId, QualityWindow>} (in memory, logged): each line's latest final hourly quality window. */
+    public static final String LINE_LATEST_QUALITY = "line-latest-quality";
+    /** {@code KeyValueStore<String lineId, LineEnergyWindow>} (in memory, logged): each line's latest hourly energy window on mfg.line-energy. */
+    public static final String LINE_LATEST_ENERGY = "line-latest-energy";
+
     private StoreNames() {
     }
 }
