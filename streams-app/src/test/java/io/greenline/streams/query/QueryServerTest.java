@@ -125,6 +125,12 @@ class QueryServerTest {
         assertError(get("/api/v1/lines/L1/oee?from=yesterday"), 400);
         assertError(get("/api/v1/lines/L1/quality?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z"), 400);
         assertError(get("/api/v1/batches?status=DONE"), 400);
+        assertError(get("/api/v1/batches?limit=0"), 400);
+        assertError(get("/api/v1/batches?limit=1001"), 400);
+        assertError(get("/api/v1/batches?limit=ten"), 400);
+        assertError(get("/api/v1/batches?cursor=***"), 400);
+        assertError(get("/api/v1/batches?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z"), 400);
+        assertError(get("/api/v1/batches?to=soon"), 400);
     }
 
     @Test
