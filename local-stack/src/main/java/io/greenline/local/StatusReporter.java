@@ -48,12 +48,25 @@ final class StatusReporter {
         }
     }
 
-    /** Batch footprints, or none while that store is not available (it is optional for the status line). */
+    /**
+     * Batch footprints (the API pages them: up to 10 pages of 1,000 are read), or none while that store is not
+     * available (it is optional for the status line).
+     */
     private JsonNode batches() throws InterruptedException {
+        com.fasterxml.jackson.databind.node.ArrayNode all = json.createArrayNode();
         try {
-            return get("/api/v1/batches").path("items");
-        } catch (IOException e) {
-            return json.createArrayNode();
+            String cursor = null;
+            for (int page = 0; page < 10; page++) {
+                JsonNode answer = get("/api/v1/batches?limit=1000" + (cursor == null ? "" : "&cursor=" + cursor));
+                all.addAll((com.fasterxml.jackson.databind.node.ArrayNode) answer.path("items"));
+                if (!answer.hasNonNull("nextCursor")) {
+                    break;
+                }
+                cursor = answer.get("nextCursor").asText();
+            }
+            return all;
+        } catch (IOException | ClassCastException e) {
+            return all;
         }
     }
 

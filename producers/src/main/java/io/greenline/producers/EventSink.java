@@ -1,6 +1,7 @@
 package io.greenline.producers;
 
 import io.greenline.schemas.Topic;
+import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -11,6 +12,16 @@ public interface EventSink extends AutoCloseable {
 
     /** Sends one event; {@code timestampMs} becomes the Kafka record timestamp (event time). */
     <V extends SpecificRecord> void send(Topic<String, V> topic, String key, V value, long timestampMs);
+
+    /**
+     * Sends one event and tells {@code refused} about a failure of this very record (at once, or later on another
+     * thread); when it returns true the caller has taken the failure as its own (reported it), so the sink does not
+     * count it among its own failures. Sinks that cannot fail per record just send.
+     */
+    default <V extends SpecificRecord> void send(Topic<String, V> topic, String key, V value, long timestampMs,
+                                                 Predicate<Exception> refused) {
+        send(topic, key, value, timestampMs);
+    }
 
     /** Blocks until everything sent so far is acknowledged (or failed). */
     default void flush() {

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -54,12 +55,18 @@ public final class KafkaEventSink implements EventSink {
 
     @Override
     public <V extends SpecificRecord> void send(Topic<String, V> topic, String key, V value, long timestampMs) {
+        send(topic, key, value, timestampMs, error -> false);
+    }
+
+    @Override
+    public <V extends SpecificRecord> void send(Topic<String, V> topic, String key, V value, long timestampMs,
+                                                Predicate<Exception> refused) {
         byte[] keyBytes = topic.keySerde().serializer().serialize(topic.name(), key);
         byte[] valueBytes = topic.valueSerde().serializer().serialize(topic.name(), value);
         producer.send(new ProducerRecord<>(topic.name(), null, timestampMs, keyBytes, valueBytes), (metadata, error) -> {
             if (error == null) {
                 acknowledged.computeIfAbsent(topic.name(), t -> new LongAdder()).increment();
-            } else {
+            } else if (!refused.test(error)) {
                 failures.incrementAndGet();
                 firstFailure.compareAndSet(null, error);
             }

@@ -77,6 +77,35 @@ class ReplayIT {
                 .satisfies(v -> assertThat(v.getQuantity()).isEqualTo(412.5));
     }
 
+    @Test
+    @DisplayName("a line before 1970 and a 5 MB line are each reported with their line number; the lines around them are sent, no send failure")
+    void poisonLinesAreReportedByNumber(KafkaFixture kafka) throws Exception {
+        String lineId = "replay-it-poison-" + UUID.randomUUID();
+        new TopicProvisioner(kafka.admin()).provision(TopicProvisioner.Settings.defaults().withPartitions(1));
+        String state = "{\"type\":\"machine_state\",\"eventId\":\"ID\",\"lineId\":\"" + lineId
+                + "\",\"workcellId\":\"press\",\"timestamp\":TIME,\"state\":\"FAULT\",\"reasonCode\":\"REASON\"}";
+        String file = String.join("\n",
+                state.replace("ID", "ok-1").replace("TIME", "\"2026-11-23T06:00:00Z\"").replace("REASON", "JAM"),
+                state.replace("ID", "old").replace("TIME", "\"1969-07-20T20:17:00Z\"").replace("REASON", "JAM"),
+                state.replace("ID", "huge").replace("TIME", "\"2026-11-23T06:01:00Z\"").replace("REASON", "x".repeat(5 * 1024 * 1024)),
+                state.replace("ID", "ok-2").replace("TIME", "\"2026-11-23T06:02:00Z\"").replace("REASON", "JAM"));
+
+        JsonLinesReplay.Summary summary;
+        try (KafkaEventSink sink = new KafkaEventSink(new HashMap<>(kafka.clientConfig()))) {
+            summary = new JsonLinesReplay(new JsonEventParser(TOPICS), false)
+                    .replay(new BufferedReader(new StringReader(file)), sink, bad -> { });
+            sink.flush();
+            assertThat(sink.failures()).as("refused lines are the replay's, not send failures").isZero();
+        }
+
+        assertThat(summary.rejected()).extracting(JsonLinesReplay.Rejected::lineNumber).containsExactly(2L, 3L);
+        assertThat(summary.rejected().get(0).message()).contains("before 1970");
+        assertThat(summary.rejected().get(1).message()).contains("RecordTooLargeException");
+        assertThat(summary.sentByTopic()).containsExactly(Map.entry(TopicNames.MACHINE_STATE, 2L));
+        assertThat(readByKey(kafka, TOPICS.machineState, lineId, 2)).extracting(v -> v.getEventId())
+                .containsExactly("ok-1", "ok-2");
+    }
+
     /** Reads a topic from the beginning until {@code expected} records with {@code key} were seen. */
     private static <V extends SpecificRecord> List<V> readByKey(KafkaFixture kafka, Topic<String, V> topic, String key, int expected) {
         Map<String, Object> config = new HashMap<>(kafka.clientConfig());

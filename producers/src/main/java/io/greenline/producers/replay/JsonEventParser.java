@@ -42,6 +42,11 @@ public final class JsonEventParser {
         public void sendTo(EventSink sink) {
             sink.send(topic, key, value, timestampMs);
         }
+
+        /** Sends it; {@code refused} hears (and may claim) a failure of this record, see {@link EventSink}. */
+        public void sendTo(EventSink sink, java.util.function.Predicate<Exception> refused) {
+            sink.send(topic, key, value, timestampMs, refused);
+        }
     }
 
     private record EventType<V extends SpecificRecord>(Topic<String, V> topic, Schema schema,
@@ -49,7 +54,12 @@ public final class JsonEventParser {
         ParsedEvent<V> event(SpecificRecord record) {
             @SuppressWarnings("unchecked")
             V value = (V) record;
-            return new ParsedEvent<>(topic, key.apply(value), value, timestamp.apply(value).toEpochMilli());
+            Instant time = timestamp.apply(value);
+            if (time.isBefore(Instant.EPOCH)) {
+                // a Kafka record timestamp cannot be negative: the producer would throw, ending the whole replay
+                throw new InvalidEventException("time " + time + " is before 1970-01-01T00:00:00Z, which a Kafka record cannot carry");
+            }
+            return new ParsedEvent<>(topic, key.apply(value), value, time.toEpochMilli());
         }
     }
 

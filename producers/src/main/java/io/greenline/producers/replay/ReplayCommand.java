@@ -23,7 +23,9 @@ import picocli.CommandLine.Spec;
             "Reads a JSON Lines file (one event object a line, \"type\" = machine_state, production_count,",
             "inspection, energy, batch, line_config or emission_factor; other fields named as in the Avro",
             "records; timestamps ISO-8601 or epoch ms) into the input topics.",
-            "A bad line is reported with its number and skipped (--strict: stops).",
+            "A bad line is reported with its number and skipped (--strict: stops): one that does not parse or",
+            "validate (a time before 1970 included), and one whose record Kafka refuses (e.g. larger than",
+            "max.request.size; refusals the broker sends back later are reported at the end, with line numbers).",
             "Exit code: 0 all lines sent, 2 some lines skipped, 1 stopped or failed."})
 public final class ReplayCommand implements Callable<Integer> {
 

@@ -135,4 +135,119 @@ class JsonLinesReplayTest {
             assertThat(r.message()).isEqualTo("field 'quantity' must be a number");
         });
     }
+
+    private static String state(String eventId, String timestamp) {
+        return "{\"type\":\"machine_state\",\"eventId\":\"" + eventId + "\",\"lineId\":\"l\",\"workcellId\":\"w\","
+                + "\"timestamp\":" + timestamp + ",\"state\":\"RUNNING\"}";
+    }
+
+    @Test
+    @DisplayName("a time before 1970 (which no Kafka record can carry) rejects its line by number; the lines after it are still sent")
+    void beforeEpochRejectsItsLineOnly() throws IOException {
+        String file = String.join("\n", state("a", "\"2026-11-23T06:00:00Z\""), state("b", "\"1969-12-31T23:59:59Z\""),
+                state("c", "-5"), state("d", "\"1970-01-01T00:00:00Z\""));
+        RecordingSink sink = new RecordingSink();
+
+        JsonLinesReplay.Summary summary = new JsonLinesReplay(new JsonEventParser(TOPICS), false)
+                .replay(new BufferedReader(new StringReader(file)), sink, bad -> { });
+
+        assertThat(summary.rejected()).extracting(JsonLinesReplay.Rejected::lineNumber).containsExactly(2L, 3L);
+        assertThat(summary.rejected().get(0).message()).contains("1969-12-31T23:59:59Z").contains("before 1970");
+        assertThat(summary.stoppedEarly()).isFalse();
+        // epoch 0 itself is a valid record timestamp
+        assertThat(sink.values(TOPICS.machineState, MachineStateChanged.class)).extracting(MachineStateChanged::getEventId)
+                .containsExactly("a", "d");
+        assertThat(summary.sentByTopic()).containsExactly(Map.entry(TopicNames.MACHINE_STATE, 2L));
+    }
+
+    /** A sink that refuses records as the Kafka client does, at once or later: by size, like max.request.size. */
+    private static final class SizeLimitedSink implements io.greenline.producers.EventSink {
+        final RecordingSink accepted = new RecordingSink();
+        final List<Runnable> later = new ArrayList<>();
+        final int maxReasonLength;
+        final boolean refuseLater;
+
+        SizeLimitedSink(int maxReasonLength, boolean refuseLater) {
+            this.maxReasonLength = maxReasonLength;
+            this.refuseLater = refuseLater;
+        }
+
+        @Override
+        public <V extends org.apache.avro.specific.SpecificRecord> void send(io.greenline.schemas.Topic<String, V> topic, String key,
+                                                                            V value, long timestampMs) {
+            send(topic, key, value, timestampMs, e -> false);
+        }
+
+        @Override
+        public <V extends org.apache.avro.specific.SpecificRecord> void send(io.greenline.schemas.Topic<String, V> topic, String key,
+                V value, long timestampMs, java.util.function.Predicate<Exception> refused) {
+            String reason = value instanceof MachineStateChanged m ? m.getReasonCode() : null;
+            if (reason != null && reason.length() > maxReasonLength) {
+                Exception tooLarge = new org.apache.kafka.common.errors.RecordTooLargeException(
+                        "The message is " + reason.length() + " bytes when serialized which is larger than " + maxReasonLength);
+                if (refuseLater) {
+                    later.add(() -> refused.test(tooLarge));
+                } else {
+                    refused.test(tooLarge);
+                }
+                return;
+            }
+            accepted.send(topic, key, value, timestampMs);
+        }
+
+        @Override
+        public void flush() {
+            // the broker's answers arrive on the client's I/O thread
+            Thread io = new Thread(() -> later.forEach(Runnable::run));
+            io.start();
+            try {
+                io.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static String withReason(String eventId, int reasonLength) {
+        return "{\"type\":\"machine_state\",\"eventId\":\"" + eventId + "\",\"lineId\":\"l\",\"workcellId\":\"w\","
+                + "\"timestamp\":\"2026-11-23T06:00:00Z\",\"state\":\"FAULT\",\"reasonCode\":\"" + "x".repeat(reasonLength) + "\"}";
+    }
+
+    @Test
+    @DisplayName("a record the client refuses at once (too large) is reported with its line number in place; --strict stops there")
+    void refusedAtOnce() throws IOException {
+        String file = String.join("\n", withReason("a", 10), withReason("b", 5_000), withReason("c", 10));
+        SizeLimitedSink sink = new SizeLimitedSink(1_000, false);
+        List<JsonLinesReplay.Rejected> heard = new ArrayList<>();
+
+        JsonLinesReplay.Summary summary = new JsonLinesReplay(new JsonEventParser(TOPICS), false)
+                .replay(new BufferedReader(new StringReader(file)), sink, heard::add);
+
+        assertThat(heard).singleElement().satisfies(r -> {
+            assertThat(r.lineNumber()).isEqualTo(2);
+            assertThat(r.message()).startsWith("not sent: RecordTooLargeException: The message is 5000 bytes");
+        });
+        assertThat(sink.accepted.events()).hasSize(2);
+        assertThat(summary.sentByTopic()).containsExactly(Map.entry(TopicNames.MACHINE_STATE, 2L));
+
+        SizeLimitedSink strictSink = new SizeLimitedSink(1_000, false);
+        JsonLinesReplay.Summary strict = new JsonLinesReplay(new JsonEventParser(TOPICS), true)
+                .replay(new BufferedReader(new StringReader(file)), strictSink, bad -> { });
+        assertThat(strict.stoppedEarly()).isTrue();
+        assertThat(strictSink.accepted.events()).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("a refusal the broker sends back later is reported at the end with the line it came from, not counted as sent")
+    void refusedLater() throws IOException {
+        String file = String.join("\n", withReason("a", 5_000), withReason("b", 10), withReason("c", 3_000));
+        SizeLimitedSink sink = new SizeLimitedSink(1_000, true);
+
+        JsonLinesReplay.Summary summary = new JsonLinesReplay(new JsonEventParser(TOPICS), false)
+                .replay(new BufferedReader(new StringReader(file)), sink, bad -> { });
+
+        assertThat(summary.rejected()).extracting(JsonLinesReplay.Rejected::lineNumber).containsExactly(1L, 3L);
+        assertThat(summary.sentByTopic()).containsExactly(Map.entry(TopicNames.MACHINE_STATE, 1L));
+        assertThat(summary.stoppedEarly()).isFalse();
+    }
 }

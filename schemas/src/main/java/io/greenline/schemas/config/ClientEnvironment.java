@@ -17,6 +17,21 @@ public final class ClientEnvironment {
 
     private static final Set<String> NOT_CLIENT_SETTINGS = Set.of("KAFKA_HOME", "KAFKA_DEBUG");
 
+    /** Variables of the {@code greenline} launcher script and the JVM, not settings of any command. */
+    public static final Set<String> LAUNCHER_VARIABLES = Set.of("GREENLINE_JAVA_OPTS", "GREENLINE_MVN_FLAGS",
+            "GREENLINE_REBUILD", "GREENLINE_HOME");
+
+    /**
+     * Whether a {@code GREENLINE_*} variable is not a setting: a launcher variable ({@link #LAUNCHER_VARIABLES},
+     * any {@code *_OPTS}), or one Kubernetes injects for a Service named {@code greenline} (service links:
+     * {@code GREENLINE_SERVICE_HOST}, {@code GREENLINE_SERVICE_PORT*}, {@code GREENLINE_PORT}, {@code GREENLINE_PORT_8080_TCP*}).
+     */
+    public static boolean isLauncherOrPlatformVariable(String variable) {
+        return LAUNCHER_VARIABLES.contains(variable) || variable.endsWith("_OPTS")
+                || variable.startsWith("GREENLINE_SERVICE_HOST") || variable.startsWith("GREENLINE_SERVICE_PORT")
+                || variable.equals("GREENLINE_PORT") || variable.matches("GREENLINE_PORT_\\d+_(TCP|UDP|SCTP).*");
+    }
+
     private ClientEnvironment() {
     }
 

@@ -41,4 +41,17 @@ class ClientEnvironmentTest {
         assertThat(ClientEnvironment.isSerdeKey("security.protocol")).isFalse();
         assertThat(ClientEnvironment.isSerdeKey("ssl.truststore.location")).isFalse();
     }
+
+    @Test
+    @DisplayName("Launcher and Kubernetes service-link GREENLINE_ variables are told apart from settings")
+    void launcherAndPlatformVariables() {
+        for (String name : new String[] {"GREENLINE_JAVA_OPTS", "GREENLINE_MVN_FLAGS", "GREENLINE_REBUILD", "GREENLINE_SERVICE_HOST",
+                "GREENLINE_SERVICE_PORT", "GREENLINE_SERVICE_PORT_HTTP", "GREENLINE_PORT", "GREENLINE_PORT_8080_TCP",
+                "GREENLINE_PORT_8080_TCP_ADDR"}) {
+            assertThat(ClientEnvironment.isLauncherOrPlatformVariable(name)).as(name).isTrue();
+        }
+        for (String name : new String[] {"GREENLINE_HTTP_PORT", "GREENLINE_HTTP_PROT", "GREENLINE_PORTS", "GREENLINE_OEE_GRACE"}) {
+            assertThat(ClientEnvironment.isLauncherOrPlatformVariable(name)).as(name).isFalse();
+        }
+    }
 }

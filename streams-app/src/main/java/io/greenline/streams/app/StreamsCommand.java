@@ -4,7 +4,16 @@ import io.greenline.schemas.Topics;
 import io.greenline.streams.GreenlineTopology;
 import io.greenline.streams.config.AppSettings;
 import io.greenline.streams.config.ConfigSources;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Optional;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -16,12 +25,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code greenline streams}: runs every topology in one Kafka Streams application and serves the query
  * API. Settings: defaults, then {@code --config FILE}, then the environment, then these flags. SIGTERM
- * (Ctrl-C) closes Kafka Streams within {@code greenline.shutdown.timeout.ms}.
+ * (Ctrl-C) closes Kafka Streams within {@code greenline.shutdown.timeout.ms}. Exit codes: 0 stopped, 1 failed while
+ * running, 2 could not start: invalid configuration (any layer, topology keys included) or the query API's port
+ * taken, each reported as one line on standard error.
  */
 @Command(name = "streams", mixinStandardHelpOptions = true,
         description = "Run the Greenline Kafka Streams application and its query API.")
@@ -56,6 +69,9 @@ public class StreamsCommand implements Callable<Integer> {
     @Option(names = "--standby-replicas", description = "num.standby.replicas (default 1).")
     Integer standbyReplicas;
 
+    @Spec
+    CommandSpec spec;
+
     @Option(names = {"-D", "--set"}, paramLabel = "KEY=VALUE", description = "Any other setting, highest precedence.")
     Map<String, String> overrides = new LinkedHashMap<>();
 
@@ -81,16 +97,27 @@ public class StreamsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        AppSettings settings;
+        PrintWriter err = spec.commandLine().getErr();
+        AppSettings settings = null;
+        GreenlineApp app;
         try {
             settings = settings(System.getenv());
-        } catch (ConfigException e) {
-            System.err.println("Invalid configuration: " + e.getMessage());
+            // Kafka Streams' start can block for minutes (global stores restore first): find a taken port before it
+            Optional<String> portTaken = portTaken(settings);
+            if (portTaken.isPresent()) {
+                err.println(portTaken.get());
+                err.flush();
+                return 2;
+            }
+            // the topologies parse their own oee.* / quality.* / carbon.* / pact.* keys while they are built
+            Topology topology = GreenlineTopology.build(new Topics(settings.serdes()), settings);
+            app = new GreenlineApp(settings, topology);
+        } catch (ConfigException | IllegalArgumentException | DateTimeException e) {
+            err.println("Invalid configuration: " + e.getMessage() + keysHolding(settings, e));
+            err.flush();
             return 2;
         }
-        Topology topology = GreenlineTopology.build(new Topics(settings.serdes()), settings);
         CountDownLatch stopped = new CountDownLatch(1);
-        GreenlineApp app = new GreenlineApp(settings, topology);
         app.health().onStopped(stopped::countDown);
         Thread hook = new Thread(() -> {
             log.info("Shutting down");
@@ -98,9 +125,58 @@ public class StreamsCommand implements Callable<Integer> {
             stopped.countDown();
         }, "greenline-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        app.start();
+        try {
+            app.start();
+        } catch (RuntimeException e) {
+            Optional<BindException> bind = causeOf(e, BindException.class);
+            if (bind.isEmpty()) {
+                throw e;
+            }
+            err.println(portMessage(settings, bind.get()));
+            err.flush();
+            Runtime.getRuntime().removeShutdownHook(hook);
+            app.close();
+            return 2;
+        }
         stopped.await();
         return app.health().state() == org.apache.kafka.streams.KafkaStreams.State.ERROR ? 1 : 0;
+    }
+
+    /** A one-line refusal when the query API's address cannot be bound (the port is taken), else empty. */
+    static Optional<String> portTaken(AppSettings settings) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true); // as Jetty binds: a port left in TIME_WAIT is not taken
+            probe.bind(new InetSocketAddress(settings.httpHost(), settings.httpPort()));
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of(portMessage(settings, e));
+        }
+    }
+
+    private static String portMessage(AppSettings settings, Exception cause) {
+        return "Cannot start the query API: " + settings.httpHost() + ":" + settings.httpPort() + " is in use or not available ("
+                + cause.getMessage() + "); choose another port with --http-port or " + AppSettings.HTTP_PORT;
+    }
+
+    /** Which keys hold the text a setting's parser refused, when the parser's message does not name it. */
+    private static String keysHolding(AppSettings settings, RuntimeException e) {
+        if (!(e instanceof DateTimeParseException parse) || settings == null) {
+            return "";
+        }
+        String text = parse.getParsedString();
+        List<String> keys = settings.all().entrySet().stream()
+                .filter(entry -> entry.getValue() != null && entry.getValue().trim().equals(text.trim()))
+                .map(Map.Entry::getKey).sorted().toList();
+        return ": '" + text + "'" + (keys.isEmpty() ? "" : " (" + String.join(", ", keys) + ")");
+    }
+
+    private static <T extends Throwable> Optional<T> causeOf(Throwable error, Class<T> type) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return Optional.of(type.cast(t));
+            }
+        }
+        return Optional.empty();
     }
 
     private static void put(Map<String, String> flags, String key, Object value) {

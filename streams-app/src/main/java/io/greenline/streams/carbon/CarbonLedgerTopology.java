@@ -6,8 +6,10 @@ import io.greenline.events.CarbonBatchState;
 import io.greenline.events.CarbonLedgerInput;
 import io.greenline.events.EnergyAllocation;
 import io.greenline.events.LineConfig;
+import io.greenline.events.LineEnergyWindow;
 import io.greenline.schemas.Topics;
 import io.greenline.streams.InputStreams;
+import io.greenline.streams.LineLatestView;
 import io.greenline.streams.ReferenceStores;
 import io.greenline.streams.StoreNames;
 import io.greenline.streams.errors.BadRecordException;
@@ -134,10 +136,12 @@ public final class CarbonLedgerTopology {
                 .mapValues(v -> (SpecificRecord) v, Named.as("carbon-line-energy-readings"));
         KStream<String, SpecificRecord> counts = InputStreams.of(builder, topics.productionCount)
                 .mapValues(v -> (SpecificRecord) v, Named.as("carbon-line-energy-counts"));
-        readings.merge(counts, Named.as("carbon-line-energy-inputs"))
+        KStream<String, LineEnergyWindow> energyWindows = readings.merge(counts, Named.as("carbon-line-energy-inputs"))
                 .process(() -> new LineEnergyProcessor(settings), Named.as("carbon-line-energy"),
-                        StoreNames.LINE_ENERGY_WINDOWS, StoreNames.CARBON_LINE_CLOCKS, StoreNames.CARBON_LINE_ENERGY_DEDUP)
-                .to(topics.lineEnergy.name(), topics.lineEnergy.produced());
+                        StoreNames.LINE_ENERGY_WINDOWS, StoreNames.CARBON_LINE_CLOCKS, StoreNames.CARBON_LINE_ENERGY_DEDUP);
+        energyWindows.to(topics.lineEnergy.name(), topics.lineEnergy.produced());
+        LineLatestView.attach(builder, energyWindows, StoreNames.LINE_LATEST_ENERGY, topics.lineEnergy.valueSerde(),
+                LineEnergyWindow::getWindowStart);
     }
 
     private static <V> StoreBuilder<KeyValueStore<String, V>> kv(String name, Serde<V> valueSerde) {

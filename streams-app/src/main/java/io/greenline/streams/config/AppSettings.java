@@ -112,6 +112,11 @@ public final class AppSettings {
                 streamsKeys.put(key, value);
             }
         });
+        appKeys.keySet().stream().filter(key -> !DEFINITION.names().contains(key)).sorted().findFirst().ifPresent(key -> {
+            // ConfigDef ignores unknown keys: a misspelt one would silently leave the meant setting at its default
+            // (the value is not shown: it may be a misspelt secret)
+            throw new ConfigException("Unknown setting " + key + ": no such setting; known: " + new java.util.TreeSet<>(DEFINITION.names()));
+        });
         this.app = Collections.unmodifiableMap(DEFINITION.parse(appKeys));
         String registry = (String) serdeKeys.get(AvroSerdeConfig.SCHEMA_REGISTRY_URL);
         if (registry == null || registry.isBlank()) {

@@ -32,7 +32,10 @@ import org.apache.kafka.common.config.ConfigException;
  *       {@code GREENLINE_OEE_GRACE} is {@code oee.grace}, {@code GREENLINE_CARBON_FACTOR_RECHECK_INTERVAL} is
  *       {@code carbon.factor-recheck-interval}, {@code GREENLINE_OEE_RETENTION_HOUR} is {@code oee.retention.hour});
  *       such a variable naming no known key fails, naming it;</li>
- *   <li>any other {@code GREENLINE_FOO_BAR} becomes the application setting {@code greenline.foo.bar};</li>
+ *   <li>any other {@code GREENLINE_FOO_BAR} becomes the application setting {@code greenline.foo.bar}; one naming no
+ *       setting of {@link AppSettings#DEFINITION} fails, naming it (launcher variables such as
+ *       {@code GREENLINE_JAVA_OPTS} and Kubernetes service-link variables are skipped:
+ *       {@link ClientEnvironment#isLauncherOrPlatformVariable});</li>
  *   <li>{@code SCHEMA_REGISTRY_FOO_BAR} becomes {@code schema.registry.foo.bar} (so
  *       {@code SCHEMA_REGISTRY_URL} is {@code schema.registry.url}) and {@code BASIC_AUTH_FOO} becomes
  *       {@code basic.auth.foo}, both handed to the Avro serdes.</li>
@@ -99,7 +102,18 @@ public final class ConfigSources {
             return key;
         }
         if (variable.startsWith("GREENLINE_")) {
-            return "greenline." + dotted(variable.substring("GREENLINE_".length()));
+            if (ClientEnvironment.isLauncherOrPlatformVariable(variable)) {
+                return null;
+            }
+            String key = "greenline." + dotted(variable.substring("GREENLINE_".length()));
+            if (!AppSettings.DEFINITION.names().contains(key)) {
+                // a typo in a deployment must not go unnoticed: the setting it meant would silently keep its default
+                throw new ConfigException(variable, "(environment)", "no such setting (it would be " + key
+                        + "); the GREENLINE_ variables are " + AppSettings.DEFINITION.names().stream().sorted()
+                        .map(k -> "GREENLINE_" + k.substring("greenline.".length()).toUpperCase(Locale.ROOT).replace('.', '_'))
+                        .toList() + " and the topology settings GREENLINE_OEE_*, _QUALITY_*, _CARBON_*, _PACT_*");
+            }
+            return key;
         }
         return ClientEnvironment.propertyKey(variable);
     }

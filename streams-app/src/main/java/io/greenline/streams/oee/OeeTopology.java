@@ -3,6 +3,7 @@ package io.greenline.streams.oee;
 import io.greenline.events.OeeWindow;
 import io.greenline.schemas.Topics;
 import io.greenline.streams.InputStreams;
+import io.greenline.streams.LineLatestView;
 import io.greenline.streams.ReferenceStores;
 import io.greenline.streams.StoreNames;
 import io.greenline.streams.windows.EventDeduplicator;
@@ -63,5 +64,6 @@ public final class OeeTopology {
         KStream<String, OeeWindow> finals = states.merge(counts, Named.as("oee-line-events"))
                 .process(() -> new OeeLedgerProcessor(settings), Named.as(LEDGER_PROCESSOR), stores);
         finals.to(topics.oee.name(), topics.oee.produced());
+        LineLatestView.attach(builder, finals, StoreNames.LINE_LATEST_OEE, topics.oee.valueSerde(), OeeWindow::getWindowStart);
     }
 }

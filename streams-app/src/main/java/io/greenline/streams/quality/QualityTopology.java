@@ -8,6 +8,7 @@ import io.greenline.events.QualityWindow;
 import io.greenline.schemas.DeadLetterReason;
 import io.greenline.schemas.Topics;
 import io.greenline.streams.InputStreams;
+import io.greenline.streams.LineLatestView;
 import io.greenline.streams.ReferenceStores;
 import io.greenline.streams.StoreNames;
 import io.greenline.streams.errors.BadRecordException;
@@ -91,9 +92,11 @@ public final class QualityTopology {
         var branches = windowsOut.split(Named.as("quality-output-"))
                 .branch((k, v) -> v.window() != null, Branched.as("windows"))
                 .defaultBranch(Branched.as("alerts"));
-        branches.get("quality-output-windows")
-                .mapValues(Output::window, Named.as("quality-final-windows"))
-                .to(topics.quality.name(), topics.quality.produced());
+        KStream<String, QualityWindow> finalWindows = branches.get("quality-output-windows")
+                .mapValues(Output::window, Named.as("quality-final-windows"));
+        finalWindows.to(topics.quality.name(), topics.quality.produced());
+        LineLatestView.attach(builder, finalWindows, StoreNames.LINE_LATEST_QUALITY, topics.quality.valueSerde(),
+                QualityWindow::getWindowStart);
         KStream<String, Alert> spcAlerts = branches.get("quality-output-alerts")
                 .mapValues(Output::alert, Named.as("quality-spc-alerts"));
 

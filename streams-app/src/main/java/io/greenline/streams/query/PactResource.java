@@ -61,12 +61,12 @@ public final class PactResource {
         ctx.contentType("application/json").result(body.toString());
     }
 
-    private StoreRouter.Read<List<ObjectNode>> local(Predicate<BatchFootprint> filter) {
+    private StoreRouter.Read<QueryApi.Listing> local(Predicate<BatchFootprint> filter) {
         StoreRouter.Read<List<BatchFootprint>> read = api.localFootprints(filter::test);
         List<ObjectNode> rendered = new ArrayList<>();
         for (BatchFootprint f : read.value()) {
             renderer.render(f).ifPresent(rendered::add);
         }
-        return new StoreRouter.Read<>(rendered, read.stale(), read.lagRecords());
+        return new StoreRouter.Read<>(QueryApi.Listing.of(rendered), read.stale(), read.lagRecords());
     }
 }

@@ -23,6 +23,7 @@ import java.util.function.Supplier;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * The resources of the query API (DESIGN.md section 8), translating HTTP to {@link StoreRouter} reads:
@@ -167,28 +168,56 @@ public final class QueryApi {
         });
     }
 
-    private StoreRouter.Read<List<ObjectNode>> localLines() {
+    /** The latest-per-line views ({@link io.greenline.streams.LineLatestView}) and the field each fills. */
+    private static final Map<String, String> LINE_VIEWS = orderedMap(StoreNames.LINE_LATEST_OEE, "latestOee",
+            StoreNames.LINE_LATEST_QUALITY, "latestQuality", StoreNames.LINE_LATEST_ENERGY, "latestEnergy");
+
+    private static Map<String, String> orderedMap(String... keysAndValues) {
+        Map<String, String> map = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return java.util.Collections.unmodifiableMap(map);
+    }
+
+    /**
+     * This instance's lines: a read of each small latest-per-line view (one record per line), never of the window
+     * stores, so the cost follows the number of lines, not the history kept.
+     */
+    private StoreRouter.Read<Listing> localLines() {
         Map<String, ObjectNode> lines = new TreeMap<>();
         boolean stale = false;
         long lag = 0;
         boolean anyStore = false;
-        for (Map.Entry<String, String> store : Map.of(StoreNames.OEE_WINDOWS, "latestOee",
-                StoreNames.QUALITY_WINDOWS, "latestQuality", StoreNames.LINE_ENERGY_WINDOWS, "latestEnergy").entrySet()) {
-            if (!router.serves(store.getKey())) {
+        for (Map.Entry<String, String> view : LINE_VIEWS.entrySet()) {
+            if (!router.serves(view.getKey())) {
                 continue;
             }
             anyStore = true;
-            StoreRouter.Read<Map<String, Object>> read = router.readLocal(store.getKey(),
-                    s -> WindowScan.<Object>latestPerLine(s, Granularity.HOUR));
+            StoreRouter.Read<Map<String, Object>> read = router.readLocal(view.getKey(), QueryApi::<Object>allOf);
             stale |= read.stale();
             lag = Math.max(lag, read.lagRecords());
             read.value().forEach((line, window) -> lines.computeIfAbsent(line, this::emptyLine)
-                    .set(store.getValue(), json.valueToTree(window)));
+                    .set(view.getValue(), json.valueToTree(window)));
         }
         if (!anyStore) {
             throw ApiException.notFound("No line stores are part of this deployment");
         }
-        return new StoreRouter.Read<>(new ArrayList<>(lines.values()), stale, lag);
+        return new StoreRouter.Read<>(Listing.of(new ArrayList<>(lines.values())), stale, lag);
+    }
+
+    /** Every entry of a small store (a latest-per-line view: one entry per line). */
+    private static <V> Map<String, V> allOf(ReadOnlyKeyValueStore<String, V> store) {
+        Map<String, V> out = new TreeMap<>();
+        try (KeyValueIterator<String, V> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, V> entry = it.next();
+                if (entry.value != null) {
+                    out.put(entry.key, entry.value);
+                }
+            }
+        }
+        return out;
     }
 
     private ObjectNode emptyLine(String lineId) {
@@ -200,21 +229,72 @@ public final class QueryApi {
         return line;
     }
 
-    /** {@code GET /api/v1/batches?lineId=&status=}: footprints of every instance, by batchId. */
+    /**
+     * {@code GET /api/v1/batches?lineId=&siteId=&status=&from=&to=&limit=&cursor=}: one page of footprints of every
+     * instance, in batchId order, merged by batchId (highest version), with {@code nextCursor} while more follow.
+     */
     public void batches(Context ctx) {
-        String lineId = ctx.queryParam("lineId");
         String status = ctx.queryParam("status");
+        io.greenline.events.FootprintStatus wantedStatus = null;
         if (status != null && !status.isBlank()) {
             try {
-                status = io.greenline.events.FootprintStatus.valueOf(status.toUpperCase(Locale.ROOT)).name();
+                wantedStatus = io.greenline.events.FootprintStatus.valueOf(status.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest("status must be one of PROVISIONAL, FINAL, CANCELLED: " + status);
             }
         }
-        String wantedStatus = status;
-        gather(ctx, () -> localBatches(f -> (lineId == null || lineId.isBlank() || lineId.equals(f.getLineId()))
-                        && (wantedStatus == null || wantedStatus.isBlank() || wantedStatus.equals(f.getStatus().name()))),
-                "batchId", (a, b) -> a.path("version").asInt() >= b.path("version").asInt() ? a : b);
+        Instant from = instant(ctx, "from");
+        Instant to = instant(ctx, "to");
+        if (from != null && to != null && from.isAfter(to)) {
+            throw ApiException.badRequest("from (" + from + ") is after to (" + to + ")");
+        }
+        int limit = limit(ctx.queryParam("limit"));
+        String after = BatchPages.batchIdOf(ctx.queryParam("cursor"));
+        BatchPages.Filter filter = new BatchPages.Filter(blankToNull(ctx.queryParam("lineId")), blankToNull(ctx.queryParam("siteId")),
+                wantedStatus, from, to);
+        Gathered gathered = gatherItems(ctx, () -> localBatchPage(after, limit, filter), "batchId",
+                (a, b) -> a.path("version").asInt() >= b.path("version").asInt() ? a : b);
+        if (gathered == null) {
+            return;
+        }
+        BatchPages.Cut<ObjectNode> page = BatchPages.cut(gathered.items(), n -> n.path("batchId").asText(), gathered.scannedTo(), limit);
+        ObjectNode body = json.createObjectNode();
+        body.set("items", json.valueToTree(page.items()));
+        body.put("limit", limit);
+        body.put("nextCursor", page.nextAfter() == null ? null : BatchPages.cursorAfter(page.nextAfter()));
+        body.set("instances", gathered.instances());
+        body.put("complete", gathered.complete());
+        respond(ctx, body, new StoreRouter.Read<>(null, gathered.stale(), gathered.lagRecords()));
+    }
+
+    static int limit(String param) {
+        if (param == null || param.isBlank()) {
+            return BatchPages.DEFAULT_LIMIT;
+        }
+        try {
+            int limit = Integer.parseInt(param.trim());
+            if (limit >= 1 && limit <= BatchPages.MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badRequest("limit must be a whole number from 1 to " + BatchPages.MAX_LIMIT + ": " + param);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    /** One page of this instance's footprints (up to {@code limit + 1}, a bounded scan), as JSON items. */
+    private StoreRouter.Read<Listing> localBatchPage(String after, int limit, BatchPages.Filter filter) {
+        if (!router.serves(StoreNames.BATCH_FOOTPRINTS)) {
+            throw ApiException.notFound("Batch footprints are not computed by this deployment");
+        }
+        StoreRouter.Read<BatchPages.Page> read = router.<BatchFootprint, BatchPages.Page>readLocal(StoreNames.BATCH_FOOTPRINTS,
+                s -> BatchPages.read(s, after, limit, filter, BatchPages.MAX_SCANNED));
+        List<ObjectNode> items = read.value().items().stream().map(f -> (ObjectNode) json.valueToTree(f)).toList();
+        return new StoreRouter.Read<>(new Listing(items, read.value().scannedTo()), read.stale(), read.lagRecords());
     }
 
     /** Every footprint of this instance's stores passing {@code filter}. */
@@ -236,18 +316,12 @@ public final class QueryApi {
         });
     }
 
-    private StoreRouter.Read<List<ObjectNode>> localBatches(Function<BatchFootprint, Boolean> filter) {
-        StoreRouter.Read<List<BatchFootprint>> read = localFootprints(filter);
-        List<ObjectNode> items = read.value().stream().map(f -> (ObjectNode) json.valueToTree(f)).toList();
-        return new StoreRouter.Read<>(items, read.stale(), read.lagRecords());
-    }
-
     /**
      * Answers a list: a forwarded request ({@code local=true}) with this instance's items; otherwise the
      * items of every instance, merged by {@code idField} (a key held by two instances, active and standby,
      * is merged by {@code merge}), with who answered. 503 only when no instance answered.
      */
-    private void gather(Context ctx, Supplier<StoreRouter.Read<List<ObjectNode>>> local, String idField,
+    private void gather(Context ctx, Supplier<StoreRouter.Read<Listing>> local, String idField,
                         java.util.function.BinaryOperator<ObjectNode> merge) {
         Gathered gathered = gatherItems(ctx, local, idField, merge);
         if (gathered == null) {
@@ -260,20 +334,34 @@ public final class QueryApi {
         respond(ctx, body, new StoreRouter.Read<>(null, gathered.stale(), gathered.lagRecords()));
     }
 
-    /** Items gathered from every instance, and who answered. */
-    public record Gathered(List<ObjectNode> items, ArrayNode instances, boolean complete, boolean stale, long lagRecords) {
+    /**
+     * Items gathered from every instance, and who answered; {@code scannedTo}: the smallest key at which an
+     * instance's bounded scan stopped (null when none stopped early).
+     */
+    public record Gathered(List<ObjectNode> items, ArrayNode instances, boolean complete, boolean stale, long lagRecords,
+                           String scannedTo) {
+    }
+
+    /** One instance's items, and the key its bounded scan stopped at (null: it read all it needed). */
+    public record Listing(List<ObjectNode> items, String scannedTo) {
+        public static Listing of(List<ObjectNode> items) {
+            return new Listing(items, null);
+        }
     }
 
     /**
      * Gathers a list from every instance (see {@link #gather}); returns null when the request was a forwarded
      * one and this instance's items were already answered as {@code {"items": [...]}}.
      */
-    public Gathered gatherItems(Context ctx, Supplier<StoreRouter.Read<List<ObjectNode>>> local, String idField,
+    public Gathered gatherItems(Context ctx, Supplier<StoreRouter.Read<Listing>> local, String idField,
                                 java.util.function.BinaryOperator<ObjectNode> merge) {
         if (isForwarded(ctx)) {
-            StoreRouter.Read<List<ObjectNode>> read = local.get();
+            StoreRouter.Read<Listing> read = local.get();
             ObjectNode body = json.createObjectNode();
-            body.set("items", json.valueToTree(read.value()));
+            body.set("items", json.valueToTree(read.value().items()));
+            if (read.value().scannedTo() != null) {
+                body.put("scannedTo", read.value().scannedTo());
+            }
             respond(ctx, body, read);
             return null;
         }
@@ -293,6 +381,7 @@ public final class QueryApi {
         boolean stale = false;
         long lag = 0;
         int answered = 0;
+        String scannedTo = null;
         for (int i = 0; i < hosts.size(); i++) {
             InstanceAnswer answer = answers.get(i).join();
             ObjectNode instance = instances.addObject();
@@ -307,6 +396,9 @@ public final class QueryApi {
                 continue;
             }
             answered++;
+            if (answer.scannedTo() != null && (scannedTo == null || BatchPages.KEY_ORDER.compare(answer.scannedTo(), scannedTo) < 0)) {
+                scannedTo = answer.scannedTo();
+            }
             stale |= answer.stale();
             lag = Math.max(lag, answer.lag());
             for (JsonNode item : answer.items()) {
@@ -316,7 +408,7 @@ public final class QueryApi {
         if (answered == 0) {
             throw new StoreUnavailableException("No instance could answer: " + instances);
         }
-        return new Gathered(new ArrayList<>(items.values()), instances, complete, stale, lag);
+        return new Gathered(new ArrayList<>(items.values()), instances, complete, stale, lag, scannedTo);
     }
 
     /** Sets the headers that qualify an answer (stale, lag, served by). */
@@ -328,31 +420,36 @@ public final class QueryApi {
         ctx.header(QueryHeaders.SERVED_BY, server(router.self()));
     }
 
-    private record InstanceAnswer(JsonNode items, boolean stale, long lag, String error) {
+    private record InstanceAnswer(JsonNode items, boolean stale, long lag, String error, String scannedTo) {
+        static InstanceAnswer failed(String error) {
+            return new InstanceAnswer(null, false, 0, error, null);
+        }
     }
 
-    private InstanceAnswer localAnswer(Supplier<StoreRouter.Read<List<ObjectNode>>> local) {
+    private InstanceAnswer localAnswer(Supplier<StoreRouter.Read<Listing>> local) {
         try {
-            StoreRouter.Read<List<ObjectNode>> read = local.get();
-            return new InstanceAnswer(json.valueToTree(read.value()), read.stale(), read.lagRecords(), null);
+            StoreRouter.Read<Listing> read = local.get();
+            return new InstanceAnswer(json.valueToTree(read.value().items()), read.stale(), read.lagRecords(), null,
+                    read.value().scannedTo());
         } catch (ApiException e) {
-            return new InstanceAnswer(null, false, 0, e.getMessage());
+            return InstanceAnswer.failed(e.getMessage());
         }
     }
 
     private InstanceAnswer remoteAnswer(HostInfo host, RemoteInstances.Answer answer, Throwable error) {
         if (error != null) {
-            return new InstanceAnswer(null, false, 0, server(host) + " did not answer: " + error.getMessage());
+            return InstanceAnswer.failed(server(host) + " did not answer: " + error.getMessage());
         }
         try {
             JsonNode body = json.readTree(answer.body());
             if (answer.status() != 200) {
-                return new InstanceAnswer(null, false, 0, body.path("message").asText("HTTP " + answer.status()));
+                return InstanceAnswer.failed(body.path("message").asText("HTTP " + answer.status()));
             }
             boolean stale = body.path("stale").asBoolean(false);
-            return new InstanceAnswer(body.path("items"), stale, body.path("lagRecords").asLong(0), null);
+            String scannedTo = body.hasNonNull("scannedTo") ? body.get("scannedTo").asText() : null;
+            return new InstanceAnswer(body.path("items"), stale, body.path("lagRecords").asLong(0), null, scannedTo);
         } catch (java.io.IOException e) {
-            return new InstanceAnswer(null, false, 0, server(host) + " answered no JSON (HTTP " + answer.status() + ")");
+            return InstanceAnswer.failed(server(host) + " answered no JSON (HTTP " + answer.status() + ")");
         }
     }
 

@@ -34,6 +34,10 @@ public final class QueryServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QueryServer.class);
     public static final String LATENCY_METRIC = "greenline.query.latency";
     private static final String STARTED = "greenline.started";
+    /** The methods every path answers ({@code Allow} of a 405). */
+    static final String ALLOW = "GET";
+    /** The latency metric's path tag of a request that matched no route (a bounded tag set: route templates + this). */
+    static final String UNMATCHED = "unmatched";
 
     private final Javalin javalin;
     private final String openApi;
@@ -67,9 +71,9 @@ public final class QueryServer implements AutoCloseable {
             });
             config.routes.after(ctx -> {
                 Long started = ctx.attribute(STARTED);
-                if (started != null && ctx.endpoint() != null) {
+                if (started != null) {
                     Timer.builder(LATENCY_METRIC).description("Time to answer a query API request")
-                            .tag("path", ctx.endpoint().path).tag("status", String.valueOf(ctx.statusCode()))
+                            .tag("path", routeOf(ctx)).tag("status", String.valueOf(ctx.statusCode()))
                             .register(meters).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
                 }
             });
@@ -100,7 +104,15 @@ public final class QueryServer implements AutoCloseable {
                     error(ctx, 404, "No such path: " + ctx.method() + " " + ctx.path());
                 }
             });
-            config.routes.error(405, ctx -> error(ctx, 405, "Method not allowed: " + ctx.method() + " " + ctx.path()));
+            config.routes.error(405, ctx -> {
+                ctx.header("Allow", ALLOW);
+                error(ctx, 405, "Method not allowed: " + ctx.method() + " " + ctx.path() + " (allowed: " + ALLOW + ")");
+            });
+            // every path is served for GET only: another method on a served path is a 405 with Allow, not a 404
+            config.http.prefer405over404 = true;
+            // requests Jetty refuses before routing (%00, bad UTF-8, over-long URI) get the JSON error body too
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new JsonErrorHandler()));
         });
     }
 
@@ -139,13 +151,27 @@ public final class QueryServer implements AutoCloseable {
         ctx.status(status).json(body);
     }
 
+    /** The route template a request matched (e.g. {@code /api/v1/lines/{lineId}/oee}), so the tag set stays bounded. */
+    static String routeOf(Context ctx) {
+        io.javalin.router.Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
+        return endpoint == null ? UNMATCHED : endpoint.path;
+    }
+
     private static void requireToken(Context ctx, String expected) {
-        String header = ctx.header("Authorization");
-        String presented = header != null && header.startsWith("Bearer ") ? header.substring("Bearer ".length()).trim() : "";
+        String presented = bearerToken(ctx.header("Authorization"));
         if (!MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
             ctx.header("WWW-Authenticate", "Bearer");
             throw new ApiException(401, "A valid bearer token is required");
         }
+    }
+
+    /** The token of an {@code Authorization: Bearer <token>} header; the scheme is case-insensitive (RFC 9110 11.1). */
+    static String bearerToken(String header) {
+        String scheme = "Bearer ";
+        if (header == null || !header.regionMatches(true, 0, scheme, 0, scheme.length())) {
+            return "";
+        }
+        return header.substring(scheme.length()).trim();
     }
 
     private static void useTls(JavalinConfig config, AppSettings settings, AppSettings.HttpTls tls) {

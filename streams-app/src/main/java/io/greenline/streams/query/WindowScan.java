@@ -16,7 +16,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /**
  * Reads of a window store keyed by {@link WindowKey} strings. Within a line and granularity keys sort by
  * window start, so a time range is one key range; the bounds are widened to whole seconds (ISO-8601
- * strings sort by time only at equal precision) and each key is then checked exactly.
+ * strings sort by time only at equal precision) and each key is then checked exactly. Bounds beyond year 9999 or
+ * before year 0 (valid instants, but their strings do not sort with the keys) open the range on that side.
  */
 public final class WindowScan {
 
@@ -41,6 +42,12 @@ public final class WindowScan {
     }
 
     private static final char MAX_CHAR = '\uffff';
+    /**
+     * The instants whose ISO-8601 form has the four-digit year of every window key: beyond them
+     * ({@code +10000-...}, {@code -0001-...}) the strings no longer sort by time.
+     */
+    static final Instant FIRST_KEYED_INSTANT = Instant.parse("0000-01-01T00:00:00Z");
+    static final Instant LAST_KEYED_INSTANT = Instant.parse("9999-12-31T23:59:59Z");
 
     private WindowScan() {
     }
@@ -48,9 +55,13 @@ public final class WindowScan {
     /** Windows of a line with {@code from <= windowStart < to} (either bound may be null), oldest first. */
     public static <V> List<V> range(ReadOnlyKeyValueStore<String, V> store, String lineId, Granularity granularity,
                                     Instant from, Instant to, ProductFilter products) {
+        if ((from != null && from.isAfter(LAST_KEYED_INSTANT)) || (to != null && !to.isAfter(FIRST_KEYED_INSTANT))) {
+            return List.of(); // no window key can lie there
+        }
         String prefix = WindowKey.prefix(lineId, granularity);
-        String low = from == null ? prefix : prefix + secondsWithoutZone(from);
-        String high = to == null ? prefix + MAX_CHAR : prefix + secondsWithoutZone(to) + MAX_CHAR;
+        // a bound outside years 0000-9999 has no same-width ISO string: the key range is then open on that side
+        String low = from == null || from.isBefore(FIRST_KEYED_INSTANT) ? prefix : prefix + secondsWithoutZone(from);
+        String high = to == null || to.isAfter(LAST_KEYED_INSTANT) ? prefix + MAX_CHAR : prefix + secondsWithoutZone(to) + MAX_CHAR;
         List<KeyValue<WindowKey, V>> found = new ArrayList<>();
         try (KeyValueIterator<String, V> it = store.range(low, high)) {
             while (it.hasNext()) {

@@ -125,6 +125,22 @@ class AppSettingsTest {
     }
 
     @Test
+    @DisplayName("A GREENLINE_ variable or greenline.* key naming no setting fails at start, naming it (a misspelt setting would keep its default unnoticed)")
+    void unknownSettingsFail() {
+        assertThatThrownBy(() -> command().settings(Map.of("GREENLINE_HTTP_PROT", "9090")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("GREENLINE_HTTP_PROT").hasMessageContaining("GREENLINE_HTTP_PORT");
+        assertThatThrownBy(() -> command("-D", "greenline.http.prot=9090").settings(NO_ENV))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("greenline.http.prot").hasMessageContaining("greenline.http.port");
+        // the value is not echoed: a misspelt key may hold a secret
+        assertThatThrownBy(() -> command("-D", "greenline.http.auth.tokn=s3cret").settings(NO_ENV))
+                .isInstanceOf(ConfigException.class).message().doesNotContain("s3cret");
+        // launcher and Kubernetes service-link variables are not settings
+        AppSettings settings = command().settings(Map.of("GREENLINE_JAVA_OPTS", "-Xmx2g", "GREENLINE_SERVICE_HOST", "10.0.0.1",
+                "GREENLINE_PORT", "tcp://10.0.0.1:8080", "GREENLINE_PORT_8080_TCP_ADDR", "10.0.0.1", "GREENLINE_HTTP_PORT", "9091"));
+        assertThat(settings.httpPort()).isEqualTo(9091);
+    }
+
+    @Test
     @DisplayName("explicit internal resource naming cannot be switched off")
     void explicitNamingIsForced() {
         AppSettings settings = AppSettings.of(Map.of(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "false"));

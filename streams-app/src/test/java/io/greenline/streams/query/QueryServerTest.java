@@ -125,6 +125,12 @@ class QueryServerTest {
         assertError(get("/api/v1/lines/L1/oee?from=yesterday"), 400);
         assertError(get("/api/v1/lines/L1/quality?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z"), 400);
         assertError(get("/api/v1/batches?status=DONE"), 400);
+        assertError(get("/api/v1/batches?limit=0"), 400);
+        assertError(get("/api/v1/batches?limit=1001"), 400);
+        assertError(get("/api/v1/batches?limit=ten"), 400);
+        assertError(get("/api/v1/batches?cursor=***"), 400);
+        assertError(get("/api/v1/batches?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z"), 400);
+        assertError(get("/api/v1/batches?to=soon"), 400);
     }
 
     @Test
@@ -193,5 +199,82 @@ class QueryServerTest {
         assertThat(get(securedApp, "/api/v1/lines", TOKEN).statusCode()).isEqualTo(503);
         assertThat(get(securedApp, "/health/live", null).statusCode()).isEqualTo(200);
         assertThat(get(app, "/api/v1/lines/L1/oee?granularity=week", null).statusCode()).as("no token configured").isEqualTo(400);
+    }
+
+    static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return HTTP.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://localhost:" + app.httpPort() + path));
+    }
+
+    @Test
+    @DisplayName("A method other than GET on a served path is a 405 with 'Allow: GET' and the JSON error body, not a 404")
+    void wrongMethodIs405() throws Exception {
+        for (String path : new String[] {"/api/v1/lines", "/api/v1/lines/L1/oee", "/api/v1/batches/B1", "/health/ready"}) {
+            HttpResponse<String> post = send(request(path).POST(HttpRequest.BodyPublishers.ofString("{}")));
+            assertError(post, 405);
+            assertThat(post.headers().firstValue("Allow")).as(path).contains("GET");
+            HttpResponse<String> delete = send(request(path).DELETE());
+            assertError(delete, 405);
+            assertThat(delete.headers().firstValue("Allow")).as(path).contains("GET");
+        }
+        assertError(send(request("/no/such/path").POST(HttpRequest.BodyPublishers.noBody())), 404);
+    }
+
+    @Test
+    @DisplayName("Requests Jetty refuses before routing (%00, malformed UTF-8, an over-long URI) get the JSON error body, not an HTML page")
+    void jettyErrorsAreJson() throws Exception {
+        for (String path : new String[] {"/api/v1/lines/L%00/oee", "/api/v1/lines/%C0%AF/oee", "/api/v1/lines/%FF%FE/oee",
+                "/api/v1/lines/" + "L".repeat(20_000) + "/oee", "/api/v1/lines/a%2F..%2Fb/oee"}) {
+            HttpResponse<String> response = get(path);
+            assertThat(response.statusCode()).as(path.substring(0, Math.min(40, path.length()))).isBetween(400, 499);
+            assertThat(response.headers().firstValue("Content-Type").orElse("")).as(response.body()).startsWith("application/json");
+            assertError(response, response.statusCode());
+        }
+    }
+
+    @Test
+    @DisplayName("The auth scheme is case-insensitive: 'bearer <token>' and 'BEARER <token>' pass, a wrong token does not")
+    void bearerSchemeCaseInsensitive() throws Exception {
+        String url = "http://localhost:" + securedApp.httpPort() + "/api/v1/lines";
+        for (String header : new String[] {"bearer " + TOKEN, "BEARER " + TOKEN, "Bearer  " + TOKEN}) {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", header));
+            assertThat(response.statusCode()).as(header).isEqualTo(503);
+        }
+        assertError(send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "bearer wrong")), 401);
+        assertError(send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Basic " + TOKEN)), 401);
+        assertThat(QueryServer.bearerToken("bEaReR abc")).isEqualTo("abc");
+        assertThat(QueryServer.bearerToken("Bearerabc")).isEmpty();
+        assertThat(QueryServer.bearerToken(null)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("The latency metric is tagged with the matched route template (bounded), not '*' nor the raw path")
+    void latencyTaggedByRoute() throws Exception {
+        get("/api/v1/lines/L1/oee?granularity=week");
+        get("/api/v1/lines/L2/quality?granularity=week");
+        get("/no/such/thing");
+        String metrics = get("/metrics").body();
+        assertThat(metrics)
+                .contains("greenline_query_latency_seconds_count{path=\"/api/v1/lines/{lineId}/oee\",status=\"400\"}")
+                .contains("greenline_query_latency_seconds_count{path=\"/api/v1/lines/{lineId}/quality\",status=\"400\"}")
+                .contains("greenline_query_latency_seconds_count{path=\"unmatched\",status=\"404\"}")
+                .doesNotContain("path=\"*\"")
+                .doesNotContain("path=\"/api/v1/lines/L1/oee\"");
+    }
+
+    @Test
+    @DisplayName("Time bounds beyond year 9999 or before year 0 are valid instants (not a 400); unparseable ones are a 400 naming the parameter")
+    void extremeTimeBounds() throws Exception {
+        // valid: the request goes on to the stores (503 here: Kafka Streams is not running)
+        assertError(get("/api/v1/lines/L1/oee?from=2026-01-01T00:00:00Z&to=%2B10000-01-01T00:00:00Z"), 503);
+        assertError(get("/api/v1/lines/L1/oee?from=-0001-01-01T00:00:00Z"), 503);
+        HttpResponse<String> beyondInstant = get("/api/v1/lines/L1/oee?to=%2B1000000001-01-01T00:00:00Z");
+        assertError(beyondInstant, 400);
+        assertThat(JSON.readTree(beyondInstant.body()).get("message").asText()).startsWith("to must be an ISO-8601 instant");
+        assertError(get("/api/v1/lines/L1/oee?from=2026-13-01T00:00:00Z"), 400);
+        assertError(get("/api/v1/lines/L1/oee?from=%2B10000-01-01T00:00:00Z&to=2026-01-01T00:00:00Z"), 400);
     }
 }

@@ -117,4 +117,21 @@ class WindowScanTest {
         assertThat(latest.get("L1").getWindowStart()).isEqualTo(H10);
         assertThat(latest.get("L10").getWindowStart()).isEqualTo(H01);
     }
+
+    @Test
+    @DisplayName("Bounds beyond year 9999 or before year 0 compare as instants, not as strings: to=+10000 keeps every window, from=+10000 none")
+    void boundsBeyondFourDigitYears() {
+        Instant year10000 = Instant.parse("+10000-01-01T00:00:00Z");
+        Instant yearMinus1 = Instant.parse("-0001-01-01T00:00:00Z");
+        assertThat(starts(WindowScan.range(store, "L1", Granularity.HOUR, H01, year10000, WindowScan.ProductFilter.LINE)))
+                .containsExactly(H01, H02, H10);
+        assertThat(starts(WindowScan.range(store, "L1", Granularity.HOUR, yearMinus1, H02, WindowScan.ProductFilter.LINE)))
+                .containsExactly(H00, H01);
+        assertThat(starts(WindowScan.range(store, "L1", Granularity.HOUR, yearMinus1, year10000, WindowScan.ProductFilter.LINE)))
+                .containsExactly(H00, H01, H02, H10);
+        assertThat(WindowScan.range(store, "L1", Granularity.HOUR, year10000, null, WindowScan.ProductFilter.LINE)).isEmpty();
+        assertThat(WindowScan.range(store, "L1", Granularity.HOUR, null, yearMinus1, WindowScan.ProductFilter.LINE)).isEmpty();
+        assertThat(starts(WindowScan.range(store, "L1", Granularity.HOUR, null, Instant.parse("9999-12-31T23:59:59.999Z"),
+                WindowScan.ProductFilter.LINE))).containsExactly(H00, H01, H02, H10);
+    }
 }
