@@ -1,7 +1,9 @@
 package io.greenline.streams.oee;
 
+import io.greenline.events.OeeLedgerEntry;
 import io.greenline.events.OeeWindow;
 import io.greenline.schemas.Topics;
+import io.greenline.schemas.state.StateSerde;
 import io.greenline.streams.InputStreams;
 import io.greenline.streams.ReferenceStores;
 import io.greenline.streams.StoreNames;
@@ -49,7 +51,7 @@ public final class OeeTopology {
     public static void addTo(StreamsBuilder builder, Topics topics, OeeSettings settings) {
         ReferenceStores.lineConfigVersions(builder, topics, settings.configHistory());
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.OEE_LINE_LEDGER), Serdes.String(), new LineLedgerSerde()));
+                Stores.persistentKeyValueStore(StoreNames.OEE_LINE_LEDGER), Serdes.String(), StateSerde.of(OeeLedgerEntry.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.OEE_WINDOWS), Serdes.String(), topics.oee.valueSerde()));
         builder.addStateStore(EventDeduplicator.storeBuilder(StoreNames.OEE_DEDUP, settings.dedupRetention()));
