@@ -53,6 +53,8 @@ public final class LineLedger {
     private OeeTimelineEntry lastChange;
     private long nextSeq;
     private Map<String, OpenWindow> windows = new LinkedHashMap<>();
+    /** Counts of windows the current calendar does not have, until their end plus the grace. */
+    private final Map<String, OpenWindow> parked = new LinkedHashMap<>();
     /** The clock the totals are valid at (the clock when the ledger was loaded or last brought up to date). */
     private long bookedToMs;
 
@@ -93,14 +95,14 @@ public final class LineLedger {
      * Brings the totals up to the clock and tracks exactly {@code tracked} (the windows draining final now and the
      * open ones). Returns true when the calendar changed and every window was classified again.
      */
-    boolean track(List<Window> tracked, WindowCalendar calendar, long microStopThresholdMs, Timeline timeline) {
+    boolean track(List<Window> tracked, WindowCalendar calendar, long microStopThresholdMs, long graceMs, Timeline timeline) {
         String key = calendarKey(calendar, microStopThresholdMs);
         boolean rebuild = calendarKey != null && !calendarKey.equals(key);
         long clockMs = clock.clockMs();
         Map<String, OpenWindow> next = new LinkedHashMap<>();
         for (Window w : tracked) {
             String k = slot(w);
-            OpenWindow existing = windows.get(k);
+            OpenWindow existing = windows.remove(k);
             OpenWindow ow;
             if (existing != null && !rebuild && existing.window.equals(w)) {
                 ow = existing;
@@ -111,12 +113,16 @@ public final class LineLedger {
                 }
             } else {
                 ow = classify(w, calendar, microStopThresholdMs, timeline);
-                if (existing != null) {
-                    ow.counts = existing.counts;
+                OpenWindow before = existing != null ? existing : parked.remove(k);
+                if (before != null) {
+                    ow.counts = before.counts;
                 }
             }
             next.put(k, ow);
         }
+        // windows of the old calendar that the new one does not have: their counts wait in case it changes back
+        windows.forEach(parked::put);
+        parked.values().removeIf(p -> p.window.endMs() + graceMs <= clockMs);
         windows = next;
         calendarKey = key;
         bookedToMs = clockMs;
@@ -220,9 +226,11 @@ public final class LineLedger {
     void applyCount(List<Window> containing, double quantity, double scrap, double rework, Double pruMs) {
         for (Window w : containing) {
             OpenWindow ow = windows.get(slot(w));
-            if (ow != null) {
-                ow.counts.add(quantity, scrap, rework, pruMs);
+            if (ow == null) {
+                // a window of the calendar before the clock moved into a new one
+                ow = parked.computeIfAbsent(slot(w), k -> new OpenWindow(w, new TimeElements(), new WindowCounts()));
             }
+            ow.counts.add(quantity, scrap, rework, pruMs);
         }
     }
 
@@ -236,6 +244,11 @@ public final class LineLedger {
 
     /** The ledger as its versioned internal state record. */
     public OeeLineLedger toState() {
+        return new OeeLineLedger(clock.toState(), calendarKey == null ? "" : calendarKey, lastChange, nextSeq,
+                totalsOf(windows), totalsOf(parked));
+    }
+
+    private static List<OeeWindowTotals> totalsOf(Map<String, OpenWindow> windows) {
         List<OeeWindowTotals> totals = new ArrayList<>(windows.size());
         for (OpenWindow ow : windows.values()) {
             TimeElements t = ow.time;
@@ -254,7 +267,7 @@ public final class LineLedger {
                     .setGoodIdealTimeMs(c.goodIdealTimeMs).setUnratedQuantity(c.unratedQuantity)
                     .build());
         }
-        return new OeeLineLedger(clock.toState(), calendarKey == null ? "" : calendarKey, lastChange, nextSeq, totals);
+        return totals;
     }
 
     /** The ledger kept in {@code state}. */
@@ -263,7 +276,13 @@ public final class LineLedger {
         ledger.calendarKey = state.getCalendarKey().isEmpty() ? null : state.getCalendarKey();
         ledger.lastChange = state.getLastChange();
         ledger.nextSeq = state.getNextSeq();
-        for (OeeWindowTotals w : state.getWindows()) {
+        readTotals(state.getWindows(), ledger.windows);
+        readTotals(state.getParkedCounts(), ledger.parked);
+        return ledger;
+    }
+
+    private static void readTotals(List<OeeWindowTotals> totals, Map<String, OpenWindow> into) {
+        for (OeeWindowTotals w : totals) {
             Window window = new Window(w.getGranularity(), w.getShiftName(), Instant.ofEpochMilli(w.getStartMs()),
                     Instant.ofEpochMilli(w.getEndMs()));
             TimeElements t = new TimeElements();
@@ -285,8 +304,7 @@ public final class LineLedger {
             c.idealTimeMs = w.getIdealTimeMs();
             c.goodIdealTimeMs = w.getGoodIdealTimeMs();
             c.unratedQuantity = w.getUnratedQuantity();
-            ledger.windows.put(slot(window), new OpenWindow(window, t, c));
+            into.put(slot(window), new OpenWindow(window, t, c));
         }
-        return ledger;
     }
 }

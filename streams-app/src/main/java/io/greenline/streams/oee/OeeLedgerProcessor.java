@@ -190,7 +190,13 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
 
     private LineLedger ledgerOf(String lineId) {
         OeeLedgerEntry entry = ledgers.get(ledgerKey(lineId));
-        return entry == null || entry.getLedger() == null ? new LineLedger() : LineLedger.fromState(entry.getLedger());
+        if (entry == null) {
+            // a ledger of Greenline 0.1 (JSON, key lineId) is refused by the state serde with a
+            // StateEncodingException that says so, rather than silently starting the line afresh
+            ledgers.get(lineId);
+            return new LineLedger();
+        }
+        return LineLedger.fromState(entry.getLedger());
     }
 
     /** The store key of a line's ledger; its timeline entries are under {@link StoreTimeline#prefix}. */
@@ -246,7 +252,7 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
         List<Window> tracked = new ArrayList<>(finals.size() + open.size());
         tracked.addAll(finals);
         tracked.addAll(open);
-        boolean rebuilt = ledger.track(tracked, calendar, threshold, timeline);
+        boolean rebuilt = ledger.track(tracked, calendar, threshold, graceMs, timeline);
         return new LineView(config, calendar, threshold, finals, open, rebuilt);
     }
 
