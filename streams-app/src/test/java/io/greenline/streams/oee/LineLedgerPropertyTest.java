@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 class LineLedgerPropertyTest {
 
     private static final String LINE = "P1";
-    private static final int CASES = 600;
+    private static final int CASES = 400;
     private static final StateSerde<OeeLedgerEntry> SERDE = StateSerde.of(OeeLedgerEntry.class);
     private static final Set<DayOfWeek> WEEKDAYS = Set.of(DayOfWeek.MONDAY, DayOfWeek.TUESDAY, DayOfWeek.WEDNESDAY,
             DayOfWeek.THURSDAY, DayOfWeek.FRIDAY);
@@ -278,7 +278,7 @@ class LineLedgerPropertyTest {
     }
 
     @Test
-    @DisplayName("Running totals equal the classify-from-timeline oracle after every record (600 random sequences)")
+    @DisplayName("Running totals equal the classify-from-timeline oracle after every record (400 random sequences)")
     void runningTotalsEqualTheOracle() {
         long totalRecords = 0;
         long late = 0;
