@@ -21,7 +21,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>Reads {@code mfg.machine-state} and {@code mfg.production-count} (keyed by lineId), and looks each line's config up,
  * as of each record's time, in the global versioned store {@link StoreNames#LINE_CONFIG_VERSIONS}. Per line it keeps a {@link LineLedger} (clock,
- * state timeline, counts of open windows) and per window (UTC hour, shift of the line's calendar, local day) a
+ * running totals of the windows not yet final; the recent state timeline beside it) and per window (UTC hour, shift of the line's calendar, local day) a
  * live {@link OeeWindow} (final=false, revision counting changes); once the line's clock passes the window's
  * end plus the grace, the final record (final=true) goes to {@code mfg.oee} once, keyed
  * {@code lineId/GRANULARITY/windowStart}. Late, duplicate and invalid records: see {@link OeeLedgerProcessor}.

@@ -23,6 +23,10 @@ import java.util.NavigableMap;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +36,8 @@ import org.junit.jupiter.api.Test;
  * in and out of order within the grace, ties, duplicates, late events, config changes in mid-window (calendar,
  * timezone, micro-stop threshold, PRU) and idle advance by wall-clock time. Both sides are driven the way their
  * processors drive them; after every record every window they publish (final or live) must be the same record,
- * and the new ledger goes through its versioned state encoding between records, as it does through the store.
+ * and the new ledger goes through its versioned state encoding between records, as it does through the store. Half
+ * the cases keep the timeline in a Kafka key-value store ({@link StoreTimeline}), half in a sorted map.
  */
 class LineLedgerPropertyTest {
 
@@ -184,14 +189,15 @@ class LineLedgerPropertyTest {
     /** {@link OeeLedgerProcessor}'s steps over {@link LineLedger}, the ledger through its state encoding between records. */
     private static final class IncrementalSide {
         LineLedger ledger = new LineLedger();
-        final MemoryTimeline timeline = new MemoryTimeline();
+        final Timeline timeline;
         final Configs configs;
         final long graceMs;
         int maxTimeline;
 
-        IncrementalSide(Configs configs, long graceMs) {
+        IncrementalSide(Configs configs, long graceMs, Timeline timeline) {
             this.configs = configs;
             this.graceMs = graceMs;
+            this.timeline = timeline;
         }
 
         private record View(Rules rules, List<Window> finals, List<Window> open, boolean rebuilt) {
@@ -250,7 +256,9 @@ class LineLedgerPropertyTest {
             if (!view.finals.isEmpty() || view.rebuilt) {
                 timeline.forgetBefore(ledger.clock().earliestOpenStartMs(view.rules.calendar, graceMs));
             }
-            maxTimeline = Math.max(maxTimeline, timeline.entries.size());
+            if (timeline instanceof MemoryTimeline memory) {
+                maxTimeline = Math.max(maxTimeline, memory.entries.size());
+            }
             // through the store's encoding, as between two records
             ledger = LineLedger.fromState(SERDE.decode(SERDE.encode(new OeeLedgerEntry(ledger.toState(), null))).getLedger());
             return new Outcome(false, f, live);
@@ -290,7 +298,9 @@ class LineLedgerPropertyTest {
             long graceMs = rnd.nextBoolean() ? 5 * MIN : 20 * MIN;
             Configs configs = configs(rnd, base);
             OracleSide oracle = new OracleSide(configs, graceMs);
-            IncrementalSide incremental = new IncrementalSide(configs, graceMs);
+            // odd cases keep the timeline in a Kafka key-value store (in memory, same byte order as RocksDB), as the processor does
+            IncrementalSide incremental = new IncrementalSide(configs, graceMs,
+                    seed % 2 == 1 ? new StoreTimeline(store(), LINE) : new MemoryTimeline());
             long startWall = Instant.parse("2026-06-01T00:00:00Z").toEpochMilli();
             long wall = startWall;
             long t = base;
@@ -365,6 +375,13 @@ class LineLedgerPropertyTest {
         assertThat(late).isGreaterThan(CASES);
         assertThat(rebuiltOrFinal).isGreaterThan(CASES * 10L);
         assertThat(maxTimeline).isPositive();
+    }
+
+    private static KeyValueStore<String, OeeLedgerEntry> store() {
+        KeyValueStore<String, OeeLedgerEntry> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("timeline"),
+                Serdes.String(), SERDE).withLoggingDisabled().build();
+        store.init(new MockProcessorContext<>().getStateStoreContext(), store);
+        return store;
     }
 
     private static void assertSame(Outcome expected, Outcome actual, int seed, int step) {
