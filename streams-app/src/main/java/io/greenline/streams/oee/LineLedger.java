@@ -24,13 +24,16 @@ import java.util.stream.Collectors;
  * record keeps it with work that does not grow with the history:
  * <ul>
  *   <li>the clock moving on books the new time, in the state the line is in, into each tracked window;</li>
- *   <li>a state change in order books nothing but the end of the previous interval (a failure, if it was one);
- *       one out of order (within the grace) moves only the interval it cuts, {@code [t, next change)}, from the
- *       previous state to the new one, and corrects the failures that interval ends;</li>
+ *   <li>a state change at the clock books nothing but the end of the previous interval (a failure, if it was
+ *       one); one behind the clock (out of order, within the grace) moves only the interval it cuts,
+ *       {@code [t, next change or clock)}, from the previous state to the new one, and corrects the failures that
+ *       interval ends; the timeline is read only around {@code t} (the change before and the one after);</li>
  *   <li>a count adds to the windows containing its timestamp;</li>
- *   <li>a window that starts being tracked is classified once from the part of the timeline it covers; when the
- *       line's calendar or micro-stop threshold changes, every tracked window is (the old totals were booked
- *       with the old calendar), keeping its counts.</li>
+ *   <li>a window that starts being tracked is classified once from the part of the timeline it covers (nothing
+ *       to read when it starts after the latest change, the usual case); when the line's calendar or micro-stop
+ *       threshold changes, every tracked window is classified again (its totals were booked with the old
+ *       calendar) and keeps its counts; counts of windows the new calendar does not have are parked until their
+ *       end plus the grace, in case it changes back.</li>
  * </ul>
  */
 public final class LineLedger {
