@@ -11,7 +11,7 @@ public final class StoreNames {
     // OEE (OeeTopology)
     /** {@code KeyValueStore<String WindowKey, OeeWindow>}: live and final OEE windows of every granularity. */
     public static final String OEE_WINDOWS = "oee-windows";
-    /** {@code KeyValueStore<String lineId, LineLedger>} (JSON): each line's event-time clock, state timeline and open counts. */
+    /** {@code KeyValueStore<String, OeeLedgerEntry>} (versioned state encoding): per line its ledger (clock, running totals of open windows) under {@code L/lineId}, and its recent state changes under {@code T/lineId/time/seq}. */
     public static final String OEE_LINE_LEDGER = "oee-line-ledger";
     /** {@code WindowStore<String lineId/type/eventId, Long>}: event ids seen recently, to ignore duplicates. */
     public static final String OEE_DEDUP = "oee-dedup";

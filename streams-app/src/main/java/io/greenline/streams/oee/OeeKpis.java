@@ -6,9 +6,11 @@ package io.greenline.streams.oee;
  *
  * <ul>
  *   <li>availability = APT / PBT (null when PBT = 0)</li>
- *   <li>effectiveness = ideal time / APT (null when APT = 0)</li>
+ *   <li>effectiveness = ideal time / APT (null when APT = 0, or when some produced quantity of the window had no
+ *       ideal cycle time: an unknown ideal time is not zero effectiveness)</li>
  *   <li>quality = GQ / PQ (null when PQ = 0)</li>
- *   <li>oee = sum(PRU x GQ) / PBT (null when PBT = 0). It equals availability x effectiveness x quality when
+ *   <li>oee = sum(PRU x GQ) / PBT (null when PBT = 0, or when some produced quantity had no ideal cycle time,
+ *       e.g. a line without a config). It equals availability x effectiveness x quality when
  *       every count of the window has the same good ratio or the same PRU (one product, one rate); with
  *       several products of different rates and scrap ratios the two differ, and oee is the PRU-weighted
  *       one.</li>
@@ -22,9 +24,10 @@ public record OeeKpis(Double availability, Double effectiveness, Double quality,
     public static OeeKpis of(TimeElements t, WindowCounts c) {
         long pbt = t.pbtMs();
         Double availability = pbt > 0 ? (double) t.aptMs() / pbt : null;
-        Double effectiveness = t.aptMs() > 0 ? c.idealTimeMs() / t.aptMs() : null;
+        boolean rated = c.unratedQuantity() == 0;
+        Double effectiveness = t.aptMs() > 0 && rated ? c.idealTimeMs() / t.aptMs() : null;
         Double quality = c.producedQuantity() > 0 ? c.goodQuantity() / c.producedQuantity() : null;
-        Double oee = pbt > 0 ? c.goodIdealTimeMs() / pbt : null;
+        Double oee = pbt > 0 && rated ? c.goodIdealTimeMs() / pbt : null;
         Double nee = pbt > 0 && effectiveness != null && quality != null
                 ? (double) t.auptMs() / pbt * effectiveness * quality : null;
         Double mtbf = t.failures() > 0 ? (double) t.auptMs() / t.failures() : null;

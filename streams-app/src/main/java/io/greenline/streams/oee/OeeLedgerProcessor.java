@@ -3,6 +3,7 @@ package io.greenline.streams.oee;
 import io.greenline.events.Granularity;
 import io.greenline.events.LineConfig;
 import io.greenline.events.MachineStateChanged;
+import io.greenline.events.OeeLedgerEntry;
 import io.greenline.events.OeeWindow;
 import io.greenline.events.ProductRate;
 import io.greenline.events.ProductionCounted;
@@ -44,13 +45,15 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
     static final String UNRATED_METRIC = "greenline.oee.unrated.counts";
     /** A count above this many units in one event is not a count but a fault of the source. */
     static final double MAX_QUANTITY = 1e9;
+    /** Store key prefix of the lines' ledgers in {@link StoreNames#OEE_LINE_LEDGER}. */
+    static final String LEDGER_PREFIX = "L/";
 
     private static final Logger log = LoggerFactory.getLogger(OeeLedgerProcessor.class);
 
     private final OeeSettings settings;
     private final long graceMs;
     private ProcessorContext<String, OeeWindow> context;
-    private KeyValueStore<String, LineLedger> ledgers;
+    private KeyValueStore<String, OeeLedgerEntry> ledgers;
     private KeyValueStore<String, OeeWindow> windows;
     private VersionedKeyValueStore<String, LineConfig> configs;
     private EventDeduplicator seen;
@@ -100,8 +103,11 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
             refuseLate("machine-state", lineId, e.getEventId(), t, ledger);
         }
         seen.remember(seenKey, t);
-        ledger.applyState(new StateChange(t, e.getState(), e.getReasonCode()), context.currentSystemTimeMs());
-        publish(lineId, ledger);
+        ledger.clock().observe(t, context.currentSystemTimeMs());
+        Timeline timeline = new StoreTimeline(ledgers, lineId);
+        LineView view = track(lineId, ledger, timeline);
+        ledger.applyState(t, e.getState(), e.getReasonCode(), view.calendar, view.threshold, timeline);
+        publish(lineId, ledger, view, timeline);
     }
 
     private void onCount(String key, ProductionCounted c) {
@@ -125,9 +131,16 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
                     lineId, c.getProductId(), c.getTimestamp(), c.getEventId(), c.getQuantity());
         }
         seen.remember(seenKey, t);
-        ledger.applyCount(lineId, t, c.getQuantity(), c.getScrapQuantity(), c.getReworkQuantity(), pru, calendar,
-                context.currentSystemTimeMs());
-        publish(lineId, ledger);
+        // the windows containing the count, by the calendar in force before it moves the clock
+        List<Window> containing = new ArrayList<>();
+        for (Granularity g : Granularity.values()) {
+            containing.addAll(calendar.windowsContaining(g, c.getTimestamp()));
+        }
+        ledger.clock().observe(t, context.currentSystemTimeMs());
+        Timeline timeline = new StoreTimeline(ledgers, lineId);
+        LineView view = track(lineId, ledger, timeline);
+        ledger.applyCount(containing, c.getQuantity(), c.getScrapQuantity(), c.getReworkQuantity(), pru);
+        publish(lineId, ledger, view, timeline);
     }
 
     private static String checkKey(String key, String lineId, String eventId) {
@@ -176,8 +189,19 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
     }
 
     private LineLedger ledgerOf(String lineId) {
-        LineLedger ledger = ledgers.get(lineId);
-        return ledger == null ? new LineLedger() : ledger;
+        OeeLedgerEntry entry = ledgers.get(ledgerKey(lineId));
+        if (entry == null) {
+            // a ledger of Greenline 0.1 (JSON, key lineId) is refused by the state serde with a
+            // StateEncodingException that says so, rather than silently starting the line afresh
+            ledgers.get(lineId);
+            return new LineLedger();
+        }
+        return LineLedger.fromState(entry.getLedger());
+    }
+
+    /** The store key of a line's ledger; its timeline entries are under {@link StoreTimeline#prefix}. */
+    static String ledgerKey(String lineId) {
+        return LEDGER_PREFIX + lineId;
     }
 
     /** The config valid at {@code t}; else the latest (events older than the first config); else null. */
@@ -212,47 +236,71 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
         return config == null ? 120_000L : config.getMicroStopThresholdMs();
     }
 
-    /** Emits the windows that became final, refreshes the live ones, prunes, and saves the ledger. */
-    private void publish(String lineId, LineLedger ledger) {
+    /** The line's config at its clock, and the windows that become final now and those still open. */
+    private record LineView(LineConfig config, WindowCalendar calendar, long threshold, List<Window> finals, List<Window> open,
+            boolean rebuilt) {
+    }
+
+    /** Brings the ledger's totals up to its clock, for the windows final now and those open. */
+    private LineView track(String lineId, LineLedger ledger, Timeline timeline) {
         LineClock clock = ledger.clock();
         LineConfig config = configAt(lineId, clock.clockMs());
         WindowCalendar calendar = calendarOf(config);
         long threshold = thresholdOf(config);
-        String siteId = config == null ? null : config.getSiteId();
-        String areaId = config == null ? null : config.getAreaId();
-
         List<Window> finals = clock.drainFinal(calendar, graceMs);
-        for (Window w : finals) {
+        List<Window> open = clock.openWindows(calendar, graceMs);
+        List<Window> tracked = new ArrayList<>(finals.size() + open.size());
+        tracked.addAll(finals);
+        tracked.addAll(open);
+        boolean rebuilt = ledger.track(tracked, calendar, threshold, graceMs, timeline);
+        return new LineView(config, calendar, threshold, finals, open, rebuilt);
+    }
+
+    /** Emits the windows that became final, refreshes the live ones, prunes, and saves the ledger. */
+    private void publish(String lineId, LineLedger ledger, LineView view, Timeline timeline) {
+        String siteId = view.config == null ? null : view.config.getSiteId();
+        String areaId = view.config == null ? null : view.config.getAreaId();
+        for (Window w : view.finals) {
             String key = w.key(lineId).format();
+            LineLedger.OpenWindow totals = ledger.window(w);
             OeeWindow previous = windows.get(key);
-            OeeWindow result = OeeWindowRecords.render(lineId, siteId, areaId, w, ledger.timeElements(w, calendar, threshold),
-                    ledger.counts(lineId, w), true, previous == null ? 0 : previous.getRevision() + 1);
+            OeeWindow result = OeeWindowRecords.render(lineId, siteId, areaId, w, totals.time, totals.counts, true,
+                    previous == null ? 0 : previous.getRevision() + 1);
             windows.put(key, result);
             context.forward(new Record<>(key, result, w.endMs()));
+            ledger.forget(w);
         }
-        ledger.forget(lineId, finals, calendar, graceMs);
-        for (Window w : clock.openWindows(calendar, graceMs)) {
+        for (Window w : view.open) {
             String key = w.key(lineId).format();
+            LineLedger.OpenWindow totals = ledger.window(w);
             OeeWindow previous = windows.get(key);
-            OeeWindow live = OeeWindowRecords.render(lineId, siteId, areaId, w, ledger.timeElements(w, calendar, threshold),
-                    ledger.counts(lineId, w), false, previous == null ? 0 : previous.getRevision());
+            OeeWindow live = OeeWindowRecords.render(lineId, siteId, areaId, w, totals.time, totals.counts, false,
+                    previous == null ? 0 : previous.getRevision());
             if (!OeeWindowRecords.sameContent(previous, live)) {
                 live.setRevision(previous == null ? 0 : previous.getRevision() + 1);
                 windows.put(key, live);
             }
         }
-        if (!finals.isEmpty()) {
-            pruneExpired(lineId, clock.clockMs());
+        if (!view.finals.isEmpty() || view.rebuilt) {
+            // the timeline only needs the change in force at the start of the earliest open window, and later ones
+            timeline.forgetBefore(ledger.clock().earliestOpenStartMs(view.calendar, graceMs));
         }
-        ledgers.put(lineId, ledger);
+        if (!view.finals.isEmpty()) {
+            pruneExpired(lineId, ledger.clock().clockMs());
+        }
+        ledgers.put(ledgerKey(lineId), new OeeLedgerEntry(ledger.toState(), null));
     }
 
+    /**
+     * Deletes the final windows older than their granularity's retention. Keys of a line and granularity sort by
+     * start, so the range up to the cutoff holds only expired windows and the few that still overlap the cutoff.
+     */
     private void pruneExpired(String lineId, long clockMs) {
         for (Granularity g : Granularity.values()) {
             Instant cutoff = Instant.ofEpochMilli(clockMs).minus(settings.retention(g));
             String prefix = WindowKey.prefix(lineId, g);
             List<String> expired = new ArrayList<>();
-            try (KeyValueIterator<String, OeeWindow> it = windows.prefixScan(prefix, new StringSerializer())) {
+            try (KeyValueIterator<String, OeeWindow> it = windows.range(prefix, WindowKey.of(lineId, g, cutoff).format())) {
                 while (it.hasNext()) {
                     KeyValue<String, OeeWindow> kv = it.next();
                     if (kv.value.getFinal$() && kv.value.getWindowEnd().isBefore(cutoff)) {
@@ -264,18 +312,25 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
         }
     }
 
-    /** Wall-clock punctuation: moves quiet lines' clocks on by the wall time passed, closing their windows. */
+    /**
+     * Wall-clock punctuation: moves quiet lines' clocks on by the wall time passed, closing their windows. Reads
+     * the ledgers only (one per line, under their own key prefix), never the timelines.
+     */
     private void advanceIdleLines(long wallNowMs) {
         long idleAfter = settings.idleAdvanceInterval().toMillis();
         List<KeyValue<String, LineLedger>> moved = new ArrayList<>();
-        try (KeyValueIterator<String, LineLedger> it = ledgers.all()) {
+        try (KeyValueIterator<String, OeeLedgerEntry> it = ledgers.prefixScan(LEDGER_PREFIX, new StringSerializer())) {
             while (it.hasNext()) {
-                KeyValue<String, LineLedger> kv = it.next();
-                if (kv.value.clock().advanceIdle(wallNowMs, idleAfter, startWallMs)) {
-                    moved.add(kv);
+                KeyValue<String, OeeLedgerEntry> kv = it.next();
+                LineLedger ledger = LineLedger.fromState(kv.value.getLedger());
+                if (ledger.clock().advanceIdle(wallNowMs, idleAfter, startWallMs)) {
+                    moved.add(KeyValue.pair(kv.key.substring(LEDGER_PREFIX.length()), ledger));
                 }
             }
         }
-        moved.forEach(kv -> publish(kv.key, kv.value));
+        for (KeyValue<String, LineLedger> kv : moved) {
+            Timeline timeline = new StoreTimeline(ledgers, kv.key);
+            publish(kv.key, kv.value, track(kv.key, kv.value, timeline), timeline);
+        }
     }
 }

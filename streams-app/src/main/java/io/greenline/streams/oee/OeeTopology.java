@@ -1,7 +1,9 @@
 package io.greenline.streams.oee;
 
+import io.greenline.events.OeeLedgerEntry;
 import io.greenline.events.OeeWindow;
 import io.greenline.schemas.Topics;
+import io.greenline.schemas.state.StateSerde;
 import io.greenline.streams.InputStreams;
 import io.greenline.streams.LineLatestView;
 import io.greenline.streams.ReferenceStores;
@@ -20,7 +22,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>Reads {@code mfg.machine-state} and {@code mfg.production-count} (keyed by lineId), and looks each line's config up,
  * as of each record's time, in the global versioned store {@link StoreNames#LINE_CONFIG_VERSIONS}. Per line it keeps a {@link LineLedger} (clock,
- * state timeline, counts of open windows) and per window (UTC hour, shift of the line's calendar, local day) a
+ * running totals of the windows not yet final; the recent state timeline beside it) and per window (UTC hour, shift of the line's calendar, local day) a
  * live {@link OeeWindow} (final=false, revision counting changes); once the line's clock passes the window's
  * end plus the grace, the final record (final=true) goes to {@code mfg.oee} once, keyed
  * {@code lineId/GRANULARITY/windowStart}. Late, duplicate and invalid records: see {@link OeeLedgerProcessor}.
@@ -50,7 +52,7 @@ public final class OeeTopology {
     public static void addTo(StreamsBuilder builder, Topics topics, OeeSettings settings) {
         ReferenceStores.lineConfigVersions(builder, topics, settings.configHistory());
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.OEE_LINE_LEDGER), Serdes.String(), new LineLedgerSerde()));
+                Stores.persistentKeyValueStore(StoreNames.OEE_LINE_LEDGER), Serdes.String(), StateSerde.of(OeeLedgerEntry.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.OEE_WINDOWS), Serdes.String(), topics.oee.valueSerde()));
         builder.addStateStore(EventDeduplicator.storeBuilder(StoreNames.OEE_DEDUP, settings.dedupRetention()));

@@ -5,8 +5,8 @@ import java.util.TreeMap;
 
 /**
  * The ISO 22400-2 time elements of one line in one window (milliseconds), plus the failures that ended in it.
- * A mutable accumulator filled by {@link TimeLedger}; every part of the window's elapsed time is in exactly one
- * of POT, {@link #unknownMs} or {@link #outsidePotMs}.
+ * Running totals booked by {@link Booking} (kept per open window by {@link LineLedger}); every part of the
+ * window's elapsed time is in exactly one of POT, {@link #unknownMs} or {@link #outsidePotMs}.
  */
 public final class TimeElements {
     long potMs;

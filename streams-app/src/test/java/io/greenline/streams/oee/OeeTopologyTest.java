@@ -328,6 +328,34 @@ class OeeTopologyTest {
     }
 
     @Test
+    @DisplayName("A line without a config: an unknown ideal cycle time makes effectiveness, OEE and NEE null, not 0")
+    void lineWithoutConfigHasNoEffectiveness() {
+        try (OeeDriver d = new OeeDriver("noconfig", OeeSettings.defaults())) {
+            d.state("N1", at("10:00"), MachineState.RUNNING, null);
+            d.count("N1", at("10:10"), "A", 40, 4, 0);
+            d.state("N1", at("10:30"), MachineState.IDLE, null);
+            // UTC 24/7 without a config: clock 10:30 + 40 min = 11:10, hour 10 final
+            d.advanceWallClock(Duration.ofMinutes(40));
+            OeeWindow h10 = d.finalsByKey().get(key("N1", Granularity.HOUR, at("10:00")));
+            // APT 1,800,000 of POT = PBT 3,600,000: A = 0.5; Q = 36 / 40 = 0.9; no PRU: E, OEE, NEE unknown
+            assertThat(h10.getAvailability()).isCloseTo(0.5, EXACT);
+            assertThat(h10.getQuality()).isCloseTo(0.9, EXACT);
+            assertThat(h10.getIdealTimeMs()).isZero();
+            assertThat(h10.getEffectiveness()).isNull();
+            assertThat(h10.getOee()).isNull();
+            assertThat(h10.getNee()).isNull();
+            // once the line has a config, a count of a rated product has an effectiveness again
+            d.config(OeeDriver.config("N1", "UTC", List.of(), PRUS, at("11:00")));
+            d.count("N1", at("11:15"), "A", 10, 0, 0);
+            d.state("N1", at("11:20"), MachineState.RUNNING, null);
+            OeeWindow h11 = d.windowStore().get(key("N1", Granularity.HOUR, at("11:00")));
+            // IDLE 11:00-11:20 then RUNNING to the clock 11:20: APT 0, so E stays null; OEE = 10 x 30,000 / 1,200,000
+            assertThat(h11.getEffectiveness()).isNull();
+            assertThat(h11.getOee()).isCloseTo(0.25, EXACT);
+        }
+    }
+
+    @Test
     @DisplayName("Final windows older than their granularity's retention are pruned from the store; mfg.oee keeps them")
     void retentionPrunesStore() {
         OeeSettings settings = OeeSettings.defaults().withRetention(Granularity.HOUR, Duration.ofHours(2));

@@ -8,7 +8,11 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Classifies a line's state timeline into the ISO 22400-2 time elements of one window (DESIGN.md section 4).
+ * Test oracle (Greenline 0.1's production code, moved to the tests): classifies a line's whole state timeline into
+ * the ISO 22400-2 time elements of one window (DESIGN.md section 4), all at once. Production keeps running totals
+ * instead ({@link LineLedger}, {@link Booking}); {@link LineLedgerPropertyTest} and {@link OeePropertyTest} check
+ * them against this.
+ *
  *
  * <p>The state at an instant is the last change at or before it; before the first change it is unknown. The
  * part of the window up to {@code untilMs} (the line's event-time clock) is cut at the window edges, at each
