@@ -69,7 +69,7 @@ class FaultsIT {
                     recoveries.add(Duration.ofNanos(System.nanoTime() - killed).toMillis());
                 }
             }
-            Duration catchUp = h.awaitCaughtUp(Duration.ofMinutes(15), Duration.ofSeconds(5));
+            Duration catchUp = h.awaitCaughtUp(catchUpTimeout(log), Duration.ofSeconds(5));
             report(h, "kill9", log, Map.of(), 0, restarts, recoveries, catchUp);
         }
     }
@@ -111,7 +111,7 @@ class FaultsIT {
                 injected.merge("INVALID_VALUE", 1, Integer::sum);
                 h.flush();
             }
-            Duration catchUp = h.awaitCaughtUp(Duration.ofMinutes(15), Duration.ofSeconds(5));
+            Duration catchUp = h.awaitCaughtUp(catchUpTimeout(log), Duration.ofSeconds(5));
             report(h, "bad-records", log, injected, injected.values().stream().mapToInt(Integer::intValue).sum(), 0, List.of(), catchUp);
         }
     }
@@ -151,11 +151,16 @@ class FaultsIT {
             for (int i = 0; i < chunks; i++) {
                 h.produce(log, log.size() * i / chunks, log.size() * (i + 1) / chunks);
             }
-            Duration catchUp = h.awaitCaughtUp(Duration.ofMinutes(15), Duration.ofSeconds(5));
+            Duration catchUp = h.awaitCaughtUp(catchUpTimeout(log), Duration.ofSeconds(5));
             Oracle oracle = Oracle.of(log, Oracle.Settings.defaults());
             assertThat(oracle.lateOee() + oracle.lateQuality()).as("late events by the oracle").isEqualTo(injectedLate);
             report(h, "late", log, Map.of("LATE", injectedLate), injectedLate, 0, List.of(), catchUp);
         }
+    }
+
+    /** Generous: 15 minutes, or 20 events a second for long logs. */
+    private static Duration catchUpTimeout(EventLog log) {
+        return Duration.ofSeconds(Math.max(900, log.size() / 20));
     }
 
     private static void add(EventLog log, InspectionRecorded e) {
