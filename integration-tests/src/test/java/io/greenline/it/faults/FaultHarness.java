@@ -56,7 +56,8 @@ final class FaultHarness implements AutoCloseable {
 
     final Path dir;
     final KafkaBroker broker;
-    final EmbeddedSchemaRegistry registry;
+    EmbeddedSchemaRegistry registry;
+    private final int registryPort;
     final Topics topics;
     private final KafkaProducer<byte[], byte[]> producer;
     private final List<AppProcess> apps = new ArrayList<>();
@@ -126,6 +127,7 @@ final class FaultHarness implements AutoCloseable {
         dir = Files.createDirectories(Path.of("target", "faults", scenario + "-" + System.currentTimeMillis())).toAbsolutePath();
         broker = KafkaBroker.builder(dir.resolve("kafka")).build().start();
         registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), 0);
+        registryPort = registry.port();
         topics = new Topics(new GreenlineSerdes(Map.of("schema.registry.url", registry.url())));
         createTopics();
         Properties props = new Properties();
@@ -162,6 +164,16 @@ final class FaultHarness implements AutoCloseable {
 
     Admin admin() {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+    }
+
+    /** The registry goes away (connections refused) until {@link #startRegistry()}. */
+    void stopRegistry() {
+        registry.close();
+    }
+
+    /** The registry comes back on the same port, with the schemas kept in {@code _schemas}. */
+    void startRegistry() {
+        registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), registryPort);
     }
 
     AppProcess app(String name) {

@@ -26,6 +26,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Exactly once under faults, checked against the independent {@link Oracle}: the streams app runs as separate JVMs
@@ -75,7 +76,7 @@ class FaultsIT {
     }
 
     @Test
-    @DisplayName("Scenario 3: bad records of every dead-letter reason among good ones: dead-lettered equals injected exactly, results exact")
+    @DisplayName("Scenario 3: bad records of every input dead-letter reason (LATE: scenario 6) among good ones: dead-lettered equals injected exactly, results exact")
     void badRecords() throws Exception {
         int perReason = Integer.getInteger("faults.bad.per.reason", 20);
         try (FaultHarness h = new FaultHarness("bad-records")) {
@@ -109,6 +110,8 @@ class FaultsIT {
                 String counts = TopicNames.PRODUCTION_COUNT;
                 h.produceRaw(counts, key, h.topics.productionCount.valueSerde().serializer().serialize(counts, negative), at);
                 injected.merge("INVALID_VALUE", 1, Integer::sum);
+                h.produceRaw(states, key, newerSchemaRecord(h, "newer-" + i, line, at), at);
+                injected.merge("INCOMPATIBLE_SCHEMA", 1, Integer::sum);
                 h.flush();
             }
             Duration catchUp = h.awaitCaughtUp(catchUpTimeout(log), Duration.ofSeconds(5));
@@ -156,6 +159,119 @@ class FaultsIT {
             assertThat(oracle.lateOee() + oracle.lateQuality()).as("late events by the oracle").isEqualTo(injectedLate);
             report(h, "late", log, Map.of("LATE", injectedLate), injectedLate, 0, List.of(), catchUp);
         }
+    }
+
+    @Test
+    @EnabledIfSystemProperty(named = "faults.full", matches = "true")
+    @DisplayName("Scenario 4: the schema registry unreachable for 60 s mid-run while an instance restarts with a cold schema cache: no good record dead-lettered or skipped")
+    void registryOutage() throws Exception {
+        try (FaultHarness h = new FaultHarness("registry-outage")) {
+            EventLog log = OracleAgainstTopologyTest.simulate(START, Duration.ofHours(simulatedHours()), h.topics);
+            FaultHarness.AppProcess a = h.app("a").start();
+            int chunks = 10;
+            List<Long> recoveries = new ArrayList<>();
+            for (int i = 0; i < chunks; i++) {
+                h.produce(log, log.size() * i / chunks, log.size() * (i + 1) / chunks);
+                if (i == 3) {
+                    h.stopRegistry();
+                    long down = System.nanoTime();
+                    // a fresh JVM knows no schema: every id it reads must wait for the registry
+                    a.kill9();
+                    a.start();
+                    Thread.sleep(Math.max(0, 60_000 - Duration.ofNanos(System.nanoTime() - down).toMillis()));
+                    h.startRegistry();
+                    awaitReady(a.httpPort, Duration.ofMinutes(5));
+                    recoveries.add(Duration.ofNanos(System.nanoTime() - down).toMillis());
+                }
+            }
+            Duration catchUp = h.awaitCaughtUp(catchUpTimeout(log), Duration.ofSeconds(5));
+            report(h, "registry-outage", log, Map.of(), 0, 1, recoveries, catchUp);
+        }
+    }
+
+    @Test
+    @EnabledIfSystemProperty(named = "faults.full", matches = "true")
+    @DisplayName("Scenario 5: a v2 MachineStateChanged with a new optional field, used by some producers mid-run, is read exactly; an incompatible v3 is refused with 409")
+    void schemaEvolution() throws Exception {
+        try (FaultHarness h = new FaultHarness("schema-evolution")) {
+            EventLog log = OracleAgainstTopologyTest.simulate(START, Duration.ofHours(simulatedHours()), h.topics);
+            h.app("a").start();
+            int half = log.size() / 2;
+            h.produce(log, 0, half);
+            // v2: a new optional field, BACKWARD compatible, registered under the topic's own subject
+            String subject = TopicNames.MACHINE_STATE + "-value";
+            org.apache.avro.Schema v1 = MachineStateChanged.getClassSchema();
+            String v2Json = v1.toString().replace("\"fields\":[", "\"fields\":[{\"name\":\"operatorId\",\"type\":[\"null\",\"string\"],\"default\":null},");
+            org.apache.avro.Schema v2 = new org.apache.avro.Schema.Parser().parse(v2Json);
+            var registry = io.greenline.schemas.registry.RestSchemaRegistryClient.fromConfig(Map.of("schema.registry.url", h.registry.url()));
+            int v2Id = registry.register(subject, v2);
+            int v2Sent = 0;
+            for (EventLog.Entry e : log.entries().subList(half, log.size())) {
+                if (e.value() instanceof MachineStateChanged s && e.seq() % 2 == 0) {
+                    // every other state event from a "new" producer writing v2
+                    h.produceRaw(e.topic(), e.key().getBytes(StandardCharsets.UTF_8), v2Bytes(v2, v2Id, s), e.timestampMs());
+                    v2Sent++;
+                } else {
+                    h.produce(log, (int) e.seq(), (int) e.seq() + 1);
+                }
+            }
+            h.flush();
+            // v3: drops the required lineId and changes the timestamp's type: not BACKWARD compatible
+            String v3Json = v2Json.replace("\"name\":\"lineId\"", "\"name\":\"lineRef\"").replace("\"logicalType\":\"timestamp-millis\"", "\"logicalType\":\"timestamp-micros\"");
+            HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(URI.create(h.registry.url() + "/subjects/" + subject + "/versions"))
+                    .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                    .POST(HttpRequest.BodyPublishers.ofString(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(
+                            Map.of("schema", v3Json)))).build(), HttpResponse.BodyHandlers.ofString());
+            System.out.printf("faults schema-evolution: %d state events written with v2 (id %d); v3 answered %d %s%n", v2Sent, v2Id,
+                    refused.statusCode(), refused.body());
+            assertThat(v2Sent).isPositive();
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+            Duration catchUp = h.awaitCaughtUp(catchUpTimeout(log), Duration.ofSeconds(5));
+            report(h, "schema-evolution", log, Map.of(), 0, 0, List.of(), catchUp);
+        }
+    }
+
+    private static byte[] v2Bytes(org.apache.avro.Schema v2, int id, MachineStateChanged s) throws java.io.IOException {
+        org.apache.avro.generic.GenericRecord record = new org.apache.avro.generic.GenericData.Record(v2);
+        record.put("operatorId", "op-7");
+        record.put("eventId", s.getEventId());
+        record.put("lineId", s.getLineId());
+        record.put("workcellId", s.getWorkcellId());
+        record.put("timestamp", s.getTimestamp().toEpochMilli());
+        record.put("state", new org.apache.avro.generic.GenericData.EnumSymbol(v2.getField("state").schema(), s.getState().name()));
+        record.put("reasonCode", s.getReasonCode());
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(0);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt(id).array());
+        org.apache.avro.io.BinaryEncoder encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
+        new org.apache.avro.generic.GenericDatumWriter<org.apache.avro.generic.GenericRecord>(v2).write(record, encoder);
+        encoder.flush();
+        return out.toByteArray();
+    }
+
+    /**
+     * A MachineStateChanged written by a newer producer with a state symbol this application does not know, its
+     * schema registered (under a subject of its own) in the run's registry: INCOMPATIBLE_SCHEMA.
+     */
+    private static byte[] newerSchemaRecord(FaultHarness h, String eventId, String line, long at) throws java.io.IOException {
+        String json = MachineStateChanged.getClassSchema().toString().replace("\"PLANNED_STOP\"", "\"PLANNED_STOP\",\"MAINTENANCE\"");
+        org.apache.avro.Schema newer = new org.apache.avro.Schema.Parser().parse(json);
+        int id = io.greenline.schemas.registry.RestSchemaRegistryClient.fromConfig(Map.of("schema.registry.url", h.registry.url()))
+                .register("faults-newer-machine-state-value", newer);
+        org.apache.avro.generic.GenericRecord record = new org.apache.avro.generic.GenericData.Record(newer);
+        record.put("eventId", eventId);
+        record.put("lineId", line);
+        record.put("workcellId", "cell");
+        record.put("timestamp", at);
+        record.put("state", new org.apache.avro.generic.GenericData.EnumSymbol(newer.getField("state").schema(), "MAINTENANCE"));
+        record.put("reasonCode", null);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(0);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt(id).array());
+        org.apache.avro.io.BinaryEncoder encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
+        new org.apache.avro.generic.GenericDatumWriter<org.apache.avro.generic.GenericRecord>(newer).write(record, encoder);
+        encoder.flush();
+        return out.toByteArray();
     }
 
     /** Generous: 15 minutes, or 20 events a second for long logs. */
