@@ -55,9 +55,16 @@ final class FaultHarness implements AutoCloseable {
     static final String APPLICATION_ID = "greenline-faults";
 
     final Path dir;
+    /** One child-JVM broker, or null when {@link #cluster} runs. */
     final KafkaBroker broker;
+    /** Three child-JVM brokers (replication 3, min.insync.replicas 2), or null. */
+    final io.greenline.local.kafka.KafkaCluster cluster;
+    final String bootstrap;
+    private final short replication;
     EmbeddedSchemaRegistry registry;
     private final int registryPort;
+    /** The registry's URL, the same across a stop and start. */
+    final String registryUrl;
     final Topics topics;
     private final KafkaProducer<byte[], byte[]> producer;
     private final List<AppProcess> apps = new ArrayList<>();
@@ -80,8 +87,8 @@ final class FaultHarness implements AutoCloseable {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseSerialGC", "-cp", BrokerClasspath.resolve(),
                     GreenlineCli.class.getName(), "streams",
-                    "--bootstrap-servers", broker.bootstrapServers(),
-                    "--schema-registry-url", registry.url(),
+                    "--bootstrap-servers", bootstrap,
+                    "--schema-registry-url", registryUrl,
                     "--application-id", APPLICATION_ID,
                     "--http-port", String.valueOf(httpPort),
                     "--state-dir", stateDir.toString(),
@@ -93,6 +100,10 @@ final class FaultHarness implements AutoCloseable {
             sets.put("consumer.heartbeat.interval.ms", "1000");
             sets.put("greenline.rocksdb.memory.bytes", String.valueOf(32L * 1024 * 1024));
             sets.put("carbon.factor-recheck-interval", "PT20S");
+            if (replication > 1) {
+                sets.put("replication.factor", String.valueOf(replication));
+                sets.put("topic.min.insync.replicas", "2");
+            }
             sets.forEach((k, v) -> {
                 command.add("-D");
                 command.add(k + "=" + v);
@@ -124,14 +135,30 @@ final class FaultHarness implements AutoCloseable {
     }
 
     FaultHarness(String scenario) throws IOException {
+        this(scenario, 1);
+    }
+
+    /** A run on one broker, or on a three-broker cluster ({@code brokers = 3}). */
+    FaultHarness(String scenario, int brokers) throws IOException {
         dir = Files.createDirectories(Path.of("target", "faults", scenario + "-" + System.currentTimeMillis())).toAbsolutePath();
-        broker = KafkaBroker.builder(dir.resolve("kafka")).build().start();
-        registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), 0);
+        if (brokers == 1) {
+            broker = KafkaBroker.builder(dir.resolve("kafka")).build().start();
+            cluster = null;
+            bootstrap = broker.bootstrapServers();
+            replication = 1;
+        } else {
+            broker = null;
+            cluster = io.greenline.local.kafka.KafkaCluster.builder(dir.resolve("kafka")).size(brokers).build().start();
+            bootstrap = cluster.bootstrapServers();
+            replication = 3;
+        }
+        registry = EmbeddedSchemaRegistry.start(bootstrap, 0);
         registryPort = registry.port();
-        topics = new Topics(new GreenlineSerdes(Map.of("schema.registry.url", registry.url())));
+        registryUrl = registry.url();
+        topics = new Topics(new GreenlineSerdes(Map.of("schema.registry.url", registryUrl)));
         createTopics();
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
@@ -142,8 +169,12 @@ final class FaultHarness implements AutoCloseable {
         try (Admin admin = admin()) {
             List<NewTopic> all = new ArrayList<>();
             for (TopicNames.TopicSpec spec : TopicNames.ALL) {
-                NewTopic topic = new NewTopic(spec.name(), spec.singlePartition() ? 1 : PARTITIONS, (short) 1);
-                topic.configs(spec.compacted() ? Map.of("cleanup.policy", "compact") : Map.of("retention.ms", "-1"));
+                NewTopic topic = new NewTopic(spec.name(), spec.singlePartition() ? 1 : PARTITIONS, replication);
+                Map<String, String> configs = new HashMap<>(spec.compacted() ? Map.of("cleanup.policy", "compact") : Map.of("retention.ms", "-1"));
+                if (replication > 1) {
+                    configs.put("min.insync.replicas", "2");
+                }
+                topic.configs(configs);
                 all.add(topic);
             }
             for (var created : admin.createTopics(all).values().values()) {
@@ -163,7 +194,7 @@ final class FaultHarness implements AutoCloseable {
     }
 
     Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
     }
 
     /** The registry goes away (connections refused) until {@link #startRegistry()}. */
@@ -173,7 +204,28 @@ final class FaultHarness implements AutoCloseable {
 
     /** The registry comes back on the same port, with the schemas kept in {@code _schemas}. */
     void startRegistry() {
-        registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), registryPort);
+        registry = EmbeddedSchemaRegistry.start(bootstrap, registryPort);
+    }
+
+    /** The broker leading a partition now. */
+    int leaderOf(String topic, int partition) throws Exception {
+        try (Admin admin = admin()) {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
+                    .partitions().get(partition).leader().id();
+        }
+    }
+
+    /** Whether every replica of a partition is in sync again. */
+    boolean fullyInSync(String topic, int partition) throws Exception {
+        try (Admin admin = admin()) {
+            var p = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().get(partition);
+            return p.isr().size() == p.replicas().size();
+        }
+    }
+
+    /** The query port of the first instance (any instance answers for every key). */
+    int queryPort() {
+        return apps.get(0).httpPort;
     }
 
     AppProcess app(String name) {
@@ -261,7 +313,7 @@ final class FaultHarness implements AutoCloseable {
     /** Every committed record of a topic, in partition and offset order. */
     List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -332,6 +384,10 @@ final class FaultHarness implements AutoCloseable {
         }
         producer.close(Duration.ofSeconds(10));
         registry.close();
-        broker.stop();
+        if (cluster != null) {
+            cluster.stop();
+        } else {
+            broker.stop();
+        }
     }
 }

@@ -163,6 +163,47 @@ class FaultsIT {
 
     @Test
     @EnabledIfSystemProperty(named = "faults.full", matches = "true")
+    @DisplayName("Scenario 2: three brokers (RF 3, min.insync.replicas 2), the leader of the busiest input partition killed and restarted five times while events flow")
+    void leaderBounces() throws Exception {
+        try (FaultHarness h = new FaultHarness("leader-bounce", 3)) {
+            EventLog log = OracleAgainstTopologyTest.simulate(START, Duration.ofHours(simulatedHours()), h.topics);
+            // the busiest input partition: the one with the most inspections
+            Map<Integer, Integer> perPartition = new HashMap<>();
+            for (EventLog.Entry e : log.of(TopicNames.INSPECTION)) {
+                perPartition.merge(org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+                        e.key().getBytes(StandardCharsets.UTF_8))) % FaultHarness.PARTITIONS, 1, Integer::sum);
+            }
+            int busy = perPartition.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+            h.app("a").start();
+            h.app("b").start();
+            int chunks = 11;
+            int bounces = 0;
+            List<Long> recoveries = new ArrayList<>();
+            for (int i = 0; i < chunks; i++) {
+                if (i % 2 == 1 && bounces < 5) {
+                    int leader = h.leaderOf(TopicNames.INSPECTION, busy);
+                    io.greenline.local.kafka.KafkaBroker victim = h.cluster.node(leader);
+                    victim.kill();
+                    long killed = System.nanoTime();
+                    h.produce(log, log.size() * i / chunks, log.size() * (i + 1) / chunks);
+                    victim.restart();
+                    bounces++;
+                    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+                    while (!h.fullyInSync(TopicNames.INSPECTION, busy) && System.nanoTime() < deadline) {
+                        Thread.sleep(500);
+                    }
+                    recoveries.add(Duration.ofNanos(System.nanoTime() - killed).toMillis());
+                } else {
+                    h.produce(log, log.size() * i / chunks, log.size() * (i + 1) / chunks);
+                }
+            }
+            Duration catchUp = h.awaitCaughtUp(catchUpTimeout(log), Duration.ofSeconds(5));
+            report(h, "leader-bounce", log, Map.of(), 0, bounces, recoveries, catchUp);
+        }
+    }
+
+    @Test
+    @EnabledIfSystemProperty(named = "faults.full", matches = "true")
     @DisplayName("Scenario 4: the schema registry unreachable for 60 s mid-run while an instance restarts with a cold schema cache: no good record dead-lettered or skipped")
     void registryOutage() throws Exception {
         try (FaultHarness h = new FaultHarness("registry-outage")) {
@@ -308,6 +349,7 @@ class FaultsIT {
             int restarts, List<Long> recoveriesMs, Duration catchUp) throws Exception {
         Oracle oracle = Oracle.of(log, Oracle.Settings.defaults());
         OutputCheck check = h.check(oracle);
+        QueryApiCheck api = QueryApiCheck.of(h.queryPort(), oracle);
         Map<String, Integer> dlq = h.deadLettered();
         int deadLettered = dlq.values().stream().mapToInt(Integer::intValue).sum();
         int open = h.openTransactions();
@@ -322,12 +364,15 @@ class FaultsIT {
         r.put("restarts", restarts);
         r.put("recovery_ms", recoveriesMs);
         r.put("catch_up_after_last_event_ms", catchUp.toMillis());
+        r.put("query_api_checked", api.checked);
+        r.put("query_api_missing", api.missing);
+        r.put("query_api_mismatched", api.mismatched);
         r.put("expected_results", check.expected);
         r.put("published_records", check.published);
         System.out.printf("faults %s: events in %d, lost %d, duplicated %d, mismatched %d, open transactions %d, dead-lettered %d %s"
                         + " vs injected %d %s, restarts %d, time to recover %s ms, caught up %d ms after the last event; %s%n",
                 scenario, log.size(), check.lost, check.duplicated, check.mismatched, open, deadLettered, dlq, injectedBad,
-                injectedByReason, restarts, recoveriesMs, catchUp.toMillis(), check);
+                injectedByReason, restarts, recoveriesMs, catchUp.toMillis(), check + "; " + api);
         synchronized (ALL_RESULTS) {
             ALL_RESULTS.put(scenario, r);
             Files.createDirectories(RESULTS.toAbsolutePath().getParent());
@@ -336,6 +381,7 @@ class FaultsIT {
         }
         assertThat(check.clean()).as(check.toString()).isTrue();
         assertThat(open).as("open transactions").isZero();
+        assertThat(api.clean()).as(api.toString()).isTrue();
         assertThat(deadLettered).as("dead-lettered %s vs injected %s", dlq, injectedByReason).isEqualTo(injectedBad);
         injectedByReason.forEach((reason, count) -> assertThat(dlq.getOrDefault(reason, 0)).as(reason).isEqualTo(count));
         assertThat(check.expected).as("results the oracle expects").isGreaterThan(50);
