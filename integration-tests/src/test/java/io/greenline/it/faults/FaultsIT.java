@@ -66,7 +66,7 @@ class FaultsIT {
                     long killed = System.nanoTime();
                     a.start();
                     restarts++;
-                    awaitReady(a.httpPort, Duration.ofMinutes(3));
+                    awaitReady(a, Duration.ofMinutes(3));
                     recoveries.add(Duration.ofNanos(System.nanoTime() - killed).toMillis());
                 }
             }
@@ -221,7 +221,7 @@ class FaultsIT {
                     a.start();
                     Thread.sleep(Math.max(0, 60_000 - Duration.ofNanos(System.nanoTime() - down).toMillis()));
                     h.startRegistry();
-                    awaitReady(a.httpPort, Duration.ofMinutes(5));
+                    awaitReady(a, Duration.ofMinutes(5));
                     recoveries.add(Duration.ofNanos(System.nanoTime() - down).toMillis());
                 }
             }
@@ -328,9 +328,14 @@ class FaultsIT {
         log.add(TopicNames.MACHINE_STATE, e.getLineId(), e, e.getTimestamp().toEpochMilli());
     }
 
-    private static void awaitReady(int port, Duration timeout) throws InterruptedException {
+    private static void awaitReady(FaultHarness.AppProcess app, Duration timeout) throws InterruptedException {
+        int port = app.httpPort;
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
+            if (!app.process.isAlive()) {
+                throw new IllegalStateException("instance " + app.name + " exited with code " + app.process.exitValue()
+                        + " instead of becoming ready; its log: " + app.name + ".log");
+            }
             try {
                 HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/health/ready"))
                         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
