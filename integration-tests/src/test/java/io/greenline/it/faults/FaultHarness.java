@@ -355,6 +355,18 @@ final class FaultHarness implements AutoCloseable {
         return out;
     }
 
+    /** Dead-lettered records by reason and source topic ({@code LATE@mfg.machine-state}). */
+    Map<String, Integer> deadLetteredBySource() {
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : readCommitted(TopicNames.DLQ)) {
+            var reason = r.headers().lastHeader("reason");
+            var topic = r.headers().lastHeader("source.topic");
+            out.merge((reason == null ? "?" : new String(reason.value(), java.nio.charset.StandardCharsets.UTF_8)) + "@"
+                    + (topic == null ? "?" : new String(topic.value(), java.nio.charset.StandardCharsets.UTF_8)), 1, Integer::sum);
+        }
+        return out;
+    }
+
     /** Transactions still open on the broker. */
     int openTransactions() throws Exception {
         try (Admin admin = admin()) {

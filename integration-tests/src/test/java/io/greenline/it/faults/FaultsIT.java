@@ -365,6 +365,7 @@ class FaultsIT {
         r.put("mismatched", check.mismatched);
         r.put("open_transactions", open);
         r.put("dead_lettered", deadLettered);
+        r.put("dead_lettered_by_source", h.deadLetteredBySource());
         r.put("injected_bad", injectedBad);
         r.put("restarts", restarts);
         r.put("recovery_ms", recoveriesMs);
