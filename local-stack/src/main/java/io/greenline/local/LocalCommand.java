@@ -211,7 +211,7 @@ public final class LocalCommand implements Callable<Integer> {
             progress.step("Waiting for the streams app to be ready", () -> {
                 if (!awaitReady(stack.app, wait) && stopRequested.getCount() > 0) {
                     KafkaStreams.State state = stack.app.health().state();
-                    throw new NotReadyException("greenline local: the streams app did not become ready within " + wait
+                    throw new NotReadyException("greenline local: the streams app did not become ready within " + readyTimeout
                             + " (Kafka Streams state: " + state
                             + (state == KafkaStreams.State.RUNNING ? ", its stores not yet queryable" : "")
                             + "). Read the log " + logFile + " (broker: " + stack.broker.logFile() + "); "
