@@ -169,6 +169,7 @@ public final class LocalCommand implements Callable<Integer> {
             reportUntilStopped(stack, progress, checked);
             progress.line("Stopping ...");
         } finally {
+            org.slf4j.LoggerFactory.getLogger(LocalCommand.class).info("Stopped");
             out.println("Stopped.");
             out.flush();
             stopped.countDown();
@@ -192,6 +193,9 @@ public final class LocalCommand implements Callable<Integer> {
                 // the accelerated simulators run ahead of the wall clock; Kafka 4 rejects records more
                 // than an hour in the future by default
                 .property("log.message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE))
+                // one app and a few clients: 5 partitions each instead of 50 make a new broker start and stop faster
+                .property("offsets.topic.num.partitions", "5")
+                .property("transaction.state.log.num.partitions", "5")
                 .build().stoppedByOwnerOnExit().start());
         progress.step("Creating topics", () -> {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.broker.bootstrapServers()))) {
@@ -371,6 +375,7 @@ public final class LocalCommand implements Callable<Integer> {
 
     /** The running pieces, closed in reverse order of starting. */
     static final class LocalStack implements AutoCloseable {
+        private static final org.slf4j.Logger STOP_LOG = org.slf4j.LoggerFactory.getLogger(LocalStack.class);
         KafkaBroker broker;
         String registryUrl;
         GreenlineApp app;
@@ -417,24 +422,56 @@ public final class LocalCommand implements Callable<Integer> {
             }
         }
 
+        /**
+         * Stops in the order that keeps Ctrl-C quick: the simulators stop producing and flush while the streams app
+         * closes (both still need the broker), then the registry closes while the broker stops.
+         */
         @Override
         public void close() throws Exception {
             if (runner != null) {
                 runner.stop();
-                simulatorThread.join(10_000);
-                sink.flush();
-                sink.close();
-                saveSimulatorState();
             }
+            Thread simulators = stopInBackground("greenline-stop-simulators", () -> {
+                if (runner != null) {
+                    simulatorThread.join(10_000);
+                    sink.flush();
+                    sink.close();
+                    saveSimulatorState();
+                }
+            });
             if (app != null) {
                 app.close();
+                STOP_LOG.info("Streams app closed");
             }
-            if (registry != null) {
-                registry.close();
-            }
+            simulators.join();
+            Thread registryStop = stopInBackground("greenline-stop-registry", () -> {
+                if (registry != null) {
+                    registry.close();
+                }
+            });
             if (broker != null) {
                 broker.stop();
+                STOP_LOG.info("Broker stopped");
             }
+            registryStop.join();
+            STOP_LOG.info("Registry closed");
+        }
+
+        private static Thread stopInBackground(String name, Stopping work) {
+            Thread thread = new Thread(() -> {
+                try {
+                    work.run();
+                } catch (Exception e) {
+                    org.slf4j.LoggerFactory.getLogger(LocalCommand.class).warn("{} failed", name, e);
+                }
+            }, name);
+            thread.start();
+            return thread;
+        }
+
+        @FunctionalInterface
+        private interface Stopping {
+            void run() throws Exception;
         }
     }
 }
