@@ -154,6 +154,9 @@ public final class LocalCommand implements Callable<Integer> {
             return 2;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (stopped.getCount() == 0) {
+                return; // stopped before the JVM began to exit (requestStop, a failed start)
+            }
             requestStop();
             awaitQuietly(stopped, 60);
         }, "greenline-local-shutdown"));

@@ -105,7 +105,14 @@ class LocalProcessIT {
             Process kill = new ProcessBuilder("kill", "-INT", "--", "-" + local.pid()).inheritIO().start();
             assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -INT -%d", local.pid()).isTrue();
             await().atMost(GONE_WITHIN).pollInterval(Duration.ofMillis(100))
+                    .conditionEvaluationListener(condition -> {
+                        if (condition.getRemainingTimeInMS() <= 100 && !condition.isSatisfied()) {
+                            System.out.println("still running after SIGINT: " + processes.stream().filter(ProcessHandle::isAlive).toList()
+                                    + "; the stop steps:\n" + tail(dir.resolve("data/greenline.log"), 12));
+                        }
+                    })
                     .until(() -> processes.stream().noneMatch(ProcessHandle::isAlive));
+            System.out.println("the stop steps:\n" + tail(dir.resolve("data/greenline.log"), 8));
             System.out.printf("greenline local: every process gone %d ms after SIGINT to its process group%n",
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalledAt));
             assertThat(Files.readString(output)).contains("Stopping ...", "Stopped.");
@@ -166,6 +173,15 @@ class LocalProcessIT {
             TimeUnit.MILLISECONDS.sleep(500);
         }
         throw new AssertionError("no '" + text + "' within " + STARTUP + "; output:\n" + Files.readString(output));
+    }
+
+    private static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(" + file + ": " + e + ")";
+        }
     }
 
     private static void destroy(Process local, List<ProcessHandle> processes) {
