@@ -149,7 +149,8 @@ public final class LocalCommand implements Callable<Integer> {
         AppSettings checked;
         try {
             checked = AppSettings.of(settings("localhost:9092", "http://localhost:8081"));
-        } catch (ConfigException e) {
+            TimeSpec.duration(readyTimeout);
+        } catch (ConfigException | IllegalArgumentException e) {
             spec.commandLine().getErr().println("Invalid configuration: " + e.getMessage());
             return 2;
         }

@@ -82,4 +82,24 @@ class LocalSettingsTest {
         assertThat(LocalCommand.reachableHost("0.0.0.0")).isEqualTo("localhost");
         assertThat(LocalCommand.reachableHost("192.0.2.7")).isEqualTo("192.0.2.7");
     }
+
+    @Test
+    @DisplayName("an invalid setting or --ready-timeout stops greenline local before anything starts, with one line and exit code 2")
+    void invalidSettingExits2() {
+        for (String[] args : java.util.List.of(
+                new String[] {"-D", "greenline.http.port=eighty"},
+                new String[] {"--ready-timeout", "soon"},
+                new String[] {"--config", dir.resolve("missing.properties").toString()})) {
+            java.io.StringWriter err = new java.io.StringWriter();
+            LocalCommand command = new LocalCommand();
+            command.environment = Map.of();
+            CommandLine cli = new CommandLine(command).setErr(new java.io.PrintWriter(err));
+            String[] all = java.util.stream.Stream.concat(java.util.stream.Stream.of("--data-dir", dir.resolve("data").toString()),
+                    java.util.Arrays.stream(args)).toArray(String[]::new);
+
+            assertThat(cli.execute(all)).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(err.toString()).startsWith("Invalid configuration: ").doesNotContain("\tat ");
+            assertThat(dir.resolve("data")).as("nothing started").doesNotExist();
+        }
+    }
 }
