@@ -1,58 +1,35 @@
 package io.greenline.local;
 
 import io.greenline.local.registry.RegistryCommand;
-import io.greenline.local.topics.TopicsCommand;
-import io.greenline.producers.load.LoadCommand;
-import io.greenline.producers.replay.ReplayCommand;
-import io.greenline.producers.sim.SimulateCommand;
-import io.greenline.streams.app.StreamsCommand;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
- * The {@code greenline} command line (DESIGN.md section 9): {@code local}, {@code streams},
- * {@code simulate}, {@code replay}, {@code load}, {@code topics}, {@code registry}. Run through the {@code ./greenline}
- * launcher script at the repository root.
+ * The development {@code greenline} command line: the production commands of {@link io.greenline.app.GreenlineCli}
+ * ({@code streams}, {@code topics}, {@code simulate}, {@code replay}, {@code load}) plus {@code local} and
+ * {@code registry}, which start a broker and the embedded registry on this machine. Run through the
+ * {@code ./greenline} launcher at the repository root or {@code bin/greenline} of the release tarball.
  */
-@Command(name = "greenline", mixinStandardHelpOptions = true, versionProvider = GreenlineCli.Version.class,
-        description = "Live OEE, defect rates and per-batch carbon intensity from factory event streams on Kafka Streams.",
-        subcommands = {
-            LocalCommand.class,
-            StreamsCommand.class,
-            SimulateCommand.class,
-            ReplayCommand.class,
-            LoadCommand.class,
-            TopicsCommand.class,
-            RegistryCommand.class,
-            CommandLine.HelpCommand.class})
-public final class GreenlineCli implements Runnable {
+public final class GreenlineCli {
 
-    @Spec
-    CommandSpec spec;
+    /** The Log4j configuration of the development CLI: errors on the console, everything in a log file. */
+    static final String LOG_CONFIG = "greenline-local-log4j2.xml";
 
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    private GreenlineCli() {
     }
 
-    /** The command line with every subcommand, for tests and embedding. */
+    /** Every command, for tests and embedding. */
     public static CommandLine commandLine() {
-        return new CommandLine(new GreenlineCli()).setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine cli = io.greenline.app.GreenlineCli.commandLine();
+        cli.addSubcommand(new CommandLine(new LocalCommand()).setCaseInsensitiveEnumValuesAllowed(true));
+        cli.addSubcommand(new CommandLine(new RegistryCommand()).setCaseInsensitiveEnumValuesAllowed(true));
+        return cli;
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
-    }
-
-    /** The version from the jar manifest, or the development version when run from classes. */
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            String version = GreenlineCli.class.getPackage().getImplementationVersion();
-            return new String[] {"greenline " + (version == null ? "0.1.0-SNAPSHOT" : version),
-                "Java " + Runtime.version()};
+        // before the first logger exists: the console stays for the commands' own progress lines
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", LOG_CONFIG);
         }
+        System.exit(commandLine().execute(args));
     }
 }

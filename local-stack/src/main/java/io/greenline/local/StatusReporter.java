@@ -22,9 +22,11 @@ final class StatusReporter {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json = new ObjectMapper();
     private final String baseUrl;
+    private final java.util.Optional<String> token;
 
-    StatusReporter(String baseUrl) {
+    StatusReporter(String baseUrl, java.util.Optional<String> token) {
         this.baseUrl = baseUrl;
+        this.token = token;
     }
 
     /** One status line, or a note saying why there is none yet. */
@@ -84,8 +86,9 @@ final class StatusReporter {
     }
 
     private JsonNode get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(5)).GET();
+        token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException("HTTP " + response.statusCode() + " from " + path);
         }

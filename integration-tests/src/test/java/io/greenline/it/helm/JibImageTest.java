@@ -39,10 +39,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The container image is built by Jib's Maven plugin, exactly as a user builds it
- * ({@code mvn -pl local-stack -am package jib:buildTar -DskipTests}), without a Docker daemon, and the
- * resulting image tarball is opened and checked: the greenline CLI as entrypoint with {@code streams}
+ * ({@code mvn -pl app -am package jib:buildTar -DskipTests}), without a Docker daemon, and the
+ * resulting image tarball is opened and checked: the production greenline CLI as entrypoint with {@code streams}
  * as default argument, a non-root user, the JVM sized from the container, port 8080, the state-dir
- * volume.
+ * volume, and none of the development stack in its jars (no Kafka broker, no Scala, no local-stack, no test jars).
  *
  * <p>The configured base image ({@code eclipse-temurin:17-jre}) comes from Docker Hub. When Docker
  * Hub answers, the image is built on it; when it does not (an offline build machine), that test is
@@ -54,7 +54,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class JibImageTest {
 
     private static final URI BASE_REGISTRY = URI.create("https://registry-1.docker.io/v2/");
-    private static final String MAIN_CLASS = "io.greenline.local.GreenlineCli";
+    private static final String MAIN_CLASS = "io.greenline.app.GreenlineCli";
     private static final String STATE_DIR = "var/lib/greenline";
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(10);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -98,7 +98,12 @@ class JibImageTest {
         assertThat(image.files()).as("the base image's layer is part of the image").contains("etc/greenline-stand-in-base");
     }
 
-    /** What the local-stack pom configures, whatever the base. */
+    /** Jars of the development stack and of tests, which the production image must not carry. */
+    private static final java.util.regex.Pattern NOT_IN_PRODUCTION = java.util.regex.Pattern.compile(
+            "app/libs/(kafka_2\\.13|kafka-server|kafka-raft|kafka-metadata|scala-.*|greenline-local-stack|junit.*|assertj.*|awaitility|byte-buddy.*"
+                    + "|hamcrest.*|opentest4j|testcontainers|kafka-streams-test-utils)-[0-9].*\\.jar");
+
+    /** What the app pom configures, whatever the base. */
     private static void assertProjectConfiguration(Image image) {
         JsonNode config = image.config().path("config");
         assertThat(image.repoTags()).containsExactly("ghcr.io/greenline/greenline:0.1.0-SNAPSHOT");
@@ -110,10 +115,17 @@ class JibImageTest {
         assertThat(strings(config.path("Env")))
                 .contains("JAVA_TOOL_OPTIONS=-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError",
                         "KAFKA_STATE_DIR=/" + STATE_DIR);
-        assertThat(image.files()).as("the application's jars").anyMatch(f -> f.matches("app/libs/greenline-schemas-.*\\.jar"));
+        assertThat(image.files()).as("the application's jars").anyMatch(f -> f.matches("app/libs/greenline-schemas-.*\\.jar"))
+                .anyMatch(f -> f.matches("app/libs/greenline-streams-app-.*\\.jar"))
+                .anyMatch(f -> f.matches("app/libs/kafka-streams-[0-9].*\\.jar"))
+                .anyMatch(f -> f.matches("app/libs/rocksdbjni-.*\\.jar"));
+        List<String> jars = image.files().stream().filter(f -> f.startsWith("app/libs/")).sorted().toList();
+        System.out.printf("image jars (%d): %s%n", jars.size(), jars);
+        assertThat(jars).as("no broker, Scala, development stack or test jar in the production image")
+                .noneMatch(f -> NOT_IN_PRODUCTION.matcher(f).matches());
         assertThat(image.files()).contains("app/jib-classpath-file");
         assertThat(image.directoryModes().get(STATE_DIR)).as("state dir writable by the non-root user").isEqualTo(0777);
-        if (Files.exists(localStackSources().resolve(MAIN_CLASS.replace('.', '/') + ".java"))) {
+        if (Files.exists(appSources().resolve(MAIN_CLASS.replace('.', '/') + ".java"))) {
             assertThat(image.files()).contains("app/classes/" + MAIN_CLASS.replace('.', '/') + ".class");
         }
     }
@@ -122,16 +134,16 @@ class JibImageTest {
         return Paths.get(System.getProperty("greenline.root.dir", "..")).toAbsolutePath().normalize();
     }
 
-    private static Path localStackSources() {
-        return root().resolve("local-stack/src/main/java");
+    private static Path appSources() {
+        return root().resolve("app/src/main/java");
     }
 
     /** Jib containerizes compiled classes; a module without any has no build output to put in an image. */
-    private static boolean localStackHasSources() throws IOException {
-        if (!Files.isDirectory(localStackSources())) {
+    private static boolean appHasSources() throws IOException {
+        if (!Files.isDirectory(appSources())) {
             return false;
         }
-        try (Stream<Path> files = Files.walk(localStackSources())) {
+        try (Stream<Path> files = Files.walk(appSources())) {
             return files.anyMatch(f -> f.toString().endsWith(".java"));
         }
     }
@@ -141,8 +153,8 @@ class JibImageTest {
      * build fails. A copy, because the outer build is still using the modules' {@code target/} folders.
      */
     private static void buildImage(Path work, Path tarball, List<String> extraArgs) throws Exception {
-        assumeTrue(localStackHasSources(), "local-stack has no main classes on this branch yet (the greenline CLI "
-                + MAIN_CLASS + " comes with the local-stack work); Jib needs compiled classes to containerize");
+        assumeTrue(appHasSources(), "app has no main classes on this branch (the greenline CLI "
+                + MAIN_CLASS + "); Jib needs compiled classes to containerize");
         Path mvn = mavenExecutable().orElse(null);
         if (mvn == null) {
             abort("no Maven executable: neither greenline.maven.home (set by the build) nor mvn on PATH");
@@ -152,7 +164,7 @@ class JibImageTest {
         if (outerBuildOffline()) {
             command.add("-o");
         }
-        command.addAll(List.of("-pl", "local-stack", "-am", "package", "jib:buildTar", "-DskipTests",
+        command.addAll(List.of("-pl", "app", "-am", "package", "jib:buildTar", "-DskipTests",
                 "-Djib.outputPaths.tar=" + tarball.toAbsolutePath()));
         command.addAll(extraArgs);
         Path log = work.resolve("maven.log");

@@ -273,4 +273,58 @@ class EmbeddedSchemaRegistryIT {
             throw new UncheckedIOException(e);
         }
     }
+
+    @Test
+    @DisplayName("with a token, writes (register, delete, config) need it as Bearer or Basic password (401/40101 without); reads stay open; the serdes authenticate with basic.auth.user.info")
+    void tokenGuardsWrites() {
+        String topic = freshTopic();
+        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), 0, topic, "127.0.0.1",
+                java.util.Optional.of("s3cret"))) {
+            RegistryHttp anonymous = new RegistryHttp(registry.url());
+            RegistryHttp wrong = anonymous.authorized("Bearer not-the-token");
+            RegistryHttp bearer = anonymous.authorized("bearer s3cret");
+            RegistryHttp basic = anonymous.authorized("Basic " + java.util.Base64.getEncoder()
+                    .encodeToString("anyone:s3cret".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            String schema = RegistryHttp.schemaBody(MachineStateChanged.getClassSchema());
+
+            assertError(anonymous.post("/subjects/" + MACHINE_STATE_VALUE + "/versions", schema), 401, 40101);
+            assertError(wrong.post("/subjects/" + MACHINE_STATE_VALUE + "/versions", schema), 401, 40101);
+            int id = bearer.post("/subjects/" + MACHINE_STATE_VALUE + "/versions", schema).body().get("id").asInt();
+
+            assertThat(anonymous.get("/subjects").body()).extracting(JsonNode::asText).containsExactly(MACHINE_STATE_VALUE);
+            assertThat(anonymous.get("/schemas/ids/" + id).status()).isEqualTo(200);
+            assertError(anonymous.put("/config", "{\"compatibility\":\"NONE\"}"), 401, 40101);
+            assertError(anonymous.delete("/subjects/" + MACHINE_STATE_VALUE), 401, 40101);
+            assertThat(anonymous.get("/config").body().get("compatibilityLevel").asText()).isEqualTo("BACKWARD");
+            assertThat(anonymous.get("/subjects").body()).hasSize(1);
+
+            assertThat(basic.put("/config", "{\"compatibility\":\"FULL\"}").status()).isEqualTo(200);
+            assertThat(basic.delete("/subjects/" + MACHINE_STATE_VALUE).status()).isEqualTo(200);
+
+            java.util.Map<String, Object> serdeConfig = java.util.Map.of("schema.registry.url", registry.url(),
+                    "basic.auth.credentials.source", "USER_INFO", "basic.auth.user.info", "greenline:s3cret");
+            GreenlineSerdes serdes = new GreenlineSerdes(serdeConfig);
+            byte[] bytes = serdes.value(ProductionCounted.class).serializer().serialize("mfg.production-count", SampleEvents.COUNT);
+            assertThat(bytes).isNotEmpty();
+            assertThat(anonymous.get("/subjects").body()).extracting(JsonNode::asText).contains(PRODUCTION_COUNT_VALUE);
+        }
+    }
+
+    @Test
+    @DisplayName("schemas Avro refuses (a default of the wrong type, duplicate enum symbols, unknown type, broken JSON) get 422/42201, as from Confluent")
+    void invalidAvroIs422() {
+        try (EmbeddedSchemaRegistry registry = registryOn(freshTopic())) {
+            RegistryHttp http = new RegistryHttp(registry.url());
+            for (String invalid : java.util.List.of(
+                    "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\",\"type\":\"int\",\"default\":\"x\"}]}",
+                    "{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[\"A\",\"A\"]}",
+                    "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\",\"type\":\"NoSuchType\"}]}",
+                    "{\"type\":\"record\",\"name\":\"R\",\"fields\":{}}",
+                    "{\"type\":\"fixed\",\"name\":\"F\",\"size\":-1}",
+                    "{\"type\":")) {
+                String body = JSON.createObjectNode().put("schema", invalid).toString();
+                assertError(http.post("/subjects/invalid-value/versions", body), 422, 42201);
+            }
+        }
+    }
 }

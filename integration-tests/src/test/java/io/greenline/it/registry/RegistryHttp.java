@@ -25,9 +25,20 @@ final class RegistryHttp {
     }
 
     private final String url;
+    private final String authorization;
 
     RegistryHttp(String url) {
+        this(url, null);
+    }
+
+    private RegistryHttp(String url, String authorization) {
         this.url = url;
+        this.authorization = authorization;
+    }
+
+    /** The same registry, every request with this {@code Authorization} header. */
+    RegistryHttp authorized(String header) {
+        return new RegistryHttp(url, header);
     }
 
     Answer get(String path) {
@@ -59,6 +70,9 @@ final class RegistryHttp {
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", contentType);
+        }
+        if (authorization != null) {
+            request.header("Authorization", authorization);
         }
         try {
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());

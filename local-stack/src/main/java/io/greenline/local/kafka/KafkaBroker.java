@@ -93,6 +93,7 @@ public final class KafkaBroker implements AutoCloseable {
 
     private volatile Process process;
     private volatile String clusterId;
+    private volatile boolean stoppedByOwner;
 
     private KafkaBroker(Path dataDir, int nodeId, int port, int controllerPort, String quorumVoters,
                         String requestedClusterId, Map<String, String> properties,
@@ -147,6 +148,17 @@ public final class KafkaBroker implements AutoCloseable {
     public synchronized void stop() {
         signalStop();
         awaitStopped();
+    }
+
+    /**
+     * Leaves the stopping of this broker at JVM exit to its owner: the exit hook that SIGTERMs every running
+     * broker skips it. For an owner that stops the broker in its own shutdown hook after the clients that still
+     * need it ({@code greenline local}: the streams app first, so Ctrl-C does not leave the app waiting for a
+     * broker that is already gone). The broker still ends when this JVM does (see {@link ParentWatchingMain}).
+     */
+    public KafkaBroker stoppedByOwnerOnExit() {
+        stoppedByOwner = true;
+        return this;
     }
 
     /** Kills the broker at once (SIGKILL), as a crash would, and waits until the process is gone. */
@@ -544,7 +556,7 @@ public final class KafkaBroker implements AutoCloseable {
         List<Process> processes = new ArrayList<>();
         for (KafkaBroker broker : RUNNING) {
             Process running = broker.process;
-            if (running != null && running.isAlive()) {
+            if (running != null && running.isAlive() && !broker.stoppedByOwner) {
                 running.destroy();
                 processes.add(running);
             }

@@ -24,6 +24,11 @@ import java.util.Optional;
  * Either signal calls {@link System#exit} so the broker's own shutdown hook can close its logs
  * cleanly, with a watchdog that halts the JVM if that clean shutdown takes longer than
  * {@value #HALT_AFTER_MS} ms.
+ *
+ * <p>The child ignores SIGINT. Ctrl-C in a terminal signals the whole foreground process group, the child
+ * too; the parent is the one to react (it closes the streams app, which still needs the broker, and then
+ * stops the broker with SIGTERM). A child that stopped at once would leave the app waiting for a broker that
+ * is gone. SIGTERM and the parent-death signals above still end it.
  */
 public final class ParentWatchingMain {
 
@@ -50,6 +55,7 @@ public final class ParentWatchingMain {
             System.err.println("parent process " + parentPid + " is not running; not starting " + args[1]);
             System.exit(ORPHANED_EXIT_STATUS);
         }
+        ignoreInterrupt();
         watchParentProcess(parent.get());
         watchStandardInput();
 
@@ -58,6 +64,16 @@ public final class ParentWatchingMain {
             main.invoke(null, (Object) Arrays.copyOfRange(args, 2, args.length));
         } catch (InvocationTargetException e) {
             throw e.getCause();
+        }
+    }
+
+    /** SIGINT (Ctrl-C to the process group) is for the parent; it stops this JVM in order. */
+    @SuppressWarnings("sunapi")
+    static void ignoreInterrupt() {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), sun.misc.SignalHandler.SIG_IGN);
+        } catch (IllegalArgumentException e) {
+            // no SIGINT on this platform, or the JVM runs with -Xrs: nothing to ignore
         }
     }
 

@@ -9,6 +9,13 @@ import io.greenline.schemas.TopicNames;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,15 +46,21 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private static final ObjectMapper JSON = RegistryState.JSON;
     /** How long start waits for Kafka (topic creation and reading the log to its end). */
     public static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    /** Where the registry listens unless told otherwise: this machine only. */
+    public static final String LOOPBACK = "127.0.0.1";
 
     private final SchemaLog log;
     private final SchemaRegistryService service;
+    private final String host;
+    private final Optional<byte[]> token;
     private final Javalin http;
     private final AtomicLong requests = new AtomicLong();
 
-    private EmbeddedSchemaRegistry(SchemaLog log, SchemaRegistryService service, String host, int port) {
+    private EmbeddedSchemaRegistry(SchemaLog log, SchemaRegistryService service, String host, int port, Optional<String> token) {
         this.log = log;
         this.service = service;
+        this.host = host;
+        this.token = token.filter(t -> !t.isBlank()).map(t -> t.trim().getBytes(StandardCharsets.UTF_8));
         this.http = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jetty.host = host;
@@ -56,16 +69,26 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         });
     }
 
-    /** Starts a registry on {@code _schemas} at {@code bootstrapServers}, on {@code port} (0: any free port) of all interfaces. */
+    /** Starts a registry on {@code _schemas} at {@code bootstrapServers}, on {@code port} (0: any free port) of 127.0.0.1. */
     public static EmbeddedSchemaRegistry start(String bootstrapServers, int port) {
-        return start(bootstrapServers, port, TopicNames.SCHEMAS, "0.0.0.0");
+        return start(bootstrapServers, port, TopicNames.SCHEMAS, LOOPBACK);
     }
 
-    /** Starts a registry keeping its schemas in {@code topic}, listening on {@code host:port}. */
+    /** Starts a registry keeping its schemas in {@code topic}, listening on {@code host:port}, without a token. */
     public static EmbeddedSchemaRegistry start(String bootstrapServers, int port, String topic, String host) {
+        return start(bootstrapServers, port, topic, host, Optional.empty());
+    }
+
+    /**
+     * Starts a registry keeping its schemas in {@code topic}, listening on {@code host:port}. With a {@code token},
+     * every request that changes something (POST, PUT, DELETE) must carry it, as {@code Authorization: Bearer TOKEN}
+     * or as the password of HTTP Basic auth (any user name: what Confluent's {@code basic.auth.user.info} sends);
+     * reads stay open.
+     */
+    public static EmbeddedSchemaRegistry start(String bootstrapServers, int port, String topic, String host, Optional<String> token) {
         RegistryState state = new RegistryState();
         SchemaLog log = SchemaLog.open(bootstrapServers, topic, state::apply, STARTUP_TIMEOUT);
-        EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(log, new SchemaRegistryService(state, log), host, port);
+        EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(log, new SchemaRegistryService(state, log), host, port, token);
         try {
             registry.http.start();
         } catch (RuntimeException e) {
@@ -76,8 +99,17 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         return registry;
     }
 
-    /** {@code http://localhost:<port>}. */
+    /** {@code http://localhost:<port>}, or the address listened on when that is neither loopback nor a wildcard. */
     public String url() {
+        try {
+            InetAddress address = InetAddress.getByName(host);
+            if (!address.isLoopbackAddress() && !address.isAnyLocalAddress()) {
+                String literal = address.getHostAddress();
+                return "http://" + (address instanceof Inet6Address ? "[" + literal + "]" : literal) + ":" + port();
+            }
+        } catch (UnknownHostException e) {
+            // a name Jetty resolved differently: localhost is the best guess
+        }
         return "http://localhost:" + port();
     }
 
@@ -99,6 +131,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     // ---- HTTP
 
     private void routes(io.javalin.config.RoutesConfig routes) {
+        routes.before(this::authorize);
         routes.get("/", ctx -> ok(ctx, JSON.createObjectNode()));
         routes.get("/subjects", ctx -> ok(ctx, array(service.subjects(flag(ctx, "deleted")))));
         routes.get("/subjects/{subject}/versions", ctx ->
@@ -135,6 +168,55 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             }
         });
         routes.error(405, ctx -> error(ctx, 405, 405, "HTTP 405 Method Not Allowed"));
+    }
+
+    /** With a token, refuses a write without it (Confluent's 401 body, error code 40101). */
+    private void authorize(Context ctx) {
+        if (token.isEmpty()) {
+            return;
+        }
+        String method = ctx.method().name();
+        if (method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS")) {
+            return;
+        }
+        if (!presentsToken(ctx.header("Authorization"), token.get())) {
+            ctx.header("WWW-Authenticate", "Basic realm=\"greenline-schema-registry\", Bearer");
+            throw new RegistryError(401, RegistryError.UNAUTHORIZED, "Unauthorized: this registry's writes need the token "
+                    + "(Authorization: Bearer TOKEN, or basic.auth.user.info=USER:TOKEN)");
+        }
+    }
+
+    /** Whether an {@code Authorization} header carries the token, as a bearer token or a Basic auth password. */
+    static boolean presentsToken(String header, byte[] token) {
+        if (header == null) {
+            return false;
+        }
+        String value = header.trim();
+        int space = value.indexOf(' ');
+        if (space < 0) {
+            return false;
+        }
+        String scheme = value.substring(0, space);
+        String credentials = value.substring(space + 1).trim();
+        byte[] presented;
+        if (scheme.equalsIgnoreCase("Bearer")) {
+            presented = credentials.getBytes(StandardCharsets.UTF_8);
+        } else if (scheme.equalsIgnoreCase("Basic")) {
+            String decoded;
+            try {
+                decoded = new String(Base64.getDecoder().decode(credentials), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+            int colon = decoded.indexOf(':');
+            if (colon < 0) {
+                return false;
+            }
+            presented = decoded.substring(colon + 1).getBytes(StandardCharsets.UTF_8);
+        } else {
+            return false;
+        }
+        return MessageDigest.isEqual(presented, token);
     }
 
     private void compatibility(Context ctx, String version) {

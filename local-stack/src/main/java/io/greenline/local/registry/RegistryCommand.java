@@ -24,8 +24,14 @@ public final class RegistryCommand implements Callable<Integer> {
             description = "HTTP port (default ${DEFAULT-VALUE}; 0 picks a free port).")
     int port;
 
-    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Interface to listen on (default ${DEFAULT-VALUE}).")
+    @Option(names = "--host", defaultValue = EmbeddedSchemaRegistry.LOOPBACK,
+            description = "Interface to listen on (default ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for every interface).")
     String host;
+
+    @Option(names = "--auth-token", paramLabel = "TOKEN", defaultValue = "${env:GREENLINE_REGISTRY_AUTH_TOKEN}",
+            description = "Token that writes (POST, PUT, DELETE) must carry, as Bearer or as the Basic auth password "
+                    + "(env GREENLINE_REGISTRY_AUTH_TOKEN; default: none, writes open).")
+    String authToken;
 
     @Option(names = "--topic", defaultValue = TopicNames.SCHEMAS,
             description = "Compacted single-partition topic holding the schemas (default ${DEFAULT-VALUE}).")
@@ -39,7 +45,7 @@ public final class RegistryCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         EmbeddedSchemaRegistry registry;
         try {
-            registry = EmbeddedSchemaRegistry.start(bootstrapServers, port, topic, host);
+            registry = EmbeddedSchemaRegistry.start(bootstrapServers, port, topic, host, java.util.Optional.ofNullable(authToken));
         } catch (RuntimeException e) {
             System.err.println("Cannot start the schema registry: " + e.getMessage());
             return 1;

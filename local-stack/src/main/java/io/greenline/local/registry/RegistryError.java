@@ -5,6 +5,7 @@ package io.greenline.local.registry;
  * JSON error body {@code {"error_code": 40401, "message": "..."}}.
  */
 final class RegistryError extends RuntimeException {
+    static final int UNAUTHORIZED = 40101;
     static final int SUBJECT_NOT_FOUND = 40401;
     static final int VERSION_NOT_FOUND = 40402;
     static final int SCHEMA_NOT_FOUND = 40403;

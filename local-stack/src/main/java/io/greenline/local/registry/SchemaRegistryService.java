@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
+import org.apache.avro.AvroRuntimeException;
 
 /**
  * The registry's operations, in the Confluent protocol's terms (versions, global ids, compatibility
@@ -38,7 +38,8 @@ final class SchemaRegistryService {
         }
         try {
             return new Schema.Parser().parse(schemaText);
-        } catch (SchemaParseException | NullPointerException e) {
+        } catch (AvroRuntimeException | IllegalArgumentException | NullPointerException e) {
+            // SchemaParseException, AvroTypeException (a default of the wrong type), ...: Confluent answers 422/42201
             throw RegistryError.invalidSchema(e.getMessage());
         }
     }

@@ -19,7 +19,7 @@ public final class ClientEnvironment {
 
     /** Variables of the {@code greenline} launcher script and the JVM, not settings of any command. */
     public static final Set<String> LAUNCHER_VARIABLES = Set.of("GREENLINE_JAVA_OPTS", "GREENLINE_MVN_FLAGS",
-            "GREENLINE_REBUILD", "GREENLINE_HOME");
+            "GREENLINE_REBUILD", "GREENLINE_HOME", "GREENLINE_REGISTRY_AUTH_TOKEN");
 
     /**
      * Whether a {@code GREENLINE_*} variable is not a setting: a launcher variable ({@link #LAUNCHER_VARIABLES},
