@@ -6,6 +6,8 @@ import io.greenline.streams.carbon.CarbonSettings;
 import io.greenline.streams.oee.OeeSettings;
 import io.greenline.streams.oee.OeeTopology;
 import io.greenline.streams.config.AppSettings;
+import io.greenline.streams.guard.EventTimeRule;
+import io.greenline.streams.guard.PoisonPills;
 import io.greenline.streams.quality.QualitySettings;
 import io.greenline.streams.quality.QualityTopology;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -27,11 +29,14 @@ public final class GreenlineTopology {
     }
 
     /**
-     * Adds every topology to {@code builder}. They share their input sources ({@link InputStreams}) and the
+     * Adds every topology to {@code builder}, each input behind the event-time guard and poison-pill quarantine
+     * ({@link InputStreams#guard}). They share their input sources ({@link InputStreams}) and the
      * global versioned reference stores ({@link ReferenceStores}), since a topic can be a source only once per
      * application.
      */
     public static void addTo(StreamsBuilder builder, Topics topics, AppSettings settings) {
+        InputStreams.guard(builder, new EventTimeRule(settings.eventTimeMin(), settings.eventTimeMaxAhead(), settings.eventTimeMaxBehind()),
+                new PoisonPills(settings.poisonMaxAttempts()));
         CarbonLedgerTopology.addTo(builder, topics, CarbonSettings.from(settings.all()));
         OeeTopology.addTo(builder, topics, OeeSettings.from(settings.all()));
         QualityTopology.addTo(builder, topics, QualitySettings.fromConfig(settings.all()));

@@ -1,5 +1,6 @@
 package io.greenline.streams.app;
 
+import io.greenline.streams.StoreNames;
 import io.greenline.streams.config.AppSettings;
 import io.greenline.streams.carbon.pact.PactRenderer;
 import io.greenline.streams.carbon.pact.PactSettings;
@@ -40,6 +41,10 @@ public final class GreenlineApp implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GreenlineApp.class);
 
+    /** The key-value stores the query API reads: readiness requires each to answer. */
+    static final Set<String> QUERIED_STORES = Set.of(StoreNames.OEE_WINDOWS, StoreNames.QUALITY_WINDOWS,
+            StoreNames.LINE_ENERGY_WINDOWS, StoreNames.BATCH_FOOTPRINTS);
+
     private final AppSettings settings;
     private final KafkaStreams streams;
     private final StreamsHealth health = new StreamsHealth();
@@ -53,9 +58,13 @@ public final class GreenlineApp implements AutoCloseable {
         this.settings = settings;
         this.streams = new KafkaStreams(topology, settings.streamsProperties());
         Set<String> stores = storesOf(topology);
-        health.watch(streams, stores);
-        streams.setUncaughtExceptionHandler(new ThreadReplacementPolicy(settings.threadReplacementsMax(),
-                settings.threadReplacementsWindow(), Clock.systemUTC()));
+        Set<String> queried = new LinkedHashSet<>(QUERIED_STORES);
+        queried.retainAll(stores);
+        health.watch(streams, queried);
+        ThreadReplacementPolicy replacements = new ThreadReplacementPolicy(settings.threadReplacementsMax(),
+                settings.threadReplacementsWindow(), Clock.systemUTC());
+        health.watch(replacements);
+        streams.setUncaughtExceptionHandler(replacements);
 
         // Counters the handlers and topologies register on the global registry (DLQ, late records) show here.
         Metrics.globalRegistry.add(prometheus);

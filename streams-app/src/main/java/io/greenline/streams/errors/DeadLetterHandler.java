@@ -100,7 +100,7 @@ public class DeadLetterHandler implements DeserializationExceptionHandler, Proce
         return new ProducerRecord<>(topic, null, key, value, headers);
     }
 
-    static boolean isRetriable(Throwable exception) {
+    public static boolean isRetriable(Throwable exception) {
         for (Throwable t = exception; t != null; t = t.getCause()) {
             if (t instanceof DeadLetterable) {
                 return false;

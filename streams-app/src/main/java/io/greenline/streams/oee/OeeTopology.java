@@ -54,7 +54,7 @@ public final class OeeTopology {
                 Stores.persistentKeyValueStore(StoreNames.OEE_WINDOWS), Serdes.String(), topics.oee.valueSerde()));
         builder.addStateStore(EventDeduplicator.storeBuilder(StoreNames.OEE_DEDUP, settings.dedupRetention()));
 
-        KStream<String, SpecificRecord> states = builder.stream(topics.machineState.name(), topics.machineState.consumed())
+        KStream<String, SpecificRecord> states = InputStreams.of(builder, topics.machineState)
                 .mapValues(v -> (SpecificRecord) v, Named.as("oee-machine-state-events"));
         KStream<String, SpecificRecord> counts = InputStreams.of(builder, topics.productionCount)
                 .mapValues(v -> (SpecificRecord) v, Named.as("oee-production-count-events"));

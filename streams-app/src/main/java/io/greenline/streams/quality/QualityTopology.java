@@ -8,6 +8,7 @@ import io.greenline.events.QualityWindow;
 import io.greenline.schemas.DeadLetterReason;
 import io.greenline.schemas.Topics;
 import io.greenline.streams.ReferenceStores;
+import io.greenline.streams.InputStreams;
 import io.greenline.streams.StoreNames;
 import io.greenline.streams.errors.BadRecordException;
 import io.greenline.streams.windows.EventDeduplicator;
@@ -80,8 +81,7 @@ public final class QualityTopology {
                 settings.alertRetention(), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()));
 
         // inspections: validate, stamp with event time, count in the windows of the calendar valid then
-        KStream<String, Output> windowsOut = builder
-                .stream(topics.inspection.name(), topics.inspection.consumed())
+        KStream<String, Output> windowsOut = InputStreams.of(builder, topics.inspection)
                 .processValues(ValidateInspection::new, Named.as("quality-validate-inspection"))
                 .process(() -> new QualityWindowsProcessor(settings), Named.as("quality-windows-processor"),
                         StoreNames.QUALITY_WINDOWS, StoreNames.QUALITY_LINE_CLOCKS,
