@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -88,6 +89,31 @@ public final class GreenlineApp implements AutoCloseable {
         this.server = new QueryServer(settings, api, health, prometheus, routes);
     }
 
+    /**
+     * Closes Kafka Streams within {@code timeout}, whatever the broker does. {@code KafkaStreams.close(timeout)}
+     * alone is not bounded: it waits for the client's lock, which {@code start()} holds for as long as the global
+     * stores cannot bootstrap (about five minutes with an unreachable broker). So the close runs on a daemon
+     * thread and is abandoned, with a warning, one second after the timeout; the process can exit then.
+     */
+    private void closeStreams(Duration timeout) {
+        Thread closer = new Thread(() -> {
+            if (!streams.close(CloseOptions.timeout(timeout))) {
+                log.warn("Kafka Streams did not close within {}", timeout);
+            }
+        }, "greenline-close");
+        closer.setDaemon(true);
+        closer.start();
+        try {
+            closer.join(timeout.plusSeconds(1).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (closer.isAlive()) {
+            log.warn("Kafka Streams is still {} after {} (starting against an unreachable broker?); not waiting any longer",
+                    streams.state(), timeout);
+        }
+    }
+
     /** Every state store the topology materializes: the stores the query router serves. */
     public static Set<String> storesOf(Topology topology) {
         Set<String> stores = new LinkedHashSet<>();
@@ -103,8 +129,10 @@ public final class GreenlineApp implements AutoCloseable {
 
     public GreenlineApp start() {
         log.info("Starting {}", settings);
-        streams.start();
+        // the API first: health answers (not ready) while Kafka Streams starts, which blocks as long as the
+        // global stores cannot bootstrap (an unreachable broker)
         server.start();
+        streams.start();
         return this;
     }
 
@@ -123,10 +151,7 @@ public final class GreenlineApp implements AutoCloseable {
     @Override
     public void close() {
         server.close();
-        boolean closed = streams.close(CloseOptions.timeout(settings.shutdownTimeout()));
-        if (!closed) {
-            log.warn("Kafka Streams did not close within {}", settings.shutdownTimeout());
-        }
+        closeStreams(settings.shutdownTimeout());
         streamsMetrics.close();
         gcMetrics.close();
         Metrics.globalRegistry.remove(prometheus);
