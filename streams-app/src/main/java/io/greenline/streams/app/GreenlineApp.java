@@ -53,6 +53,7 @@ public final class GreenlineApp implements AutoCloseable {
     private final KafkaStreamsMetrics streamsMetrics;
     private final QueryServer server;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    private final ThreadReplacementPolicy replacements;
 
     /** The Kafka Streams client of {@code topology} with its query API, health and metrics (not started). */
     public GreenlineApp(AppSettings settings, Topology topology) {
@@ -65,6 +66,7 @@ public final class GreenlineApp implements AutoCloseable {
         ThreadReplacementPolicy replacements = new ThreadReplacementPolicy(settings.threadReplacementsMax(),
                 settings.threadReplacementsWindow(), Clock.systemUTC());
         health.watch(replacements);
+        this.replacements = replacements;
         streams.setUncaughtExceptionHandler(replacements);
 
         // Counters the handlers and topologies register on the global registry (DLQ, late records) show here.
@@ -74,6 +76,7 @@ public final class GreenlineApp implements AutoCloseable {
         new JvmThreadMetrics().bindTo(prometheus);
         new ClassLoaderMetrics().bindTo(prometheus);
         new ProcessorMetrics().bindTo(prometheus);
+        prometheus.gauge("greenline.stream.threads.replaced", replacements, ThreadReplacementPolicy::replaced);
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(prometheus);
 
@@ -142,6 +145,11 @@ public final class GreenlineApp implements AutoCloseable {
 
     public StreamsHealth health() {
         return health;
+    }
+
+    /** Stream threads that died and were replaced since start. */
+    public int threadsReplaced() {
+        return replacements.replaced();
     }
 
     public int httpPort() {

@@ -32,6 +32,7 @@ public final class ThreadReplacementPolicy implements StreamsUncaughtExceptionHa
     private final Clock clock;
     private final Deque<Long> replacements = new ArrayDeque<>();
     private volatile boolean gaveUp;
+    private volatile int replaced;
 
     public ThreadReplacementPolicy(int max, Duration window, Clock clock) {
         this.max = max;
@@ -54,9 +55,15 @@ public final class ThreadReplacementPolicy implements StreamsUncaughtExceptionHa
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
         replacements.addLast(now);
+        replaced++;
         log.warn("A stream thread died; replacing it ({} of {} allowed within {}, {} of {} within {})", recent + 1, max, window,
                 replacements.size(), LONG_FACTOR * max, longWindow, exception);
         return StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+
+    /** Threads replaced since start. */
+    public int replaced() {
+        return replaced;
     }
 
     /** Threads replaced within the short window up to now. */
