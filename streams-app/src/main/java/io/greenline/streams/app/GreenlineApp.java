@@ -62,7 +62,8 @@ public final class GreenlineApp implements AutoCloseable {
         Set<String> stores = storesOf(topology);
         Set<String> queried = new LinkedHashSet<>(QUERIED_STORES);
         queried.retainAll(stores);
-        health.watch(streams, queried);
+        String[] self = settings.applicationServer().split(":");
+        health.watch(streams, queried, new HostInfo(self[0], Integer.parseInt(self[1])));
         ThreadReplacementPolicy replacements = new ThreadReplacementPolicy(settings.threadReplacementsMax(),
                 settings.threadReplacementsWindow(), Clock.systemUTC());
         health.watch(replacements);

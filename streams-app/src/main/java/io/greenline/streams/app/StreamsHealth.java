@@ -6,6 +6,8 @@ import java.util.function.BooleanSupplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -31,13 +33,24 @@ public final class StreamsHealth implements KafkaStreams.StateListener {
     private final AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.CREATED);
     private volatile KafkaStreams streams;
     private volatile Set<String> stores = Set.of();
+    private volatile HostInfo self;
     private volatile BooleanSupplier crashLooping = () -> false;
     private final java.util.List<Runnable> onStopped = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Attaches the client whose key-value {@code stores} (the ones the query API reads) readiness queries. */
     public void watch(KafkaStreams streams, Set<String> stores) {
+        watch(streams, stores, null);
+    }
+
+    /**
+     * As {@link #watch(KafkaStreams, Set)}; {@code self} (this instance's {@code application.server}) lets readiness
+     * skip a store of which this instance hosts no active partition (more instances than partitions): it answers
+     * such queries by forwarding them.
+     */
+    public void watch(KafkaStreams streams, Set<String> stores, HostInfo self) {
         this.streams = streams;
         this.stores = Set.copyOf(stores);
+        this.self = self;
         streams.setStateListener(this);
     }
 
@@ -83,6 +96,9 @@ public final class StreamsHealth implements KafkaStreams.StateListener {
         }
         try {
             for (String store : stores) {
+                if (!hostsActive(client, store)) {
+                    continue;
+                }
                 ReadOnlyKeyValueStore<Object, Object> view =
                         client.store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.keyValueStore()));
                 view.approximateNumEntries();
@@ -92,5 +108,17 @@ public final class StreamsHealth implements KafkaStreams.StateListener {
             log.debug("Not ready: {}", e.getMessage());
             return false;
         }
+    }
+
+    private boolean hostsActive(KafkaStreams client, String store) {
+        if (self == null) {
+            return true;
+        }
+        for (StreamsMetadata metadata : client.streamsMetadataForStore(store)) {
+            if (self.equals(metadata.hostInfo())) {
+                return !metadata.topicPartitions().isEmpty();
+            }
+        }
+        return false;
     }
 }
