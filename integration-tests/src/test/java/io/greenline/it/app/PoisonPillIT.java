@@ -86,17 +86,17 @@ class PoisonPillIT {
              KafkaConsumer<byte[], byte[]> dlq = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             dlq.subscribe(List.of(TopicNames.DLQ));
             List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
-            await().atMost(Duration.ofMinutes(2)).until(() -> {
+            await().dontCatchUncaughtExceptions().atMost(Duration.ofMinutes(2)).until(() -> {
                 dlq.poll(Duration.ofMillis(500)).forEach(seen::add);
                 return seen.stream().anyMatch(r -> DeadLetterReason.POISON.name().equals(header(r, DeadLetterHandler.HEADER_REASON))
                         && String.valueOf(poison.offset()).equals(header(r, DeadLetterHandler.HEADER_SOURCE_OFFSET))
                         && String.valueOf(poison.partition()).equals(header(r, DeadLetterHandler.HEADER_SOURCE_PARTITION)));
             });
-            await().atMost(Duration.ofMinutes(1)).until(() -> afterSeen.get() > 0);
+            await().dontCatchUncaughtExceptions().atMost(Duration.ofMinutes(1)).until(() -> afterSeen.get() > 0);
             System.out.println("PoisonPillIT: threads replaced " + app.threadsReplaced() + ", state " + app.streams().state());
             assertThat(app.threadsReplaced()).isEqualTo(2);
             assertThat(app.health().live()).isTrue();
-            await().atMost(Duration.ofMinutes(1)).until(() -> app.health().ready());
+            await().dontCatchUncaughtExceptions().atMost(Duration.ofMinutes(1)).until(() -> app.health().ready());
         }
     }
 }

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code greenline streams}: runs every topology in one Kafka Streams application and serves the query
  * API. Settings: defaults, then {@code --config FILE}, then the environment, then these flags. SIGTERM
- * (Ctrl-C) closes Kafka Streams within {@code greenline.shutdown.timeout.ms}.
+ * (Ctrl-C) closes Kafka Streams within {@code greenline.shutdown.timeout.ms}, and the process exits then even
+ * when Kafka Streams is still starting against an unreachable broker ({@link GreenlineApp#close()}).
  */
 @Command(name = "streams", mixinStandardHelpOptions = true,
         description = "Run the Greenline Kafka Streams application and its query API.")
@@ -93,7 +94,7 @@ public class StreamsCommand implements Callable<Integer> {
         GreenlineApp app = new GreenlineApp(settings, topology);
         app.health().onStopped(stopped::countDown);
         Thread hook = new Thread(() -> {
-            log.info("Shutting down");
+            log.info("Shutting down (within {})", settings.shutdownTimeout());
             app.close();
             stopped.countDown();
         }, "greenline-shutdown");
