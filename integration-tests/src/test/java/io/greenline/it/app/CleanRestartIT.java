@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CleanRestartIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Instant START = Instant.parse("2026-04-07T06:00:00Z");
+    private static final Instant START = Instant.parse("2026-02-10T06:00:00Z");
     private static final String LINE = "RESTART-L";
 
     @TempDir

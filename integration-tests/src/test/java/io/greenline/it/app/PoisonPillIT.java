@@ -57,7 +57,7 @@ class PoisonPillIT {
         String line = "POISON-" + UUID.randomUUID();
         String poisonId = "poison-" + UUID.randomUUID();
         String afterId = "after-" + UUID.randomUUID();
-        Instant at = Instant.parse("2026-05-05T06:00:00Z");
+        Instant at = Instant.parse("2026-02-05T06:00:00Z");
         RecordMetadata poison;
         try (KafkaProducer<String, byte[]> p = AppItSupport.producer()) {
             poison = AppItSupport.sendState(p, AppItSupport.state(line, poisonId, at, MachineState.RUNNING, null));
