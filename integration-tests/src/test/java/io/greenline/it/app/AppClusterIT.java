@@ -174,6 +174,7 @@ class AppClusterIT {
             JsonNode batches = json(get(port, "/api/v1/batches"));
             List<String> ids = new ArrayList<>();
             batches.get("items").forEach(f -> ids.add(f.get("batchId").asText()));
+            ids.retainAll(BATCHES); // other ITs on the shared broker add their own batches
             assertThat(ids).containsExactlyElementsOf(BATCHES);
             assertThat(batches.get("complete").asBoolean()).isTrue();
         }
