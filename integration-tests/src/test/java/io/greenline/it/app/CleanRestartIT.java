@@ -7,6 +7,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.greenline.events.EnergyCarrier;
+import io.greenline.events.EnergyMetered;
+import io.greenline.events.EnergyUnit;
 import io.greenline.streams.GreenlineTopology;
 import io.greenline.streams.StoreNames;
 import io.greenline.streams.app.GreenlineApp;
@@ -98,7 +101,12 @@ class CleanRestartIT {
         try (KafkaProducer<String, byte[]> p = AppItSupport.producer()) {
             AppItSupport.sendFactors(p);
             AppItSupport.produceLine(p, LINE, START, 10);
-            AppItSupport.produceBatch(p, "RESTART-B1", LINE, START);
+            // energy readings of the line without a batch (so no footprint joins the other ITs' on the shared broker)
+            for (int half = 0; half < 6; half++) {
+                Instant from = START.plus(Duration.ofMinutes(30L * half));
+                AppItSupport.sendEnergy(p, new EnergyMetered("restart-e" + half, "meter-" + LINE, "site-1", LINE,
+                        EnergyCarrier.ELECTRICITY, from, from.plus(Duration.ofMinutes(30)), 50.0, EnergyUnit.KWH));
+            }
         }
         Path state = dirs.resolve("state");
         Map<String, String> extra = Map.of(org.apache.kafka.streams.StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "2000");
