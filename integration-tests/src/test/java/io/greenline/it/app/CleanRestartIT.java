@@ -119,9 +119,9 @@ class CleanRestartIT {
                 assertThat(firstHour(port1).get("final").asBoolean()).isTrue();
                 HttpResponse<String> energy = get(port1, "/api/v1/lines/" + LINE + "/energy?granularity=hour");
                 assertThat(energy.statusCode()).isEqualTo(200);
-                assertThat(JSON.readTree(energy.body()).get("items").size()).isPositive();
+                assertThat(JSON.readTree(energy.body()).path("items").size()).as(energy.body()).isPositive();
                 HttpResponse<String> quality = get(port1, "/api/v1/lines/" + LINE + "/quality?granularity=hour");
-                assertThat(JSON.readTree(quality.body()).get("items").size()).isPositive();
+                assertThat(JSON.readTree(quality.body()).path("items").size()).as(quality.body()).isPositive();
             });
             before = firstHour(port1);
         }
