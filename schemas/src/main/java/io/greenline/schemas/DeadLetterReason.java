@@ -29,5 +29,15 @@ public enum DeadLetterReason {
      */
     MISSING_REFERENCE,
     /** Unexpected failure while processing this record. */
-    PROCESSING_ERROR
+    PROCESSING_ERROR,
+    /**
+     * The event's own time is implausible: before {@code greenline.event-time.min}, too far ahead of the time it
+     * was produced or of the application's clock, or too far behind its line's clock (docs/app.md, "Event time").
+     */
+    TIMESTAMP_OUT_OF_RANGE,
+    /**
+     * Processing this record killed its stream thread (or failed without a dead-letter answer) again and again at
+     * the same partition and offset; quarantined so it cannot loop the thread forever.
+     */
+    POISON
 }

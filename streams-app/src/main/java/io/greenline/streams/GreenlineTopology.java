@@ -6,6 +6,8 @@ import io.greenline.streams.carbon.CarbonSettings;
 import io.greenline.streams.oee.OeeSettings;
 import io.greenline.streams.oee.OeeTopology;
 import io.greenline.streams.config.AppSettings;
+import io.greenline.streams.guard.EventTimeRule;
+import io.greenline.streams.guard.PoisonPills;
 import io.greenline.streams.quality.QualitySettings;
 import io.greenline.streams.quality.QualityTopology;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -27,13 +29,17 @@ public final class GreenlineTopology {
     }
 
     /**
-     * Adds every topology to {@code builder}. They share their input sources ({@link InputStreams}) and the
+     * Adds every topology to {@code builder}, each input behind the event-time guard and poison-pill quarantine
+     * ({@link InputStreams#guard}). They share their input sources ({@link InputStreams}) and the
      * global versioned reference stores ({@link ReferenceStores}), since a topic can be a source only once per
      * application. The reference stores are added here first, with the {@code reference.*} settings, and the
      * {@link ReferenceGate} holds back the events of lines whose config is not known yet.
      */
     public static void addTo(StreamsBuilder builder, Topics topics, AppSettings settings) {
-        // reference data first: its settings come from one key each, and the gate must stand before every input
+        // first the event-time guard on every input, then reference data (its settings from one key each) and the
+        // gate, which must stand before every input that needs a line config
+        InputStreams.guard(builder, new EventTimeRule(settings.eventTimeMin(), settings.eventTimeMaxAhead(), settings.eventTimeMaxBehind()),
+                new PoisonPills(settings.poisonMaxAttempts()));
         ReferenceSettings reference = ReferenceSettings.from(settings.all());
         ReferenceStores.lineConfigVersions(builder, topics, reference.lineConfigHistory());
         ReferenceStores.emissionFactorVersions(builder, topics, reference.emissionFactorHistory());

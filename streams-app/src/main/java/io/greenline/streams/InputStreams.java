@@ -7,6 +7,9 @@ import io.greenline.events.MachineStateChanged;
 import io.greenline.events.ProductionCounted;
 import io.greenline.schemas.Topic;
 import io.greenline.schemas.Topics;
+import io.greenline.streams.guard.EventTimeGuard;
+import io.greenline.streams.guard.EventTimeRule;
+import io.greenline.streams.guard.PoisonPills;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -26,14 +29,34 @@ import org.apache.kafka.streams.kstream.Produced;
  * mfg.production-count feed OEE and the carbon ledger): each topology asks here instead of calling
  * {@code builder.stream(...)}, and they share the one source node.
  *
- * <p>The whole application first puts the {@link ReferenceGate} in front of the inputs that need a line config
- * ({@link #gate}); a topology built alone (tests, a single-topology deployment) reads its inputs ungated.
+ * <p>The whole application ({@link GreenlineTopology}) first {@link #guard guards} the builder: each source is then
+ * followed by an {@link EventTimeGuard} with its own store {@code event-time-guard-<topic>}, so events with an
+ * implausible time and poison pills go to {@code mfg.dlq} before any topology sees them. Then it puts the
+ * {@link ReferenceGate} behind the guards of the inputs that need a line config ({@link #gate}). A topology built
+ * alone (tests, a single-topology deployment) reads its inputs unguarded and ungated.
  */
 public final class InputStreams {
 
+    /** Prefix of each guard's store and processor name; the topic name without {@code mfg.} follows. */
+    public static final String GUARD_PREFIX = "event-time-guard-";
+
     private static final Map<StreamsBuilder, Map<String, KStream<?, ?>>> STREAMS = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final Map<StreamsBuilder, Guard> GUARDS = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private record Guard(EventTimeRule rule, PoisonPills poisonPills) {
+    }
 
     private InputStreams() {
+    }
+
+    /** Puts the event-time guard and poison-pill quarantine in front of every stream this builder hands out next. */
+    public static void guard(StreamsBuilder builder, EventTimeRule rule, PoisonPills poisonPills) {
+        GUARDS.put(builder, new Guard(rule, poisonPills));
+    }
+
+    /** The name of the guard store of {@code topic}. */
+    public static String guardStoreName(String topic) {
+        return GUARD_PREFIX + (topic.startsWith("mfg.") ? topic.substring(4) : topic);
     }
 
     /** The stream of {@code topic} in {@code builder}, created (with the topic's serdes and source name) on first use. */
@@ -41,8 +64,21 @@ public final class InputStreams {
     public static <K, V> KStream<K, V> of(StreamsBuilder builder, Topic<K, V> topic) {
         synchronized (STREAMS) {
             Map<String, KStream<?, ?>> streams = STREAMS.computeIfAbsent(builder, b -> new HashMap<>());
-            return (KStream<K, V>) streams.computeIfAbsent(topic.name(), name -> builder.stream(name, topic.consumed()));
+            return (KStream<K, V>) streams.computeIfAbsent(topic.name(), name -> source(builder, topic));
         }
+    }
+
+    /** The topic's source node, followed by its event-time guard when the builder is guarded. */
+    private static <K, V> KStream<K, V> source(StreamsBuilder builder, Topic<K, V> topic) {
+        KStream<K, V> source = builder.stream(topic.name(), topic.consumed());
+        Guard guard = GUARDS.get(builder);
+        if (guard == null) {
+            return source;
+        }
+        String store = guardStoreName(topic.name());
+        builder.addStateStore(EventTimeGuard.storeBuilder(store));
+        return source.processValues(() -> new EventTimeGuard<K, V>(store, guard.rule(), guard.poisonPills()),
+                Named.as(store + "-node"), store);
     }
 
     /**
@@ -69,7 +105,7 @@ public final class InputStreams {
 
             KStream<String, SpecificRecord> in = null;
             for (Gated<?> g : gated) {
-                KStream<String, SpecificRecord> source = builder.stream(g.topic().name(), g.topic().consumed())
+                KStream<String, SpecificRecord> source = source(builder, g.topic())
                         .mapValues(v -> (SpecificRecord) v, Named.as("reference-gate-in-" + g.shortName()));
                 in = in == null ? source : in.merge(source, Named.as("reference-gate-merge-" + g.shortName()));
             }

@@ -117,7 +117,12 @@ final class AppItSupport {
 
     /** Settings of one instance: short commits and session timeout so the test moves quickly. */
     static AppSettings settings(String applicationId, int httpPort, Path stateDir) {
-        return settings(applicationId, httpPort, stateDir, broker().bootstrapServers(), REGISTRY, Map.of());
+        return settings(applicationId, httpPort, stateDir, Map.of());
+    }
+
+    /** {@link #settings(String, int, Path)} with {@code extra} settings on top. */
+    static AppSettings settings(String applicationId, int httpPort, Path stateDir, Map<String, String> extra) {
+        return settings(applicationId, httpPort, stateDir, broker().bootstrapServers(), REGISTRY, extra);
     }
 
     /** Settings of one instance on another broker and registry, with extra settings on top. */
@@ -262,6 +267,53 @@ final class AppItSupport {
      * third one REWORK with a porosity defect). The last event moves the line's clock 3 h past the
      * start, so the first two hourly windows are final after the 5-minute grace.
      */
+    /**
+     * {@link #produceLine} for several lines at once, their events interleaved in time order (as a replay of one
+     * factory's log is): a line sent after another that already reached 09:00 would arrive behind its partition's
+     * time, and Kafka Streams may then take all of its states before its counts.
+     */
+    static void produceLines(KafkaProducer<String, byte[]> p, Map<String, Double> lines, Instant start) {
+        for (String lineId : lines.keySet()) {
+            sendConfig(p, lineConfig(lineId, Instant.parse("2026-01-01T00:00:00Z")));
+        }
+        int n = 0;
+        for (int minute = 0; minute < 180; minute += 10) {
+            Instant at = start.plus(Duration.ofMinutes(minute));
+            boolean rework = n++ % 3 == 2;
+            for (Map.Entry<String, Double> line : lines.entrySet()) {
+                String lineId = line.getKey();
+                if (minute % 60 == 0) {
+                    sendState(p, state(lineId, lineId + "-s" + minute, at, MachineState.RUNNING, null));
+                }
+                if (minute % 60 == 30) {
+                    sendState(p, state(lineId, lineId + "-f" + minute, at, MachineState.FAULT, "JAM"));
+                }
+            }
+            for (Map.Entry<String, Double> line : lines.entrySet()) {
+                sendCount(p, count(line.getKey(), line.getKey() + "-c" + minute, at.plusSeconds(1), line.getValue(), 1));
+            }
+            for (String lineId : lines.keySet()) {
+                sendInspection(p, inspection(lineId, lineId + "-i" + minute, at.plusSeconds(2),
+                        rework ? InspectionResult.REWORK : InspectionResult.PASS, rework ? List.of("POROSITY") : List.of()));
+            }
+            if (minute % 60 == 30) {
+                for (String lineId : lines.keySet()) {
+                    sendState(p, state(lineId, lineId + "-r" + minute, at.plus(Duration.ofMinutes(5)), MachineState.RUNNING, null));
+                }
+            }
+        }
+        Instant end = start.plus(Duration.ofHours(3));
+        for (String lineId : lines.keySet()) {
+            sendState(p, state(lineId, lineId + "-end", end, MachineState.IDLE, null));
+        }
+        for (String lineId : lines.keySet()) {
+            sendCount(p, count(lineId, lineId + "-cend", end.plusSeconds(1), 0, 0));
+        }
+        for (String lineId : lines.keySet()) {
+            sendInspection(p, inspection(lineId, lineId + "-iend", end.plusSeconds(2), InspectionResult.PASS, List.of()));
+        }
+    }
+
     static void produceLine(KafkaProducer<String, byte[]> p, String lineId, Instant start, double perCount) {
         sendConfig(p, lineConfig(lineId, Instant.parse("2026-01-01T00:00:00Z")));
         int n = 0;

@@ -32,9 +32,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code greenline streams}: runs every topology in one Kafka Streams application and serves the query
  * API. Settings: defaults, then {@code --config FILE}, then the environment, then these flags. SIGTERM
- * (Ctrl-C) closes Kafka Streams within {@code greenline.shutdown.timeout.ms}. Exit codes: 0 stopped, 1 failed while
- * running, 2 could not start: invalid configuration (any layer, topology keys included) or the query API's port
- * taken, each reported as one line on standard error.
+ * (Ctrl-C) closes Kafka Streams within {@code greenline.shutdown.timeout.ms}, and the process exits then even
+ * when Kafka Streams is still starting against an unreachable broker ({@link GreenlineApp#close()}). Exit codes: 0
+ * stopped, 1 failed while running, 2 could not start: invalid configuration (any layer, topology keys included) or
+ * the query API's port taken, each reported as one line on standard error.
  */
 @Command(name = "streams", mixinStandardHelpOptions = true,
         description = "Run the Greenline Kafka Streams application and its query API.")
@@ -119,8 +120,9 @@ public class StreamsCommand implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         app.health().onStopped(stopped::countDown);
+        AppSettings resolved = settings;
         Thread hook = new Thread(() -> {
-            log.info("Shutting down");
+            log.info("Shutting down (within {})", resolved.shutdownTimeout());
             app.close();
             stopped.countDown();
         }, "greenline-shutdown");

@@ -48,6 +48,10 @@ public final class AppSettings {
     public static final String SHUTDOWN_TIMEOUT_MS = "greenline.shutdown.timeout.ms";
     public static final String THREAD_REPLACEMENTS_MAX = "greenline.thread.replacements.max";
     public static final String THREAD_REPLACEMENTS_WINDOW_MS = "greenline.thread.replacements.window.ms";
+    public static final String EVENT_TIME_MAX_AHEAD_MS = "greenline.event-time.max-ahead.ms";
+    public static final String EVENT_TIME_MAX_BEHIND_MS = "greenline.event-time.max-behind.ms";
+    public static final String EVENT_TIME_MIN = "greenline.event-time.min";
+    public static final String POISON_MAX_ATTEMPTS = "greenline.poison.max.attempts";
 
     /** Declares, documents and validates every {@code greenline.*} key. */
     public static final ConfigDef DEFINITION = new ConfigDef()
@@ -74,7 +78,17 @@ public final class AppSettings {
             .define(THREAD_REPLACEMENTS_MAX, Type.INT, 3, Range.atLeast(0), Importance.LOW,
                     "Dead stream threads replaced within the window before the client shuts down.")
             .define(THREAD_REPLACEMENTS_WINDOW_MS, Type.LONG, 60_000L, Range.atLeast(1L), Importance.LOW,
-                    "Window of greenline.thread.replacements.max.");
+                    "Window of greenline.thread.replacements.max.")
+            .define(EVENT_TIME_MAX_AHEAD_MS, Type.LONG, Duration.ofDays(7).toMillis(), Range.atLeast(0L), Importance.MEDIUM,
+                    "How far an event's time may be ahead of its record timestamp and of the application's clock "
+                            + "(the later of the wall clock and the latest accepted event); later: mfg.dlq, TIMESTAMP_OUT_OF_RANGE.")
+            .define(EVENT_TIME_MAX_BEHIND_MS, Type.LONG, Duration.ofDays(400).toMillis(), Range.atLeast(0L), Importance.MEDIUM,
+                    "How far an event's time may be behind its record timestamp and its line's clock (a new line: the "
+                            + "partition's clock); default the longest window retention (oee.retention.day).")
+            .define(EVENT_TIME_MIN, Type.STRING, "2000-01-01T00:00:00Z", new InstantValidator(), Importance.LOW,
+                    "Earliest event time accepted at all (ISO-8601 instant).")
+            .define(POISON_MAX_ATTEMPTS, Type.INT, 2, Range.atLeast(1), Importance.LOW,
+                    "Times a record may kill its stream thread (same partition and offset) before it is quarantined to mfg.dlq as POISON.");
 
     /** Kafka-side defaults; every one can be overridden. */
     public static final Map<String, String> KAFKA_DEFAULTS = Map.of(
@@ -250,6 +264,39 @@ public final class AppSettings {
 
     public Duration threadReplacementsWindow() {
         return Duration.ofMillis((Long) app.get(THREAD_REPLACEMENTS_WINDOW_MS));
+    }
+
+    public Duration eventTimeMaxAhead() {
+        return Duration.ofMillis((Long) app.get(EVENT_TIME_MAX_AHEAD_MS));
+    }
+
+    public Duration eventTimeMaxBehind() {
+        return Duration.ofMillis((Long) app.get(EVENT_TIME_MAX_BEHIND_MS));
+    }
+
+    public java.time.Instant eventTimeMin() {
+        return java.time.Instant.parse((String) app.get(EVENT_TIME_MIN));
+    }
+
+    public int poisonMaxAttempts() {
+        return (Integer) app.get(POISON_MAX_ATTEMPTS);
+    }
+
+    /** Validates an ISO-8601 instant. */
+    private static final class InstantValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            try {
+                java.time.Instant.parse(String.valueOf(value));
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new ConfigException(name, value, "must be an ISO-8601 instant such as 2000-01-01T00:00:00Z");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "an ISO-8601 instant";
+        }
     }
 
     /** Key store of the HTTPS query API. */

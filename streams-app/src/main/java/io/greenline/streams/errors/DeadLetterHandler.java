@@ -35,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>The topic is {@code errors.dead.letter.queue.topic.name} when set, else {@code mfg.dlq}.
+ *
+ * <p>A failure the handler never sees (an {@link Error} such as OutOfMemoryError kills the stream thread) is
+ * counted per record by {@link io.greenline.streams.guard.EventTimeGuard}, which refuses the record as
+ * {@code POISON} after {@code greenline.poison.max.attempts} deaths; this handler then dead-letters it like any
+ * other bad record. The guard also refuses implausible event times ({@code TIMESTAMP_OUT_OF_RANGE}).
  */
 public class DeadLetterHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler {
 
@@ -111,7 +116,7 @@ public class DeadLetterHandler implements DeserializationExceptionHandler, Proce
         return headers;
     }
 
-    static boolean isRetriable(Throwable exception) {
+    public static boolean isRetriable(Throwable exception) {
         for (Throwable t = exception; t != null; t = t.getCause()) {
             if (t instanceof DeadLetterable) {
                 return false;

@@ -4,6 +4,7 @@ import io.greenline.events.Alert;
 import io.greenline.events.LineConfig;
 import io.greenline.events.OeeWindow;
 import io.greenline.streams.StoreNames;
+import io.greenline.streams.windows.ChangelogMarker;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -29,6 +30,7 @@ final class OeeTargetAlertProcessor implements Processor<String, OeeWindow, Stri
     public void init(ProcessorContext<String, Alert> context) {
         this.context = context;
         raised = context.getStateStore(StoreNames.QUALITY_OEE_ALERTS_RAISED);
+        ChangelogMarker.mark(raised, 0L);
         lineConfigs = context.getStateStore(StoreNames.LINE_CONFIG_VERSIONS);
     }
 

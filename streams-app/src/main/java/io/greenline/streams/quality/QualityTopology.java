@@ -10,6 +10,7 @@ import io.greenline.schemas.Topics;
 import io.greenline.streams.InputStreams;
 import io.greenline.streams.LineLatestView;
 import io.greenline.streams.ReferenceStores;
+import io.greenline.streams.InputStreams;
 import io.greenline.streams.StoreNames;
 import io.greenline.streams.errors.BadRecordException;
 import io.greenline.streams.windows.EventDeduplicator;

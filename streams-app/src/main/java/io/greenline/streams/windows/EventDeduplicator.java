@@ -22,6 +22,7 @@ public final class EventDeduplicator {
     public EventDeduplicator(WindowStore<String, Long> store, Duration retention) {
         this.store = store;
         this.retentionMs = retention.toMillis();
+        ChangelogMarker.mark(store, 0L);
     }
 
     /** The store this deduplicator needs, to add to the topology and connect to its processor. */

@@ -175,6 +175,41 @@ public final class LineClock {
         return list;
     }
 
+    /**
+     * {@link #drainFinal(WindowCalendar, long)} in slices: at most {@code maxWindows} of the windows the clock's
+     * move made final (more only when several windows share the last end returned), oldest first; the rest stay
+     * for the next call ({@link #hasUndrained}). A long quiet gap is so emitted a slice per punctuation or record,
+     * never all in one transaction. Windows that exist because the earliest event moved back are returned whole.
+     */
+    public List<Window> drainFinal(WindowCalendar calendar, long graceMs, int maxWindows) {
+        if (maxWindows < 1) {
+            throw new IllegalArgumentException("maxWindows must be at least 1, got " + maxWindows);
+        }
+        if (!started) {
+            return List.of();
+        }
+        Map<String, Window> pending = new LinkedHashMap<>();
+        collectEndingIn(calendar, Math.max(earliestMs, drainedClockMs - graceMs), clockMs - graceMs, pending);
+        if (pending.size() <= maxWindows) {
+            return drainFinal(calendar, graceMs);
+        }
+        List<Window> byEnd = new ArrayList<>(pending.values());
+        byEnd.sort(BY_END);
+        long cutoffEndMs = byEnd.get(maxWindows - 1).endMs();
+        long realClockMs = clockMs;
+        clockMs = cutoffEndMs + graceMs;
+        try {
+            return drainFinal(calendar, graceMs);
+        } finally {
+            clockMs = realClockMs;
+        }
+    }
+
+    /** True when windows made final by the clock have not all been drained yet. */
+    public boolean hasUndrained() {
+        return started && drainedClockMs < clockMs;
+    }
+
     private static void collectEndingIn(WindowCalendar calendar, long lo, long hi, Map<String, Window> out) {
         if (hi <= lo) {
             return;

@@ -63,4 +63,33 @@ class ThreadReplacementPolicyTest {
         assertThat(policy.handle(BOOM)).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
         assertThat(policy.handle(BOOM)).isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
     }
+
+    @Test
+    @DisplayName("A thread dying every 55 s never trips 3 per minute, but 7 deaths within 10 minutes shut the client down; liveness sees it first")
+    void slowCrashLoop() {
+        ManualClock clock = new ManualClock();
+        ThreadReplacementPolicy policy = new ThreadReplacementPolicy(3, Duration.ofMinutes(1), clock);
+        for (int i = 0; i < 6; i++) {
+            assertThat(policy.handle(BOOM)).as("death %d", i + 1).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
+            assertThat(policy.crashLooping()).isFalse();
+            clock.advance(Duration.ofSeconds(55));
+        }
+        // t = 330 s: six deaths in the last 10 minutes, at most two in any minute
+        assertThat(policy.replaced()).isEqualTo(6);
+        assertThat(policy.handle(BOOM)).isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+        assertThat(policy.crashLooping()).isTrue();
+    }
+
+    @Test
+    @DisplayName("After max deaths within the window the instance counts as crash-looping (liveness fails) until the window passes")
+    void crashLoopingFeedsLiveness() {
+        ManualClock clock = new ManualClock();
+        ThreadReplacementPolicy policy = new ThreadReplacementPolicy(2, Duration.ofMinutes(1), clock);
+        policy.handle(BOOM);
+        assertThat(policy.crashLooping()).isFalse();
+        policy.handle(BOOM);
+        assertThat(policy.crashLooping()).isTrue();
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(policy.crashLooping()).isFalse();
+    }
 }

@@ -114,4 +114,50 @@ class LineClockTest {
         assertThat(clock.drainFinal(tiny, GRACE)).extracting(Window::shiftName).containsExactly("tiny");
         assertThat(clock.drainFinal(tiny, GRACE)).isEmpty();
     }
+
+    @Test
+    @DisplayName("Worst case the event-time guard allows: a line's clock moving 407 days (400 behind + 7 ahead) makes 9,768 hours, 407 days and 1,221 shifts final")
+    void worstCaseGap() {
+        WindowCalendar threeShifts = new WindowCalendar(ZoneOffset.UTC, List.of(
+                ShiftDefinition.of("early", "06:00", "14:00", DayOfWeek.values()),
+                ShiftDefinition.of("late", "14:00", "22:00", DayOfWeek.values()),
+                ShiftDefinition.of("night", "22:00", "06:00", DayOfWeek.values())));
+        long first = Instant.parse("2025-01-01T00:00:00Z").toEpochMilli();
+        long gap = 407L * 86_400_000L;
+        LineClock clock = new LineClock();
+        clock.observe(first, WALL);
+        clock.observe(first + gap + GRACE, WALL);
+        List<Window> all = clock.drainFinal(threeShifts, GRACE);
+        // 407 days x 24 hours; 407 days; 3 shifts a day, the night shift of 2024-12-31 22:00 ending 06:00 counted too
+        // (it exists: it ends after the first event), the one starting 2026-02-12 22:00 not yet final
+        assertThat(all.stream().filter(w -> w.granularity() == Granularity.HOUR)).hasSize(9_768);
+        assertThat(all.stream().filter(w -> w.granularity() == Granularity.DAY)).hasSize(407);
+        assertThat(all.stream().filter(w -> w.granularity() == Granularity.SHIFT)).hasSize(1_221);
+        assertThat(all).hasSize(11_396);
+    }
+
+    @Test
+    @DisplayName("A long gap drains in slices of at most the given size, oldest first, each window exactly once")
+    void drainsInSlices() {
+        long first = Instant.parse("2025-01-01T00:00:00Z").toEpochMilli();
+        LineClock whole = new LineClock();
+        LineClock sliced = new LineClock();
+        for (LineClock c : List.of(whole, sliced)) {
+            c.observe(first, WALL);
+            c.observe(first + 30L * 86_400_000L + GRACE, WALL);
+        }
+        List<Window> expected = whole.drainFinal(CAL, GRACE);
+        assertThat(expected).hasSize(30 * 24 + 30 + 4); // hours, days and the Monday shifts of 30 days from a Wednesday
+        List<Window> drained = new java.util.ArrayList<>();
+        int slices = 0;
+        while (sliced.hasUndrained()) {
+            List<Window> slice = sliced.drainFinal(CAL, GRACE, 100);
+            assertThat(slice).hasSizeLessThanOrEqualTo(100 + Granularity.values().length);
+            drained.addAll(slice);
+            slices++;
+        }
+        assertThat(drained).containsExactlyElementsOf(expected);
+        assertThat(slices).isEqualTo(8);
+        assertThat(sliced.drainFinal(CAL, GRACE, 100)).isEmpty();
+    }
 }
