@@ -108,7 +108,10 @@ class StateSerdeTest {
     void keptVersionsMatchTheSchemas() {
         for (Class<? extends org.apache.avro.specific.SpecificRecord> type : List.of(QualityUnitMemory.class,
                 io.greenline.events.CarbonBatchState.class, io.greenline.events.EnergyAllocation.class,
-                io.greenline.events.LineClockState.class)) {
+                io.greenline.events.LineClockState.class, io.greenline.events.CarbonBatchSpan.class,
+                io.greenline.events.CarbonLineState.class, io.greenline.events.CarbonEnergyTotal.class,
+                io.greenline.events.CarbonDue.class, io.greenline.events.CarbonLedgerClock.class,
+                io.greenline.events.BatchFootprint.class, io.greenline.events.LineEnergyWindow.class)) {
             assertThat(StateSerde.of(type).currentVersion()).isPositive();
         }
     }
