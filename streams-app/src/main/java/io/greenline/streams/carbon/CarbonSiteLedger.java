@@ -1,26 +1,42 @@
 package io.greenline.streams.carbon;
 
 import io.greenline.events.BatchEvent;
+import io.greenline.events.BatchEventType;
 import io.greenline.events.BatchFootprint;
+import io.greenline.events.CarbonBatchSpan;
 import io.greenline.events.CarbonBatchState;
+import io.greenline.events.CarbonDue;
+import io.greenline.events.CarbonEnergyTotal;
+import io.greenline.events.CarbonGapPart;
+import io.greenline.events.CarbonLedgerClock;
 import io.greenline.events.CarbonLedgerInput;
+import io.greenline.events.CarbonLineState;
 import io.greenline.events.EmissionFactor;
 import io.greenline.events.EnergyAllocation;
 import io.greenline.events.EnergyMetered;
 import io.greenline.events.FootprintGap;
 import io.greenline.events.FootprintStatus;
+import io.greenline.events.MaterialCharge;
 import io.greenline.schemas.DeadLetterReason;
+import io.greenline.schemas.state.StateSerde;
 import io.greenline.streams.StoreNames;
 import io.greenline.streams.carbon.EnergyAttribution.BatchSpan;
 import io.greenline.streams.carbon.EnergyAttribution.Share;
 import io.greenline.streams.errors.BadRecordException;
+import io.greenline.streams.windows.EventDeduplicator;
 import io.micrometer.core.instrument.Metrics;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import org.apache.avro.SchemaNormalization;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -30,6 +46,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.VersionedKeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * The carbon ledger of every site this task owns (input keyed by siteId): keeps batches and the energy charged to
@@ -41,23 +58,42 @@ import org.apache.kafka.streams.state.VersionedKeyValueStore;
  * factor, found by a periodic re-check) publishes version n+1 with replacesVersion n. The event clock is the
  * largest event timestamp seen, moved on by a wall-clock punctuation by the wall time that passed, so a quiet site
  * still finalizes without turning a fast replay into late data.
+ *
+ * <p>Work per event does not grow with the history kept (docs/carbon.md, "State"): a reading finds the batches of
+ * its line or site by a range scan of the span index {@code carbon-batch-spans} from its period start; the energy of
+ * a batch is kept as running totals per carrier, unit, region and factor versions ({@code carbon-batch-energy}),
+ * re-priced only when a factor version they depend on changes; finalization, expiry and stale pending energy are
+ * read from the time-ordered index {@code carbon-due} up to the clock; duplicates are found by key in a window
+ * store that expires them after the correction window.
  */
 final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, String, BatchFootprint> {
 
     static final String GAPS_METRIC = "greenline.carbon.gaps";
     private static final String CLOCK_KEY = "event-clock";
     private static final String SEP = "|";
+    /** Sorts after every character of a key: the inclusive end of a range over a key prefix. */
+    private static final String HIGH = "\uffff";
+    /** Span end of a batch that still runs. */
+    private static final long OPEN = Long.MAX_VALUE;
+    private static final int PAD = 19;
+    private static final String FINALIZE = "F";
+    private static final String EXPIRE = "X";
+    private static final String PENDING = "P";
     private static final StringSerializer KEYS = new StringSerializer();
+    private static final StateSerde<BatchFootprint> CONTENT = StateSerde.of(BatchFootprint.class);
 
     private final CarbonSettings settings;
     private ProcessorContext<String, BatchFootprint> context;
     private KeyValueStore<String, CarbonBatchState> batches;
+    private KeyValueStore<String, CarbonBatchSpan> spans;
+    private KeyValueStore<String, CarbonLineState> lines;
     private KeyValueStore<String, EnergyAllocation> allocations;
+    private KeyValueStore<String, CarbonEnergyTotal> totals;
     private KeyValueStore<String, EnergyAllocation> pending;
-    private KeyValueStore<String, BatchFootprint> published;
+    private KeyValueStore<String, CarbonDue> due;
     private KeyValueStore<String, BatchFootprint> unallocated;
-    private KeyValueStore<String, Long> seen;
-    private KeyValueStore<String, Long> clockStore;
+    private KeyValueStore<String, CarbonLedgerClock> clockStore;
+    private EventDeduplicator dedup;
     private CarbonLedger ledger;
     private long lastWallMs;
 
@@ -65,16 +101,27 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
         this.settings = settings;
     }
 
+    /** The stores this processor uses, to connect to it. */
+    static String[] storeNames() {
+        return new String[] {StoreNames.CARBON_BATCHES, StoreNames.CARBON_BATCH_SPANS, StoreNames.CARBON_LINES,
+            StoreNames.CARBON_ALLOCATIONS, StoreNames.CARBON_BATCH_ENERGY, StoreNames.CARBON_PENDING, StoreNames.CARBON_DUE,
+            StoreNames.CARBON_UNALLOCATED, StoreNames.CARBON_SEEN_EVENTS, StoreNames.CARBON_CLOCK};
+    }
+
     @Override
     public void init(ProcessorContext<String, BatchFootprint> context) {
         this.context = context;
         batches = context.getStateStore(StoreNames.CARBON_BATCHES);
+        spans = context.getStateStore(StoreNames.CARBON_BATCH_SPANS);
+        lines = context.getStateStore(StoreNames.CARBON_LINES);
         allocations = context.getStateStore(StoreNames.CARBON_ALLOCATIONS);
+        totals = context.getStateStore(StoreNames.CARBON_BATCH_ENERGY);
         pending = context.getStateStore(StoreNames.CARBON_PENDING);
-        published = context.getStateStore(StoreNames.CARBON_PUBLISHED);
+        due = context.getStateStore(StoreNames.CARBON_DUE);
         unallocated = context.getStateStore(StoreNames.CARBON_UNALLOCATED);
-        seen = context.getStateStore(StoreNames.CARBON_SEEN_EVENTS);
         clockStore = context.getStateStore(StoreNames.CARBON_CLOCK);
+        WindowStore<String, Long> seen = context.getStateStore(StoreNames.CARBON_SEEN_EVENTS);
+        dedup = new EventDeduplicator(seen, settings.correctionWindow());
         VersionedKeyValueStore<String, EmissionFactor> factors = context.getStateStore(StoreNames.EMISSION_FACTOR_VERSIONS);
         ledger = new CarbonLedger(new VersionedFactorLookup(factors), settings.fallbackFactorRegion());
         lastWallMs = context.currentSystemTimeMs();
@@ -101,11 +148,12 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
 
     private void onBatch(String siteId, BatchEvent e, String gridRegion) {
         String seenKey = "batch" + SEP + e.getEventId();
-        if (seen.get(seenKey) != null) {
+        long at = e.getTimestamp().toEpochMilli();
+        if (dedup.seen(seenKey, at)) {
             return;
         }
         rejectIfLate(e.getTimestamp(), "batch event " + e.getEventId());
-        seen.put(seenKey, e.getTimestamp().toEpochMilli());
+        dedup.remember(seenKey, at);
         advanceClock(e.getTimestamp());
 
         CarbonBatchState state = batches.get(e.getBatchId());
@@ -113,10 +161,11 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
             state = CarbonBatchState.newBuilder().setBatchId(e.getBatchId()).setLineId(e.getLineId()).setSiteId(siteId)
                     .setProductId(e.getProductId()).build();
         }
+        List<String> spanKeysBefore = spanKeys(state);
         if (gridRegion != null) {
             state.setGridRegion(gridRegion);
         }
-        List<io.greenline.events.MaterialCharge> materials = new ArrayList<>(state.getMaterials());
+        List<MaterialCharge> materials = new ArrayList<>(state.getMaterials());
         materials.addAll(e.getMaterials());
         state.setMaterials(materials);
         if (e.getProcessCo2Kg() != null) {
@@ -140,20 +189,31 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
                     state.setStartedAt(e.getTimestamp());
                 }
             }
-            case COMPLETED -> state.setCompletedAt(e.getTimestamp());
+            case COMPLETED -> {
+                state.setCompletedAt(e.getTimestamp());
+                schedule(FINALIZE, e.getTimestamp().plus(settings.finalizationDelay()).toEpochMilli(), state.getBatchId());
+            }
             case CANCELLED -> state.setCancelledAt(e.getTimestamp());
             case MATERIAL_CHARGED -> { }
         }
+        if (e.getEventType() == BatchEventType.COMPLETED || e.getEventType() == BatchEventType.CANCELLED) {
+            // kept for the correction window after its end, then pruned (prune: end < clock - window)
+            schedule(EXPIRE, e.getTimestamp().plus(settings.correctionWindow()).toEpochMilli() + 1, state.getBatchId());
+        }
         batches.put(state.getBatchId(), state);
+        indexSpan(spanKeysBefore, state);
+        rememberLine(state);
 
         Set<String> touched = new LinkedHashSet<>();
         touched.add(state.getBatchId());
-        if (e.getEventType() == io.greenline.events.BatchEventType.STARTED) {
+        if (e.getEventType() == BatchEventType.STARTED) {
             touched.addAll(reattributePending(lineOwner(state.getLineId())));
-            touched.addAll(reattributePending(siteOwner(siteId)));
+            if (siteId != null) {
+                touched.addAll(reattributePending(siteOwner(siteId)));
+            }
         }
-        if (e.getEventType() != io.greenline.events.BatchEventType.MATERIAL_CHARGED) {
-            touched.addAll(resplitAfter(state, e.getTimestamp()));
+        if (e.getEventType() != BatchEventType.MATERIAL_CHARGED) {
+            touched.addAll(resplitAfter(state, e.getTimestamp(), e.getEventType() == BatchEventType.STARTED));
         }
         for (String batchId : touched) {
             CarbonBatchState s = batches.get(batchId);
@@ -167,11 +227,12 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
 
     private void onEnergy(EnergyMetered e) {
         String seenKey = "energy" + SEP + e.getEventId();
-        if (seen.get(seenKey) != null) {
+        long at = e.getTimestamp().toEpochMilli();
+        if (dedup.seen(seenKey, at)) {
             return;
         }
         rejectIfLate(e.getTimestamp(), "energy reading " + e.getEventId());
-        seen.put(seenKey, e.getTimestamp().toEpochMilli());
+        dedup.remember(seenKey, at);
         advanceClock(e.getTimestamp());
 
         String owner = e.getLineId() != null ? lineOwner(e.getLineId()) : siteOwner(e.getSiteId());
@@ -191,22 +252,25 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
 
     /** Splits a reading (or a waiting part of one) over the owner's batches; returns the batches it was charged to. */
     private Set<String> attribute(String owner, String siteId, EnergyAllocation part, String partKey) {
-        List<BatchSpan> spans = spans(owner);
-        List<Share> shares = EnergyAttribution.split(part.getPeriodStart(), part.getPeriodEnd(), part.getQuantity(), spans);
+        List<BatchSpan> running = spans(owner, part.getPeriodStart().toEpochMilli());
+        List<Share> shares = EnergyAttribution.split(part.getPeriodStart(), part.getPeriodEnd(), part.getQuantity(), running);
         Set<String> touched = new LinkedHashSet<>();
         int n = 0;
         for (Share share : shares) {
             String lineId = share.lineId() != null ? share.lineId() : part.getLineId();
             EnergyAllocation a = new EnergyAllocation(part.getEventId(), part.getMeterId(), lineId,
-                    share.batchId() != null ? regionOfBatch(share.batchId()) : regionOfLine(lineId), part.getCarrier(), part.getUnit(), share.quantity(), share.start(),
-                    share.end(), part.getFactorAt(), part.getSharedMeter(), share.idle());
+                    share.batchId() != null ? regionOfBatch(share.batchId()) : regionOfLine(lineId), part.getCarrier(),
+                    part.getUnit(), share.quantity(), share.start(), share.end(), part.getFactorAt(), part.getSharedMeter(),
+                    share.idle(), null);
             String suffix = partKey + SEP + (n++);
             if (share.idle() && settings.idleEnergy() == CarbonSettings.IdleEnergy.UNALLOCATED) {
                 addUnallocated(owner, siteId, a);
             } else if (share.batchId() == null) {
                 pending.put(owner + SEP + suffix, a);
+                // idle energy that waits a whole correction window for a next batch moves to the unallocated ledger
+                schedule(PENDING, a.getPeriodEnd().plus(settings.correctionWindow()).toEpochMilli() + 1, owner + SEP + suffix);
             } else {
-                allocations.put(share.batchId() + SEP + suffix, a);
+                addAllocation(share.batchId(), suffix, a);
                 touched.add(share.batchId());
             }
         }
@@ -232,46 +296,52 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
      * already charged to batches of the same line or site that reach past the edge are split again over the batches
      * as they are now known. Without this, readings processed before a late COMPLETED stay on the batch as if it were
      * still running (priced, correctly for themselves, with factors valid at their later timestamps, so the completed
-     * batch listed factor versions valid only after it ended). Splitting is linear, so re-splitting each part alone
-     * gives what splitting the whole readings would. Returns the batches whose charges changed.
+     * batch listed factor versions valid only after it ended). A late STARTED also takes back the idle energy charged
+     * to batches that start after it (it is now the next batch to start). Splitting is linear, so re-splitting each
+     * part alone gives what splitting the whole readings would. The batches looked at are those of the site whose
+     * span ends at or after the edge (a range of the span index), and of each only the parts ending after the edge
+     * (a range of its allocations). Returns the batches whose charges changed.
      */
-    private Set<String> resplitAfter(CarbonBatchState changed, Instant edge) {
+    private Set<String> resplitAfter(CarbonBatchState changed, Instant edge, boolean started) {
         String line = lineOwner(changed.getLineId());
-        String site = siteOwner(changed.getSiteId());
-        List<String> siteBatches = new ArrayList<>();
-        try (KeyValueIterator<String, CarbonBatchState> it = batches.all()) {
-            it.forEachRemaining(kv -> {
-                CarbonBatchState s = kv.value;
-                Instant end = s.getCompletedAt() != null ? s.getCompletedAt() : s.getCancelledAt();
-                // a batch that ended before the edge holds no part reaching past it (its own edge re-split them)
-                boolean endedBefore = end != null && end.isBefore(edge) && !s.getBatchId().equals(changed.getBatchId());
-                if (java.util.Objects.equals(changed.getSiteId(), s.getSiteId()) && !endedBefore) {
-                    siteBatches.add(kv.key);
-                }
-            });
+        String site = changed.getSiteId() == null ? null : siteOwner(changed.getSiteId());
+        List<CarbonBatchSpan> candidates = new ArrayList<>();
+        try (KeyValueIterator<String, CarbonBatchSpan> it = spans.range(
+                spanKey(site != null ? site : line, edge.toEpochMilli(), ""), spanKey(site != null ? site : line, OPEN, HIGH))) {
+            it.forEachRemaining(kv -> candidates.add(kv.value));
         }
         Set<String> touched = new LinkedHashSet<>();
-        for (String batchId : siteBatches) {
-            List<KeyValue<String, EnergyAllocation>> reaching = new ArrayList<>();
-            try (KeyValueIterator<String, EnergyAllocation> it = allocations.prefixScan(batchId + SEP, KEYS)) {
-                it.forEachRemaining(kv -> {
-                    String owner = kv.value.getSharedMeter() ? site : lineOwner(kv.value.getLineId());
-                    if (kv.value.getPeriodEnd().isAfter(edge) && (owner.equals(line) || owner.equals(site))) {
-                        reaching.add(kv);
-                    }
-                });
+        for (CarbonBatchSpan span : candidates) {
+            String batchId = span.getBatchId();
+            List<KeyValue<String, EnergyAllocation>> parts = new ArrayList<>();
+            try (KeyValueIterator<String, EnergyAllocation> it = allocations.range(
+                    allocationKey(batchId, edge.toEpochMilli() + 1, ""), allocationKey(batchId, OPEN, HIGH))) {
+                it.forEachRemaining(parts::add);
             }
-            for (KeyValue<String, EnergyAllocation> kv : reaching) {
-                String partOwner = kv.value.getSharedMeter() ? site : line;
-                List<Share> again = EnergyAttribution.split(kv.value.getPeriodStart(), kv.value.getPeriodEnd(),
-                        kv.value.getQuantity(), spans(partOwner));
-                if (again.size() == 1 && batchId.equals(again.get(0).batchId()) && again.get(0).idle() == kv.value.getIdle()) {
+            if (started && !batchId.equals(changed.getBatchId()) && !span.getStartedAt().isBefore(edge)) {
+                try (KeyValueIterator<String, EnergyAllocation> it = allocations.range(
+                        allocationKey(batchId, 0, ""), allocationKey(batchId, edge.toEpochMilli(), HIGH))) {
+                    it.forEachRemaining(kv -> {
+                        if (kv.value.getIdle()) {
+                            parts.add(kv);
+                        }
+                    });
+                }
+            }
+            for (KeyValue<String, EnergyAllocation> kv : parts) {
+                EnergyAllocation part = kv.value;
+                String owner = part.getSharedMeter() ? site : lineOwner(part.getLineId());
+                if (!line.equals(owner) && !Objects.equals(site, owner)) {
+                    continue;
+                }
+                List<Share> again = EnergyAttribution.split(part.getPeriodStart(), part.getPeriodEnd(), part.getQuantity(),
+                        spans(owner, part.getPeriodStart().toEpochMilli()));
+                if (again.size() == 1 && batchId.equals(again.get(0).batchId()) && again.get(0).idle() == part.getIdle()) {
                     continue; // unchanged: keep the part (and its key) as it is
                 }
-                allocations.delete(kv.key);
+                removeAllocation(kv.key, part);
                 touched.add(batchId);
-                String owner = kv.value.getSharedMeter() ? site : line;
-                touched.addAll(attribute(owner, changed.getSiteId(), kv.value, kv.key.substring(batchId.length() + SEP.length())));
+                touched.addAll(attribute(owner, changed.getSiteId(), part, partKeyOf(batchId, kv.key)));
             }
         }
         return touched;
@@ -283,24 +353,76 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
         unallocated.put(owner, ledger.accumulateUnallocated(unallocated.get(owner), owner, lineId, siteId, part));
     }
 
-    private List<BatchSpan> spans(String owner) {
-        List<BatchSpan> spans = new ArrayList<>();
-        boolean line = owner.startsWith("line:");
-        String id = owner.substring(owner.indexOf(':') + 1);
-        try (KeyValueIterator<String, CarbonBatchState> it = batches.all()) {
+    // ---- span index ----
+
+    /** The batches of {@code owner} whose span ends after {@code afterMs} (or still runs): all a period from there needs. */
+    private List<BatchSpan> spans(String owner, long afterMs) {
+        List<BatchSpan> found = new ArrayList<>();
+        try (KeyValueIterator<String, CarbonBatchSpan> it = spans.range(spanKey(owner, afterMs + 1, ""), spanKey(owner, OPEN, HIGH))) {
             while (it.hasNext()) {
-                CarbonBatchState s = it.next().value;
-                if (s.getStartedAt() == null || !id.equals(line ? s.getLineId() : s.getSiteId())) {
-                    continue;
-                }
-                Instant end = s.getCompletedAt() != null ? s.getCompletedAt() : s.getCancelledAt();
-                if (end != null && !end.isAfter(s.getStartedAt())) {
-                    end = s.getStartedAt().plusMillis(1);
-                }
-                spans.add(new BatchSpan(s.getBatchId(), s.getLineId(), s.getStartedAt(), end));
+                CarbonBatchSpan s = it.next().value;
+                found.add(new BatchSpan(s.getBatchId(), s.getLineId(), s.getStartedAt(), s.getEndedAt()));
             }
         }
-        return spans;
+        return found;
+    }
+
+    /** The span of a started batch: end = completion, else cancellation, at least 1 ms after its start; null end while it runs. */
+    private static CarbonBatchSpan spanOf(CarbonBatchState s) {
+        if (s.getStartedAt() == null) {
+            return null;
+        }
+        Instant end = s.getCompletedAt() != null ? s.getCompletedAt() : s.getCancelledAt();
+        if (end != null && !end.isAfter(s.getStartedAt())) {
+            end = s.getStartedAt().plusMillis(1);
+        }
+        return new CarbonBatchSpan(s.getBatchId(), s.getLineId(), s.getStartedAt(), end);
+    }
+
+    private static List<String> spanKeys(CarbonBatchState s) {
+        CarbonBatchSpan span = spanOf(s);
+        if (span == null) {
+            return List.of();
+        }
+        long end = span.getEndedAt() == null ? OPEN : span.getEndedAt().toEpochMilli();
+        List<String> keys = new ArrayList<>(2);
+        keys.add(spanKey(lineOwner(s.getLineId()), end, s.getBatchId()));
+        if (s.getSiteId() != null) {
+            keys.add(spanKey(siteOwner(s.getSiteId()), end, s.getBatchId()));
+        }
+        return keys;
+    }
+
+    private void indexSpan(List<String> before, CarbonBatchState state) {
+        List<String> after = spanKeys(state);
+        before.stream().filter(k -> !after.contains(k)).forEach(spans::delete);
+        CarbonBatchSpan span = spanOf(state);
+        after.forEach(k -> spans.put(k, span));
+    }
+
+    private static String spanKey(String owner, long endMs, String batchId) {
+        return owner + SEP + pad(endMs) + SEP + batchId;
+    }
+
+    // ---- lines ----
+
+    private void rememberLine(CarbonBatchState s) {
+        CarbonLineState line = lines.get(s.getLineId());
+        if (line == null) {
+            line = new CarbonLineState(s.getSiteId(), null, null, null);
+        }
+        if (line.getSiteId() == null) {
+            line.setSiteId(s.getSiteId());
+        }
+        // the grid region of the line's most recently started batch (ties: the smallest batchId)
+        if (s.getGridRegion() != null && (line.getRegionBatchId() == null || line.getRegionBatchId().equals(s.getBatchId())
+                || compare(s.getStartedAt(), line.getRegionStartedAt()) > 0
+                || (compare(s.getStartedAt(), line.getRegionStartedAt()) == 0 && s.getBatchId().compareTo(line.getRegionBatchId()) < 0))) {
+            line.setGridRegion(s.getGridRegion());
+            line.setRegionBatchId(s.getBatchId());
+            line.setRegionStartedAt(s.getStartedAt());
+        }
+        lines.put(s.getLineId(), line);
     }
 
     private String regionOfBatch(String batchId) {
@@ -313,67 +435,178 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
         if (lineId == null) {
             return null;
         }
-        CarbonBatchState latest = null;
-        try (KeyValueIterator<String, CarbonBatchState> it = batches.all()) {
-            while (it.hasNext()) {
-                CarbonBatchState s = it.next().value;
-                if (lineId.equals(s.getLineId()) && s.getGridRegion() != null
-                        && (latest == null || compare(s.getStartedAt(), latest.getStartedAt()) > 0)) {
-                    latest = s;
-                }
-            }
+        CarbonLineState line = lines.get(lineId);
+        return line == null ? null : line.getGridRegion();
+    }
+
+    private String siteOf(String owner) {
+        if (owner.startsWith("site:")) {
+            return owner.substring("site:".length());
         }
-        return latest == null ? null : latest.getGridRegion();
+        CarbonLineState line = lines.get(owner.substring("line:".length()));
+        return line == null ? null : line.getSiteId();
     }
 
     private static int compare(Instant a, Instant b) {
         return a == null ? (b == null ? 0 : -1) : b == null ? 1 : a.compareTo(b);
     }
 
+    // ---- allocations and running totals ----
+
+    private void addAllocation(String batchId, String partKey, EnergyAllocation a) {
+        String key = allocationKey(batchId, a.getPeriodEnd().toEpochMilli(), partKey);
+        CarbonLedger.Pricing pricing = ledger.pricing(a);
+        String totalKey = batchId + SEP + a.getCarrier() + SEP + a.getUnit() + SEP + a.getRegion() + SEP
+                + Long.toHexString(SchemaNormalization.fingerprint64(pricing.trace().getBytes(StandardCharsets.UTF_8)));
+        CarbonEnergyTotal total = totals.get(totalKey);
+        if (total == null) {
+            total = new CarbonEnergyTotal(a.getCarrier(), a.getUnit(), a.getRegion(), a.getLineId(), pricing.trace(),
+                    a.getFactorAt(), a.getFactorAt(), ByteBuffer.wrap(BigInteger.ZERO.toByteArray()), 0, 0, new ArrayList<>());
+        }
+        setQuantity(total, quantity(total).add(new BigDecimal(a.getQuantity())));
+        total.setParts(total.getParts() + 1);
+        if (a.getFactorAt().isBefore(total.getFirstFactorAt())) {
+            total.setFirstFactorAt(a.getFactorAt());
+        }
+        if (a.getFactorAt().isAfter(total.getLastFactorAt())) {
+            total.setLastFactorAt(a.getFactorAt());
+        }
+        if (pricing.gap()) {
+            List<CarbonGapPart> gaps = new ArrayList<>(total.getGaps());
+            for (FootprintGap gap : ledger.price(a).gaps()) {
+                gaps.add(new CarbonGapPart(key, gap));
+            }
+            total.setGaps(gaps);
+        }
+        totals.put(totalKey, total);
+        a.setTotalKey(totalKey);
+        allocations.put(key, a);
+    }
+
+    private void removeAllocation(String key, EnergyAllocation a) {
+        allocations.delete(key);
+        CarbonEnergyTotal total = a.getTotalKey() == null ? null : totals.get(a.getTotalKey());
+        if (total == null) {
+            return;
+        }
+        if (total.getParts() <= 1) {
+            totals.delete(a.getTotalKey());
+            return;
+        }
+        setQuantity(total, quantity(total).subtract(new BigDecimal(a.getQuantity())));
+        total.setParts(total.getParts() - 1);
+        if (!total.getGaps().isEmpty()) {
+            total.setGaps(new ArrayList<>(total.getGaps().stream().filter(g -> !g.getPartKey().equals(key)).toList()));
+        }
+        totals.put(a.getTotalKey(), total);
+    }
+
+    /** Sums the batch's parts again, each priced as of now (after a factor version they used changed). */
+    private void regroup(String batchId) {
+        deletePrefix(totals, batchId + SEP);
+        List<KeyValue<String, EnergyAllocation>> parts = new ArrayList<>();
+        try (KeyValueIterator<String, EnergyAllocation> it = allocations.prefixScan(batchId + SEP, KEYS)) {
+            it.forEachRemaining(parts::add);
+        }
+        for (KeyValue<String, EnergyAllocation> kv : parts) {
+            kv.value.setTotalKey(null);
+            addAllocation(batchId, partKeyOf(batchId, kv.key), kv.value);
+        }
+    }
+
+    private List<CarbonEnergyTotal> totalsOf(String batchId) {
+        List<CarbonEnergyTotal> found = new ArrayList<>();
+        try (KeyValueIterator<String, CarbonEnergyTotal> it = totals.prefixScan(batchId + SEP, KEYS)) {
+            it.forEachRemaining(kv -> found.add(kv.value));
+        }
+        return found;
+    }
+
+    /** True when a total is still priced with the factors valid now at its first and last factorAt. */
+    private boolean current(CarbonEnergyTotal t) {
+        return ledger.pricing(representative(t, t.getFirstFactorAt())).trace().equals(t.getPricing())
+                && ledger.pricing(representative(t, t.getLastFactorAt())).trace().equals(t.getPricing());
+    }
+
+    private static EnergyAllocation representative(CarbonEnergyTotal t, Instant factorAt) {
+        return new EnergyAllocation("", "", t.getLineId(), t.getRegion(), t.getCarrier(), t.getUnit(),
+                quantity(t).doubleValue(), t.getFirstFactorAt(), t.getLastFactorAt(), factorAt, false, false, null);
+    }
+
+    private static BigDecimal quantity(CarbonEnergyTotal t) {
+        ByteBuffer b = t.getQuantityUnscaled().duplicate();
+        byte[] bytes = new byte[b.remaining()];
+        b.get(bytes);
+        return new BigDecimal(new BigInteger(bytes), t.getQuantityScale());
+    }
+
+    private static void setQuantity(CarbonEnergyTotal t, BigDecimal q) {
+        BigDecimal exact = q.signum() == 0 ? BigDecimal.ZERO : q.stripTrailingZeros();
+        t.setQuantityUnscaled(ByteBuffer.wrap(exact.unscaledValue().toByteArray()));
+        t.setQuantityScale(exact.scale());
+    }
+
+    private static String allocationKey(String batchId, long periodEndMs, String partKey) {
+        return batchId + SEP + pad(periodEndMs) + SEP + partKey;
+    }
+
+    private static String partKeyOf(String batchId, String allocationKey) {
+        return allocationKey.substring(batchId.length() + SEP.length() + PAD + SEP.length());
+    }
+
     // ---- publication ----
 
     private void publish(CarbonBatchState state) {
-        List<EnergyAllocation> energy = new ArrayList<>();
-        try (KeyValueIterator<String, EnergyAllocation> it = allocations.prefixScan(state.getBatchId() + SEP, KEYS)) {
-            it.forEachRemaining(kv -> energy.add(kv.value));
+        List<CarbonEnergyTotal> energy = totalsOf(state.getBatchId());
+        if (!energy.stream().allMatch(this::current)) {
+            regroup(state.getBatchId());
+            energy = totalsOf(state.getBatchId());
         }
-        BatchFootprint next = ledger.footprint(state, energy);
-        BatchFootprint previous = published.get(state.getBatchId());
-        boolean newContent = previous == null || !sameContent(previous, next);
-        if (!newContent && previous.getStatus() == next.getStatus()) {
+        List<CarbonLedger.Priced> priced = new ArrayList<>(energy.size());
+        for (CarbonEnergyTotal t : energy) {
+            List<FootprintGap> gaps = t.getGaps().stream().map(CarbonGapPart::getGap).toList();
+            priced.add(CarbonLedger.withGaps(ledger.price(representative(t, t.getLastFactorAt())), new ArrayList<>(gaps)));
+        }
+        BatchFootprint next = ledger.footprintOfPriced(state, priced);
+        long fingerprint = contentFingerprint(next);
+        boolean first = state.getPublishedVersion() == 0;
+        boolean newContent = first || fingerprint != state.getPublishedContentFingerprint();
+        if (!newContent && state.getPublishedStatus() == next.getStatus()) {
             return;
         }
-        if (previous == null) {
+        if (first) {
             next.setVersion(1);
         } else if (newContent) {
-            next.setVersion(previous.getVersion() + 1);
-            next.setReplacesVersion(previous.getVersion());
+            next.setVersion(state.getPublishedVersion() + 1);
+            next.setReplacesVersion(state.getPublishedVersion());
         } else {
-            next.setVersion(previous.getVersion());
-            next.setReplacesVersion(previous.getReplacesVersion());
+            next.setVersion(state.getPublishedVersion());
+            next.setReplacesVersion(state.getPublishedReplacesVersion());
         }
         if (newContent) {
             countGaps(next.getGaps());
         }
-        published.put(state.getBatchId(), next);
         state.setPublishedVersion(next.getVersion());
+        state.setPublishedReplacesVersion(next.getReplacesVersion());
+        state.setPublishedStatus(next.getStatus());
+        state.setPublishedContentFingerprint(fingerprint);
         batches.put(state.getBatchId(), state);
         context.forward(new Record<>(state.getBatchId(), next, clock()));
     }
 
-    /** Equal but for status, version and replacesVersion (compared on {@code next}, then restored). */
-    private static boolean sameContent(BatchFootprint previous, BatchFootprint next) {
-        FootprintStatus status = next.getStatus();
-        int version = next.getVersion();
-        Integer replaces = next.getReplacesVersion();
-        next.setStatus(previous.getStatus());
-        next.setVersion(previous.getVersion());
-        next.setReplacesVersion(previous.getReplacesVersion());
-        boolean same = previous.equals(next);
-        next.setStatus(status);
-        next.setVersion(version);
-        next.setReplacesVersion(replaces);
-        return same;
+    /** Fingerprint of everything but status, version and replacesVersion (set aside on {@code f}, then restored). */
+    private static long contentFingerprint(BatchFootprint f) {
+        FootprintStatus status = f.getStatus();
+        int version = f.getVersion();
+        Integer replaces = f.getReplacesVersion();
+        f.setStatus(FootprintStatus.PROVISIONAL);
+        f.setVersion(0);
+        f.setReplacesVersion(null);
+        long fingerprint = SchemaNormalization.fingerprint64(CONTENT.encode(f));
+        f.setStatus(status);
+        f.setVersion(version);
+        f.setReplacesVersion(replaces);
+        return fingerprint;
     }
 
     private static void countGaps(List<FootprintGap> gaps) {
@@ -383,39 +616,53 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
         }
     }
 
+    // ---- due index: finalization, expiry, stale pending energy ----
+
+    private void schedule(String kind, long dueMs, String ref) {
+        due.put(kind + SEP + pad(Math.max(0, dueMs)) + SEP + ref, new CarbonDue(ref));
+    }
+
+    /** The entries of one kind due at or before {@code nowMs}, removed from the index. */
+    private List<String> takeDue(String kind, long nowMs) {
+        List<KeyValue<String, CarbonDue>> found = new ArrayList<>();
+        try (KeyValueIterator<String, CarbonDue> it = due.range(kind + SEP + pad(0), kind + SEP + pad(Math.max(0, nowMs)) + SEP + HIGH)) {
+            it.forEachRemaining(found::add);
+        }
+        found.forEach(kv -> due.delete(kv.key));
+        return found.stream().map(kv -> kv.value.getRef()).toList();
+    }
+
     private void finalizeDue() {
         long now = clock();
         Duration delay = settings.finalizationDelay();
-        List<CarbonBatchState> due = new ArrayList<>();
-        try (KeyValueIterator<String, CarbonBatchState> it = batches.all()) {
-            while (it.hasNext()) {
-                CarbonBatchState s = it.next().value;
-                if (!s.getFinalized() && s.getCancelledAt() == null && s.getCompletedAt() != null
-                        && s.getCompletedAt().plus(delay).toEpochMilli() <= now) {
-                    due.add(s);
-                }
+        for (String batchId : takeDue(FINALIZE, now)) {
+            CarbonBatchState s = batches.get(batchId);
+            if (s != null && !s.getFinalized() && s.getCancelledAt() == null && s.getCompletedAt() != null
+                    && s.getCompletedAt().plus(delay).toEpochMilli() <= now) {
+                s.setFinalized(true);
+                batches.put(s.getBatchId(), s);
+                publish(s);
             }
-        }
-        for (CarbonBatchState s : due) {
-            s.setFinalized(true);
-            batches.put(s.getBatchId(), s);
-            publish(s);
         }
     }
 
     // ---- clock, re-check, pruning ----
 
     private void onWallClock(long wallMs) {
-        Long clock = clockStore.get(CLOCK_KEY);
+        CarbonLedgerClock clock = clockStore.get(CLOCK_KEY);
         if (clock != null && wallMs > lastWallMs) {
-            clockStore.put(CLOCK_KEY, clock + (wallMs - lastWallMs));
+            clockStore.put(CLOCK_KEY, new CarbonLedgerClock(clock.getEventClockMs() + (wallMs - lastWallMs)));
         }
         lastWallMs = wallMs;
         finalizeDue();
         prune();
     }
 
-    /** Emission factors live in a global store that cannot trigger anything: re-price published footprints. */
+    /**
+     * Emission factors live in a global store that cannot trigger anything: published footprints whose running
+     * totals were priced with factor versions that are no longer the ones valid (a correction, a new version, a first
+     * version where there was a gap) are re-priced and published again when their content changed.
+     */
     private void recheckPublished() {
         List<CarbonBatchState> live = new ArrayList<>();
         try (KeyValueIterator<String, CarbonBatchState> it = batches.all()) {
@@ -425,47 +672,33 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
                 }
             });
         }
-        live.forEach(this::publish);
+        for (CarbonBatchState s : live) {
+            if (!totalsOf(s.getBatchId()).stream().allMatch(this::current)) {
+                publish(s);
+            }
+        }
     }
 
     private void prune() {
-        long horizon = clock() - settings.correctionWindow().toMillis();
-        List<String> expired = new ArrayList<>();
-        try (KeyValueIterator<String, CarbonBatchState> it = batches.all()) {
-            it.forEachRemaining(kv -> {
-                Instant end = kv.value.getCompletedAt() != null ? kv.value.getCompletedAt() : kv.value.getCancelledAt();
-                if (end != null && end.toEpochMilli() < horizon && kv.value.getPublishedVersion() > 0) {
-                    expired.add(kv.key);
-                }
-            });
+        long now = clock();
+        long horizon = now - settings.correctionWindow().toMillis();
+        for (String batchId : takeDue(EXPIRE, now)) {
+            CarbonBatchState s = batches.get(batchId);
+            Instant end = s == null ? null : s.getCompletedAt() != null ? s.getCompletedAt() : s.getCancelledAt();
+            if (end != null && end.toEpochMilli() < horizon && s.getPublishedVersion() > 0) {
+                deletePrefix(allocations, batchId + SEP);
+                deletePrefix(totals, batchId + SEP);
+                spanKeys(s).forEach(spans::delete);
+                batches.delete(batchId);
+            }
         }
-        for (String batchId : expired) {
-            deletePrefix(allocations, batchId + SEP);
-            published.delete(batchId);
-            batches.delete(batchId);
-        }
-        List<String> old = new ArrayList<>();
-        try (KeyValueIterator<String, Long> it = seen.all()) {
-            it.forEachRemaining(kv -> {
-                if (kv.value < horizon) {
-                    old.add(kv.key);
-                }
-            });
-        }
-        old.forEach(seen::delete);
-        // idle energy that waited a whole correction window for a next batch moves to the unallocated ledger
-        List<KeyValue<String, EnergyAllocation>> stale = new ArrayList<>();
-        try (KeyValueIterator<String, EnergyAllocation> it = pending.all()) {
-            it.forEachRemaining(kv -> {
-                if (kv.value.getPeriodEnd().toEpochMilli() < horizon) {
-                    stale.add(kv);
-                }
-            });
-        }
-        for (KeyValue<String, EnergyAllocation> kv : stale) {
-            pending.delete(kv.key);
-            String owner = kv.key.substring(0, kv.key.indexOf(SEP));
-            addUnallocated(owner, siteOf(owner), kv.value);
+        for (String key : takeDue(PENDING, now)) {
+            EnergyAllocation waiting = pending.get(key);
+            if (waiting != null && waiting.getPeriodEnd().toEpochMilli() < horizon) {
+                pending.delete(key);
+                String owner = key.substring(0, key.indexOf(SEP));
+                addUnallocated(owner, siteOf(owner), waiting);
+            }
         }
     }
 
@@ -478,39 +711,28 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
     }
 
     private void rejectIfLate(Instant eventTime, String what) {
-        Long clock = clockStore.get(CLOCK_KEY);
-        if (clock != null && eventTime.toEpochMilli() < clock - settings.correctionWindow().toMillis()) {
+        CarbonLedgerClock clock = clockStore.get(CLOCK_KEY);
+        if (clock != null && eventTime.toEpochMilli() < clock.getEventClockMs() - settings.correctionWindow().toMillis()) {
             throw BadRecordException.late(what + " at " + eventTime + " is older than the correction window "
-                    + settings.correctionWindow() + " (event clock " + Instant.ofEpochMilli(clock) + ")");
+                    + settings.correctionWindow() + " (event clock " + Instant.ofEpochMilli(clock.getEventClockMs()) + ")");
         }
     }
 
     private void advanceClock(Instant eventTime) {
-        Long clock = clockStore.get(CLOCK_KEY);
-        if (clock == null || eventTime.toEpochMilli() > clock) {
-            clockStore.put(CLOCK_KEY, eventTime.toEpochMilli());
+        CarbonLedgerClock clock = clockStore.get(CLOCK_KEY);
+        if (clock == null || eventTime.toEpochMilli() > clock.getEventClockMs()) {
+            clockStore.put(CLOCK_KEY, new CarbonLedgerClock(eventTime.toEpochMilli()));
         }
     }
 
     private long clock() {
-        Long clock = clockStore.get(CLOCK_KEY);
-        return clock == null ? 0L : clock;
+        CarbonLedgerClock clock = clockStore.get(CLOCK_KEY);
+        return clock == null ? 0L : clock.getEventClockMs();
     }
 
-    private String siteOf(String owner) {
-        if (owner.startsWith("site:")) {
-            return owner.substring("site:".length());
-        }
-        try (KeyValueIterator<String, CarbonBatchState> it = batches.all()) {
-            String lineId = owner.substring("line:".length());
-            while (it.hasNext()) {
-                CarbonBatchState s = it.next().value;
-                if (lineId.equals(s.getLineId())) {
-                    return s.getSiteId();
-                }
-            }
-        }
-        return null;
+    private static String pad(long ms) {
+        String digits = Long.toString(ms);
+        return "0".repeat(Math.max(0, PAD - digits.length())) + digits;
     }
 
     static String lineOwner(String lineId) {
