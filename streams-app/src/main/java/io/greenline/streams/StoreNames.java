@@ -48,6 +48,8 @@ public final class StoreNames {
     public static final String CARBON_LINES = "carbon-lines";
     /** {@code KeyValueStore<String batchId|carrier|unit|region|pricing, CarbonEnergyTotal>}: running energy totals per batch (by siteId). */
     public static final String CARBON_BATCH_ENERGY = "carbon-batch-energy";
+    /** {@code KeyValueStore<String eventId, CarbonReading>}: energy readings and where their parts are, for the correction window (by siteId). */
+    public static final String CARBON_READINGS = "carbon-readings";
     /** {@code KeyValueStore<String kind|dueMs|ref, CarbonDue>}: finalization, expiry and stale pending energy in event-time order (by siteId). */
     public static final String CARBON_DUE = "carbon-due";
     /** {@code KeyValueStore<String batchId|periodEnd|eventId|n, EnergyAllocation>}: energy charged to each batch (by siteId). */

@@ -8,6 +8,7 @@ import io.greenline.events.CarbonDue;
 import io.greenline.events.CarbonEnergyTotal;
 import io.greenline.events.CarbonLedgerClock;
 import io.greenline.events.CarbonLineState;
+import io.greenline.events.CarbonReading;
 import io.greenline.events.CarbonLedgerInput;
 import io.greenline.events.EnergyAllocation;
 import io.greenline.events.LineConfig;
@@ -57,7 +58,7 @@ import org.apache.kafka.streams.state.VersionedRecord;
  * repartitioned together through {@code <application.id>-carbon-ledger-by-site-repartition}: everything a site's
  * ledger needs (a shared meter's batches on several lines) meets in one task, {@link CarbonSiteLedger}, with its stores
  * {@code carbon-batches}, {@code carbon-batch-spans}, {@code carbon-lines}, {@code carbon-allocations},
- * {@code carbon-batch-energy}, {@code carbon-pending-energy}, {@code carbon-due}, {@code carbon-unallocated},
+ * {@code carbon-batch-energy}, {@code carbon-pending-energy}, {@code carbon-readings}, {@code carbon-due}, {@code carbon-unallocated},
  * {@code carbon-seen-events} (a window store) and {@code carbon-clock}, every value in the versioned state encoding
  * ({@link StateSerde}; no schema registry).
  *
@@ -107,6 +108,7 @@ public final class CarbonLedgerTopology {
         builder.addStateStore(kv(StoreNames.CARBON_ALLOCATIONS, StateSerde.of(EnergyAllocation.class)));
         builder.addStateStore(kv(StoreNames.CARBON_BATCH_ENERGY, StateSerde.of(CarbonEnergyTotal.class)));
         builder.addStateStore(kv(StoreNames.CARBON_PENDING, StateSerde.of(EnergyAllocation.class)));
+        builder.addStateStore(kv(StoreNames.CARBON_READINGS, StateSerde.of(CarbonReading.class)));
         builder.addStateStore(kv(StoreNames.CARBON_DUE, StateSerde.of(CarbonDue.class)));
         builder.addStateStore(kv(StoreNames.CARBON_UNALLOCATED, StateSerde.of(BatchFootprint.class)));
         builder.addStateStore(EventDeduplicator.storeBuilder(StoreNames.CARBON_SEEN_EVENTS, settings.correctionWindow()));

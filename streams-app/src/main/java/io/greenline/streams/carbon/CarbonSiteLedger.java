@@ -11,6 +11,7 @@ import io.greenline.events.CarbonGapPart;
 import io.greenline.events.CarbonLedgerClock;
 import io.greenline.events.CarbonLedgerInput;
 import io.greenline.events.CarbonLineState;
+import io.greenline.events.CarbonReading;
 import io.greenline.events.EmissionFactor;
 import io.greenline.events.EnergyAllocation;
 import io.greenline.events.EnergyMetered;
@@ -79,6 +80,9 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
     private static final String FINALIZE = "F";
     private static final String EXPIRE = "X";
     private static final String PENDING = "P";
+    private static final String READING = "R";
+    /** Prefix of a reading's part kept in carbon-allocations (pending parts are prefixed {@link #PENDING}). */
+    private static final String ALLOCATED = "A";
     private static final StringSerializer KEYS = new StringSerializer();
     private static final StateSerde<BatchFootprint> CONTENT = StateSerde.of(BatchFootprint.class);
 
@@ -90,6 +94,7 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
     private KeyValueStore<String, EnergyAllocation> allocations;
     private KeyValueStore<String, CarbonEnergyTotal> totals;
     private KeyValueStore<String, EnergyAllocation> pending;
+    private KeyValueStore<String, CarbonReading> readings;
     private KeyValueStore<String, CarbonDue> due;
     private KeyValueStore<String, BatchFootprint> unallocated;
     private KeyValueStore<String, CarbonLedgerClock> clockStore;
@@ -104,7 +109,7 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
     /** The stores this processor uses, to connect to it. */
     static String[] storeNames() {
         return new String[] {StoreNames.CARBON_BATCHES, StoreNames.CARBON_BATCH_SPANS, StoreNames.CARBON_LINES,
-            StoreNames.CARBON_ALLOCATIONS, StoreNames.CARBON_BATCH_ENERGY, StoreNames.CARBON_PENDING, StoreNames.CARBON_DUE,
+            StoreNames.CARBON_ALLOCATIONS, StoreNames.CARBON_BATCH_ENERGY, StoreNames.CARBON_PENDING, StoreNames.CARBON_READINGS, StoreNames.CARBON_DUE,
             StoreNames.CARBON_UNALLOCATED, StoreNames.CARBON_SEEN_EVENTS, StoreNames.CARBON_CLOCK};
     }
 
@@ -117,6 +122,7 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
         allocations = context.getStateStore(StoreNames.CARBON_ALLOCATIONS);
         totals = context.getStateStore(StoreNames.CARBON_BATCH_ENERGY);
         pending = context.getStateStore(StoreNames.CARBON_PENDING);
+        readings = context.getStateStore(StoreNames.CARBON_READINGS);
         due = context.getStateStore(StoreNames.CARBON_DUE);
         unallocated = context.getStateStore(StoreNames.CARBON_UNALLOCATED);
         clockStore = context.getStateStore(StoreNames.CARBON_CLOCK);
@@ -236,12 +242,10 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
         advanceClock(e.getTimestamp());
 
         String owner = e.getLineId() != null ? lineOwner(e.getLineId()) : siteOwner(e.getSiteId());
-        EnergyAllocation reading = EnergyAllocation.newBuilder()
-                .setEventId(e.getEventId()).setMeterId(e.getMeterId()).setLineId(e.getLineId())
-                .setRegion(null).setCarrier(e.getCarrier()).setUnit(e.getUnit()).setQuantity(e.getQuantity())
-                .setPeriodStart(e.getPeriodStart()).setPeriodEnd(e.getTimestamp()).setFactorAt(e.getTimestamp())
-                .setSharedMeter(e.getLineId() == null).setIdle(false).build();
-        Set<String> touched = attribute(owner, e.getSiteId(), reading, e.getEventId() + SEP + "0");
+        CarbonReading reading = new CarbonReading(e.getEventId(), e.getMeterId(), e.getSiteId(), e.getLineId(), owner,
+                e.getCarrier(), e.getUnit(), e.getQuantity(), e.getPeriodStart(), e.getTimestamp(), new ArrayList<>(), false);
+        schedule(READING, e.getTimestamp().plus(settings.correctionWindow()).toEpochMilli() + 1, e.getEventId());
+        Set<String> touched = split(reading);
         for (String batchId : touched) {
             CarbonBatchState s = batches.get(batchId);
             if (s != null && s.getPublishedVersion() > 0) {
@@ -250,57 +254,122 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
         }
     }
 
-    /** Splits a reading (or a waiting part of one) over the owner's batches; returns the batches it was charged to. */
-    private Set<String> attribute(String owner, String siteId, EnergyAllocation part, String partKey) {
-        List<BatchSpan> running = spans(owner, part.getPeriodStart().toEpochMilli());
-        List<Share> shares = EnergyAttribution.split(part.getPeriodStart(), part.getPeriodEnd(), part.getQuantity(), running);
-        Set<String> touched = new LinkedHashSet<>();
+    /**
+     * Splits a whole reading over its owner's batches as they are now known, replacing the parts it had (a batch
+     * edge that arrived later, or a batch that started after it waited), unless the split is unchanged. Returns the
+     * batches whose charges changed.
+     */
+    private Set<String> split(CarbonReading r) {
+        List<Share> shares = EnergyAttribution.split(r.getPeriodStart(), r.getPeriodEnd(), r.getQuantity(),
+                spans(r.getOwner(), r.getPeriodStart().toEpochMilli()));
+        List<KeyValue<String, EnergyAllocation>> next = new ArrayList<>();
+        List<EnergyAllocation> toUnallocated = new ArrayList<>();
         int n = 0;
         for (Share share : shares) {
-            String lineId = share.lineId() != null ? share.lineId() : part.getLineId();
-            EnergyAllocation a = new EnergyAllocation(part.getEventId(), part.getMeterId(), lineId,
-                    share.batchId() != null ? regionOfBatch(share.batchId()) : regionOfLine(lineId), part.getCarrier(),
-                    part.getUnit(), share.quantity(), share.start(), share.end(), part.getFactorAt(), part.getSharedMeter(),
+            String lineId = share.lineId() != null ? share.lineId() : r.getLineId();
+            EnergyAllocation a = new EnergyAllocation(r.getEventId(), r.getMeterId(), lineId,
+                    share.batchId() != null ? regionOfBatch(share.batchId()) : regionOfLine(lineId), r.getCarrier(),
+                    r.getUnit(), share.quantity(), share.start(), share.end(), r.getPeriodEnd(), r.getLineId() == null,
                     share.idle(), null);
-            String suffix = partKey + SEP + (n++);
+            String suffix = r.getEventId() + SEP + (n++);
             if (share.idle() && settings.idleEnergy() == CarbonSettings.IdleEnergy.UNALLOCATED) {
-                addUnallocated(owner, siteId, a);
+                toUnallocated.add(a);
             } else if (share.batchId() == null) {
-                pending.put(owner + SEP + suffix, a);
-                // idle energy that waits a whole correction window for a next batch moves to the unallocated ledger
-                schedule(PENDING, a.getPeriodEnd().plus(settings.correctionWindow()).toEpochMilli() + 1, owner + SEP + suffix);
+                next.add(KeyValue.pair(PENDING + r.getOwner() + SEP + suffix, a));
             } else {
-                addAllocation(share.batchId(), suffix, a);
-                touched.add(share.batchId());
+                next.add(KeyValue.pair(ALLOCATED + allocationKey(share.batchId(), share.end().toEpochMilli(), suffix), a));
+            }
+        }
+        List<EnergyAllocation> previous = new ArrayList<>(r.getParts().size());
+        for (String part : r.getParts()) {
+            previous.add(part.startsWith(ALLOCATED) ? allocations.get(part.substring(1)) : pending.get(part.substring(1)));
+        }
+        if (unchanged(r.getParts(), previous, next) && (toUnallocated.isEmpty() || r.getUnallocatedSent())) {
+            return Set.of();
+        }
+        Set<String> touched = new LinkedHashSet<>();
+        for (int i = 0; i < previous.size(); i++) {
+            String part = r.getParts().get(i);
+            if (previous.get(i) == null) {
+                continue; // pruned (its batch expired) or moved to the unallocated ledger
+            }
+            if (part.startsWith(ALLOCATED)) {
+                removeAllocation(part.substring(1), previous.get(i));
+                touched.add(part.substring(1, part.indexOf(SEP)));
+            } else {
+                pending.delete(part.substring(1));
+            }
+        }
+        List<String> parts = new ArrayList<>(next.size());
+        for (KeyValue<String, EnergyAllocation> kv : next) {
+            String key = kv.key.substring(1);
+            if (kv.key.startsWith(ALLOCATED)) {
+                String batchId = key.substring(0, key.indexOf(SEP));
+                addAllocation(key, kv.value);
+                touched.add(batchId);
+            } else {
+                pending.put(key, kv.value);
+                // idle energy that waits a whole correction window for a next batch moves to the unallocated ledger
+                schedule(PENDING, kv.value.getPeriodEnd().plus(settings.correctionWindow()).toEpochMilli() + 1, key);
+            }
+            parts.add(kv.key);
+        }
+        if (!r.getUnallocatedSent() && !toUnallocated.isEmpty()) {
+            // the unallocated ledger only adds: a reading's idle energy goes there once, as first split
+            toUnallocated.forEach(a -> addUnallocated(r.getOwner(), r.getSiteId(), a));
+            r.setUnallocatedSent(true);
+        }
+        r.setParts(parts);
+        readings.put(r.getEventId(), r);
+        return touched;
+    }
+
+    private static boolean unchanged(List<String> keys, List<EnergyAllocation> previous, List<KeyValue<String, EnergyAllocation>> next) {
+        if (keys.size() != next.size()) {
+            return false;
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            EnergyAllocation was = previous.get(i);
+            EnergyAllocation now = next.get(i).value;
+            if (was == null || !keys.get(i).equals(next.get(i).key) || was.getQuantity() != now.getQuantity()
+                    || !was.getPeriodStart().equals(now.getPeriodStart()) || was.getIdle() != now.getIdle()
+                    || !java.util.Objects.equals(was.getRegion(), now.getRegion())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Set<String> reattributePending(String owner) {
+        Set<String> eventIds = new LinkedHashSet<>();
+        try (KeyValueIterator<String, EnergyAllocation> it = pending.prefixScan(owner + SEP, KEYS)) {
+            it.forEachRemaining(kv -> eventIds.add(kv.value.getEventId()));
+        }
+        return splitAgain(eventIds);
+    }
+
+    private Set<String> splitAgain(Set<String> eventIds) {
+        Set<String> touched = new LinkedHashSet<>();
+        for (String eventId : eventIds) {
+            CarbonReading r = readings.get(eventId);
+            if (r != null) {
+                touched.addAll(split(r));
             }
         }
         return touched;
     }
 
-    private Set<String> reattributePending(String owner) {
-        List<KeyValue<String, EnergyAllocation>> waiting = new ArrayList<>();
-        try (KeyValueIterator<String, EnergyAllocation> it = pending.prefixScan(owner + SEP, KEYS)) {
-            it.forEachRemaining(waiting::add);
-        }
-        Set<String> touched = new LinkedHashSet<>();
-        for (KeyValue<String, EnergyAllocation> kv : waiting) {
-            pending.delete(kv.key);
-            String partKey = kv.key.substring(owner.length() + SEP.length());
-            touched.addAll(attribute(owner, siteOf(owner), kv.value, partKey));
-        }
-        return touched;
-    }
-
     /**
-     * A batch edge (start, completion, cancellation) that arrives after readings covering it were charged: the parts
-     * already charged to batches of the same line or site that reach past the edge are split again over the batches
-     * as they are now known. Without this, readings processed before a late COMPLETED stay on the batch as if it were
-     * still running (priced, correctly for themselves, with factors valid at their later timestamps, so the completed
-     * batch listed factor versions valid only after it ended). A late STARTED also takes back the idle energy charged
-     * to batches that start after it (it is now the next batch to start). Splitting is linear, so re-splitting each
-     * part alone gives what splitting the whole readings would. The batches looked at are those of the site whose
-     * span ends at or after the edge (a range of the span index), and of each only the parts ending after the edge
-     * (a range of its allocations). Returns the batches whose charges changed.
+     * A batch edge (start, completion, cancellation) that arrives after readings covering it were charged: the
+     * readings with a part charged to a batch of the same line or site that reaches past the edge are split again
+     * over the batches as they are now known. Without this, readings processed before a late COMPLETED stay on the
+     * batch as if it were still running (priced, correctly for themselves, with factors valid at their later
+     * timestamps, so the completed batch listed factor versions valid only after it ended). A late STARTED also takes
+     * back the idle energy charged to batches that start after it (it is now the next batch to start). The whole
+     * reading is split again, not the part: a part can be one batch's half of a shared piece, or merged pieces of
+     * different density. The batches looked at are those of the site whose span ends at or after the edge (a range of
+     * the span index), and of each only the parts ending after the edge (a range of its allocations). Returns the
+     * batches whose charges changed.
      */
     private Set<String> resplitAfter(CarbonBatchState changed, Instant edge, boolean started) {
         String line = lineOwner(changed.getLineId());
@@ -310,41 +379,32 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
                 spanKey(site != null ? site : line, edge.toEpochMilli(), ""), spanKey(site != null ? site : line, OPEN, HIGH))) {
             it.forEachRemaining(kv -> candidates.add(kv.value));
         }
-        Set<String> touched = new LinkedHashSet<>();
+        Set<String> eventIds = new LinkedHashSet<>();
         for (CarbonBatchSpan span : candidates) {
             String batchId = span.getBatchId();
-            List<KeyValue<String, EnergyAllocation>> parts = new ArrayList<>();
+            List<EnergyAllocation> parts = new ArrayList<>();
             try (KeyValueIterator<String, EnergyAllocation> it = allocations.range(
                     allocationKey(batchId, edge.toEpochMilli() + 1, ""), allocationKey(batchId, OPEN, HIGH))) {
-                it.forEachRemaining(parts::add);
+                it.forEachRemaining(kv -> parts.add(kv.value));
             }
             if (started && !batchId.equals(changed.getBatchId()) && !span.getStartedAt().isBefore(edge)) {
                 try (KeyValueIterator<String, EnergyAllocation> it = allocations.range(
                         allocationKey(batchId, 0, ""), allocationKey(batchId, edge.toEpochMilli(), HIGH))) {
                     it.forEachRemaining(kv -> {
                         if (kv.value.getIdle()) {
-                            parts.add(kv);
+                            parts.add(kv.value);
                         }
                     });
                 }
             }
-            for (KeyValue<String, EnergyAllocation> kv : parts) {
-                EnergyAllocation part = kv.value;
+            for (EnergyAllocation part : parts) {
                 String owner = part.getSharedMeter() ? site : lineOwner(part.getLineId());
-                if (!line.equals(owner) && !Objects.equals(site, owner)) {
-                    continue;
+                if (line.equals(owner) || Objects.equals(site, owner)) {
+                    eventIds.add(part.getEventId());
                 }
-                List<Share> again = EnergyAttribution.split(part.getPeriodStart(), part.getPeriodEnd(), part.getQuantity(),
-                        spans(owner, part.getPeriodStart().toEpochMilli()));
-                if (again.size() == 1 && batchId.equals(again.get(0).batchId()) && again.get(0).idle() == part.getIdle()) {
-                    continue; // unchanged: keep the part (and its key) as it is
-                }
-                removeAllocation(kv.key, part);
-                touched.add(batchId);
-                touched.addAll(attribute(owner, changed.getSiteId(), part, partKeyOf(batchId, kv.key)));
             }
         }
-        return touched;
+        return splitAgain(eventIds);
     }
 
     private void addUnallocated(String owner, String siteId, EnergyAllocation part) {
@@ -453,8 +513,8 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
 
     // ---- allocations and running totals ----
 
-    private void addAllocation(String batchId, String partKey, EnergyAllocation a) {
-        String key = allocationKey(batchId, a.getPeriodEnd().toEpochMilli(), partKey);
+    private void addAllocation(String key, EnergyAllocation a) {
+        String batchId = key.substring(0, key.indexOf(SEP));
         CarbonLedger.Pricing pricing = ledger.pricing(a);
         String totalKey = batchId + SEP + a.getCarrier() + SEP + a.getUnit() + SEP + a.getRegion() + SEP
                 + Long.toHexString(SchemaNormalization.fingerprint64(pricing.trace().getBytes(StandardCharsets.UTF_8)));
@@ -510,7 +570,7 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
         }
         for (KeyValue<String, EnergyAllocation> kv : parts) {
             kv.value.setTotalKey(null);
-            addAllocation(batchId, partKeyOf(batchId, kv.key), kv.value);
+            addAllocation(kv.key, kv.value);
         }
     }
 
@@ -548,10 +608,6 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
 
     private static String allocationKey(String batchId, long periodEndMs, String partKey) {
         return batchId + SEP + pad(periodEndMs) + SEP + partKey;
-    }
-
-    private static String partKeyOf(String batchId, String allocationKey) {
-        return allocationKey.substring(batchId.length() + SEP.length() + PAD + SEP.length());
     }
 
     // ---- publication ----
@@ -690,6 +746,12 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
                 deletePrefix(totals, batchId + SEP);
                 spanKeys(s).forEach(spans::delete);
                 batches.delete(batchId);
+            }
+        }
+        for (String eventId : takeDue(READING, now)) {
+            CarbonReading r = readings.get(eventId);
+            if (r != null && r.getPeriodEnd().toEpochMilli() < horizon) {
+                readings.delete(eventId); // no edge can split it again: an edge that old is LATE
             }
         }
         for (String key : takeDue(PENDING, now)) {
