@@ -44,8 +44,8 @@ public final class StoreNames {
     public static final String CARBON_BATCHES = "carbon-batches";
     /** {@code KeyValueStore<String owner|spanEnd|batchId, CarbonBatchSpan>}: batches by line and by site, in span-end order (by siteId). */
     public static final String CARBON_BATCH_SPANS = "carbon-batch-spans";
-    /** {@code KeyValueStore<String lineId, CarbonLineState>}: a line's site and latest grid region (by siteId). */
-    public static final String CARBON_LINES = "carbon-lines";
+    /** {@code KeyValueStore<String line:lineId|site:siteId, CarbonOwnerState>}: running batches; a line's site and latest grid region (by siteId). */
+    public static final String CARBON_OWNERS = "carbon-owners";
     /** {@code KeyValueStore<String batchId|carrier|unit|region|pricing, CarbonEnergyTotal>}: running energy totals per batch (by siteId). */
     public static final String CARBON_BATCH_ENERGY = "carbon-batch-energy";
     /** {@code KeyValueStore<String eventId, CarbonReading>}: energy readings and where their parts are, for the correction window (by siteId). */

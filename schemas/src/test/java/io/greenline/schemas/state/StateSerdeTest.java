@@ -109,7 +109,7 @@ class StateSerdeTest {
         for (Class<? extends org.apache.avro.specific.SpecificRecord> type : List.of(QualityUnitMemory.class,
                 io.greenline.events.CarbonBatchState.class, io.greenline.events.EnergyAllocation.class,
                 io.greenline.events.LineClockState.class, io.greenline.events.CarbonBatchSpan.class,
-                io.greenline.events.CarbonLineState.class, io.greenline.events.CarbonEnergyTotal.class,
+                io.greenline.events.CarbonOwnerState.class, io.greenline.events.CarbonEnergyTotal.class,
                 io.greenline.events.CarbonDue.class, io.greenline.events.CarbonLedgerClock.class, io.greenline.events.CarbonReading.class,
                 io.greenline.events.BatchFootprint.class, io.greenline.events.LineEnergyWindow.class)) {
             assertThat(StateSerde.of(type).currentVersion()).isPositive();

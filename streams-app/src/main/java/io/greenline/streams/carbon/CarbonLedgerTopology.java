@@ -7,7 +7,7 @@ import io.greenline.events.CarbonBatchState;
 import io.greenline.events.CarbonDue;
 import io.greenline.events.CarbonEnergyTotal;
 import io.greenline.events.CarbonLedgerClock;
-import io.greenline.events.CarbonLineState;
+import io.greenline.events.CarbonOwnerState;
 import io.greenline.events.CarbonReading;
 import io.greenline.events.CarbonLedgerInput;
 import io.greenline.events.EnergyAllocation;
@@ -57,7 +57,7 @@ import org.apache.kafka.streams.state.VersionedRecord;
  * <p>Batch events are keyed by their line's siteId (from the line config) and energy readings by their siteId, then
  * repartitioned together through {@code <application.id>-carbon-ledger-by-site-repartition}: everything a site's
  * ledger needs (a shared meter's batches on several lines) meets in one task, {@link CarbonSiteLedger}, with its stores
- * {@code carbon-batches}, {@code carbon-batch-spans}, {@code carbon-lines}, {@code carbon-allocations},
+ * {@code carbon-batches}, {@code carbon-batch-spans}, {@code carbon-owners}, {@code carbon-allocations},
  * {@code carbon-batch-energy}, {@code carbon-pending-energy}, {@code carbon-readings}, {@code carbon-due}, {@code carbon-unallocated},
  * {@code carbon-seen-events} (a window store) and {@code carbon-clock}, every value in the versioned state encoding
  * ({@link StateSerde}; no schema registry).
@@ -104,7 +104,7 @@ public final class CarbonLedgerTopology {
 
         builder.addStateStore(kv(StoreNames.CARBON_BATCHES, StateSerde.of(CarbonBatchState.class)));
         builder.addStateStore(kv(StoreNames.CARBON_BATCH_SPANS, StateSerde.of(CarbonBatchSpan.class)));
-        builder.addStateStore(kv(StoreNames.CARBON_LINES, StateSerde.of(CarbonLineState.class)));
+        builder.addStateStore(kv(StoreNames.CARBON_OWNERS, StateSerde.of(CarbonOwnerState.class)));
         builder.addStateStore(kv(StoreNames.CARBON_ALLOCATIONS, StateSerde.of(EnergyAllocation.class)));
         builder.addStateStore(kv(StoreNames.CARBON_BATCH_ENERGY, StateSerde.of(CarbonEnergyTotal.class)));
         builder.addStateStore(kv(StoreNames.CARBON_PENDING, StateSerde.of(EnergyAllocation.class)));

@@ -10,7 +10,8 @@ import io.greenline.events.CarbonEnergyTotal;
 import io.greenline.events.CarbonGapPart;
 import io.greenline.events.CarbonLedgerClock;
 import io.greenline.events.CarbonLedgerInput;
-import io.greenline.events.CarbonLineState;
+import io.greenline.events.CarbonOwnerState;
+import io.greenline.events.CarbonRunningBatch;
 import io.greenline.events.CarbonReading;
 import io.greenline.events.EmissionFactor;
 import io.greenline.events.EnergyAllocation;
@@ -71,6 +72,8 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
 
     static final String GAPS_METRIC = "greenline.carbon.gaps";
     private static final String CLOCK_KEY = "event-clock";
+    /** Key prefix in carbon-clock of the due time of the last entry taken from carbon-due, per kind. */
+    private static final String WATERMARK = "due-taken:";
     private static final String SEP = "|";
     /** Sorts after every character of a key: the inclusive end of a range over a key prefix. */
     private static final String HIGH = "\uffff";
@@ -90,7 +93,7 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
     private ProcessorContext<String, BatchFootprint> context;
     private KeyValueStore<String, CarbonBatchState> batches;
     private KeyValueStore<String, CarbonBatchSpan> spans;
-    private KeyValueStore<String, CarbonLineState> lines;
+    private KeyValueStore<String, CarbonOwnerState> owners;
     private KeyValueStore<String, EnergyAllocation> allocations;
     private KeyValueStore<String, CarbonEnergyTotal> totals;
     private KeyValueStore<String, EnergyAllocation> pending;
@@ -108,7 +111,7 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
 
     /** The stores this processor uses, to connect to it. */
     static String[] storeNames() {
-        return new String[] {StoreNames.CARBON_BATCHES, StoreNames.CARBON_BATCH_SPANS, StoreNames.CARBON_LINES,
+        return new String[] {StoreNames.CARBON_BATCHES, StoreNames.CARBON_BATCH_SPANS, StoreNames.CARBON_OWNERS,
             StoreNames.CARBON_ALLOCATIONS, StoreNames.CARBON_BATCH_ENERGY, StoreNames.CARBON_PENDING, StoreNames.CARBON_READINGS, StoreNames.CARBON_DUE,
             StoreNames.CARBON_UNALLOCATED, StoreNames.CARBON_SEEN_EVENTS, StoreNames.CARBON_CLOCK};
     }
@@ -118,7 +121,7 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
         this.context = context;
         batches = context.getStateStore(StoreNames.CARBON_BATCHES);
         spans = context.getStateStore(StoreNames.CARBON_BATCH_SPANS);
-        lines = context.getStateStore(StoreNames.CARBON_LINES);
+        owners = context.getStateStore(StoreNames.CARBON_OWNERS);
         allocations = context.getStateStore(StoreNames.CARBON_ALLOCATIONS);
         totals = context.getStateStore(StoreNames.CARBON_BATCH_ENERGY);
         pending = context.getStateStore(StoreNames.CARBON_PENDING);
@@ -374,20 +377,17 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
     private Set<String> resplitAfter(CarbonBatchState changed, Instant edge, boolean started) {
         String line = lineOwner(changed.getLineId());
         String site = changed.getSiteId() == null ? null : siteOwner(changed.getSiteId());
-        List<CarbonBatchSpan> candidates = new ArrayList<>();
-        try (KeyValueIterator<String, CarbonBatchSpan> it = spans.range(
-                spanKey(site != null ? site : line, edge.toEpochMilli(), ""), spanKey(site != null ? site : line, OPEN, HIGH))) {
-            it.forEachRemaining(kv -> candidates.add(kv.value));
-        }
+        // the batches of the site that run or ended at or after the edge
+        List<BatchSpan> candidates = spans(site != null ? site : line, edge.toEpochMilli() - 1);
         Set<String> eventIds = new LinkedHashSet<>();
-        for (CarbonBatchSpan span : candidates) {
-            String batchId = span.getBatchId();
+        for (BatchSpan span : candidates) {
+            String batchId = span.batchId();
             List<EnergyAllocation> parts = new ArrayList<>();
             try (KeyValueIterator<String, EnergyAllocation> it = allocations.range(
                     allocationKey(batchId, edge.toEpochMilli() + 1, ""), allocationKey(batchId, OPEN, HIGH))) {
                 it.forEachRemaining(kv -> parts.add(kv.value));
             }
-            if (started && !batchId.equals(changed.getBatchId()) && !span.getStartedAt().isBefore(edge)) {
+            if (started && !batchId.equals(changed.getBatchId()) && !span.start().isBefore(edge)) {
                 try (KeyValueIterator<String, EnergyAllocation> it = allocations.range(
                         allocationKey(batchId, 0, ""), allocationKey(batchId, edge.toEpochMilli(), HIGH))) {
                     it.forEachRemaining(kv -> {
@@ -415,9 +415,17 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
 
     // ---- span index ----
 
-    /** The batches of {@code owner} whose span ends after {@code afterMs} (or still runs): all a period from there needs. */
+    /**
+     * The batches of {@code owner} whose span ends after {@code afterMs} or that still run: all a period from there
+     * needs. Running batches come from the owner's state (no key of theirs is ever deleted from the range scanned),
+     * ended ones from a range of the span index.
+     */
     private List<BatchSpan> spans(String owner, long afterMs) {
         List<BatchSpan> found = new ArrayList<>();
+        CarbonOwnerState state = owners.get(owner);
+        if (state != null) {
+            state.getRunning().forEach(r -> found.add(new BatchSpan(r.getBatchId(), r.getLineId(), r.getStartedAt(), null)));
+        }
         try (KeyValueIterator<String, CarbonBatchSpan> it = spans.range(spanKey(owner, afterMs + 1, ""), spanKey(owner, OPEN, HIGH))) {
             while (it.hasNext()) {
                 CarbonBatchSpan s = it.next().value;
@@ -439,25 +447,47 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
         return new CarbonBatchSpan(s.getBatchId(), s.getLineId(), s.getStartedAt(), end);
     }
 
-    private static List<String> spanKeys(CarbonBatchState s) {
-        CarbonBatchSpan span = spanOf(s);
-        if (span == null) {
-            return List.of();
-        }
-        long end = span.getEndedAt() == null ? OPEN : span.getEndedAt().toEpochMilli();
-        List<String> keys = new ArrayList<>(2);
-        keys.add(spanKey(lineOwner(s.getLineId()), end, s.getBatchId()));
-        if (s.getSiteId() != null) {
-            keys.add(spanKey(siteOwner(s.getSiteId()), end, s.getBatchId()));
-        }
-        return keys;
+    private static List<String> owners(CarbonBatchState s) {
+        return s.getSiteId() == null ? List.of(lineOwner(s.getLineId())) : List.of(lineOwner(s.getLineId()), siteOwner(s.getSiteId()));
     }
 
+    /** Keys of an ended batch in the span index (none while it runs or before it starts). */
+    private static List<String> spanKeys(CarbonBatchState s) {
+        CarbonBatchSpan span = spanOf(s);
+        if (span == null || span.getEndedAt() == null) {
+            return List.of();
+        }
+        return owners(s).stream().map(o -> spanKey(o, span.getEndedAt().toEpochMilli(), s.getBatchId())).toList();
+    }
+
+    /** Keeps the batch in its line's and site's running list, or in the span index once it ended. */
     private void indexSpan(List<String> before, CarbonBatchState state) {
         List<String> after = spanKeys(state);
         before.stream().filter(k -> !after.contains(k)).forEach(spans::delete);
         CarbonBatchSpan span = spanOf(state);
         after.forEach(k -> spans.put(k, span));
+        if (span == null) {
+            return;
+        }
+        boolean running = span.getEndedAt() == null;
+        for (String owner : owners(state)) {
+            CarbonOwnerState o = owner(owner);
+            List<CarbonRunningBatch> list = new ArrayList<>(o.getRunning());
+            boolean changed = list.removeIf(r -> r.getBatchId().equals(state.getBatchId()));
+            if (running) {
+                list.add(new CarbonRunningBatch(state.getBatchId(), state.getLineId(), state.getStartedAt()));
+                changed = true;
+            }
+            if (changed) {
+                o.setRunning(list);
+                owners.put(owner, o);
+            }
+        }
+    }
+
+    private CarbonOwnerState owner(String owner) {
+        CarbonOwnerState o = owners.get(owner);
+        return o != null ? o : new CarbonOwnerState(null, null, null, null, new ArrayList<>());
     }
 
     private static String spanKey(String owner, long endMs, String batchId) {
@@ -467,10 +497,7 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
     // ---- lines ----
 
     private void rememberLine(CarbonBatchState s) {
-        CarbonLineState line = lines.get(s.getLineId());
-        if (line == null) {
-            line = new CarbonLineState(s.getSiteId(), null, null, null);
-        }
+        CarbonOwnerState line = owner(lineOwner(s.getLineId()));
         if (line.getSiteId() == null) {
             line.setSiteId(s.getSiteId());
         }
@@ -482,7 +509,7 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
             line.setRegionBatchId(s.getBatchId());
             line.setRegionStartedAt(s.getStartedAt());
         }
-        lines.put(s.getLineId(), line);
+        owners.put(lineOwner(s.getLineId()), line);
     }
 
     private String regionOfBatch(String batchId) {
@@ -495,7 +522,7 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
         if (lineId == null) {
             return null;
         }
-        CarbonLineState line = lines.get(lineId);
+        CarbonOwnerState line = owners.get(lineOwner(lineId));
         return line == null ? null : line.getGridRegion();
     }
 
@@ -503,7 +530,7 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
         if (owner.startsWith("site:")) {
             return owner.substring("site:".length());
         }
-        CarbonLineState line = lines.get(owner.substring("line:".length()));
+        CarbonOwnerState line = owners.get(owner);
         return line == null ? null : line.getSiteId();
     }
 
@@ -675,17 +702,37 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
     // ---- due index: finalization, expiry, stale pending energy ----
 
     private void schedule(String kind, long dueMs, String ref) {
-        due.put(kind + SEP + pad(Math.max(0, dueMs)) + SEP + ref, new CarbonDue(ref));
+        // never before what was already taken: the range read starts there (deleted keys before it are not walked)
+        long at = Math.max(Math.max(0, dueMs), watermark(kind));
+        due.put(kind + SEP + pad(at) + SEP + ref, new CarbonDue(ref));
     }
 
-    /** The entries of one kind due at or before {@code nowMs}, removed from the index. */
+    /**
+     * The entries of one kind due at or before {@code nowMs}, removed from the index. The range starts at the due
+     * time of the last entry taken (kept in carbon-clock), so it never walks the deletions of entries taken before.
+     */
     private List<String> takeDue(String kind, long nowMs) {
+        long from = watermark(kind);
+        if (nowMs < from) {
+            return List.of();
+        }
         List<KeyValue<String, CarbonDue>> found = new ArrayList<>();
-        try (KeyValueIterator<String, CarbonDue> it = due.range(kind + SEP + pad(0), kind + SEP + pad(Math.max(0, nowMs)) + SEP + HIGH)) {
+        try (KeyValueIterator<String, CarbonDue> it = due.range(kind + SEP + pad(from), kind + SEP + pad(nowMs) + SEP + HIGH)) {
             it.forEachRemaining(found::add);
         }
+        if (found.isEmpty()) {
+            return List.of();
+        }
         found.forEach(kv -> due.delete(kv.key));
+        String last = found.get(found.size() - 1).key;
+        long lastMs = Long.parseLong(last.substring(kind.length() + SEP.length(), kind.length() + SEP.length() + PAD));
+        clockStore.put(WATERMARK + kind, new CarbonLedgerClock(lastMs));
         return found.stream().map(kv -> kv.value.getRef()).toList();
+    }
+
+    private long watermark(String kind) {
+        CarbonLedgerClock w = clockStore.get(WATERMARK + kind);
+        return w == null ? 0L : w.getEventClockMs();
     }
 
     private void finalizeDue() {
