@@ -77,6 +77,12 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
     private static final String SEP = "|";
     /** Sorts after every character of a key: the inclusive end of a range over a key prefix. */
     private static final String HIGH = "\uffff";
+    /**
+     * Last key of a key space ({@code kind|~}, {@code owner|~}): a live key after every range read, so that RocksDB
+     * stops there instead of walking the deleted keys of the next key space (expired entries are deleted from its
+     * start, and a range iterator only checks its upper bound on live keys).
+     */
+    private static final String END = "~";
     /** Span end of a batch that still runs. */
     private static final long OPEN = Long.MAX_VALUE;
     private static final int PAD = 19;
@@ -133,6 +139,11 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
         dedup = new EventDeduplicator(seen, settings.correctionWindow());
         VersionedKeyValueStore<String, EmissionFactor> factors = context.getStateStore(StoreNames.EMISSION_FACTOR_VERSIONS);
         ledger = new CarbonLedger(new VersionedFactorLookup(factors), settings.fallbackFactorRegion());
+        for (String kind : List.of(FINALIZE, EXPIRE, PENDING, READING)) {
+            if (due.get(kind + SEP + END) == null) {
+                due.put(kind + SEP + END, new CarbonDue(END));
+            }
+        }
         lastWallMs = context.currentSystemTimeMs();
         context.schedule(settings.idleAdvanceInterval(), PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
         context.schedule(settings.factorRecheckInterval(), PunctuationType.WALL_CLOCK_TIME, wallMs -> recheckPublished());
@@ -466,6 +477,13 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
         before.stream().filter(k -> !after.contains(k)).forEach(spans::delete);
         CarbonBatchSpan span = spanOf(state);
         after.forEach(k -> spans.put(k, span));
+        if (!after.isEmpty() && before.isEmpty()) {
+            for (String owner : owners(state)) {
+                if (spans.get(owner + SEP + END) == null) {
+                    spans.put(owner + SEP + END, new CarbonBatchSpan(END, END, Instant.EPOCH, null));
+                }
+            }
+        }
         if (span == null) {
             return;
         }
