@@ -42,17 +42,25 @@ public final class StoreNames {
     public static final String LINE_CONFIG_VERSIONS = "line-config-versions";
     /** {@code KeyValueStore<String batchId, CarbonBatchState>}: what mfg.batch said about each batch (partitioned by siteId). */
     public static final String CARBON_BATCHES = "carbon-batches";
-    /** {@code KeyValueStore<String batchId|eventId|n, EnergyAllocation>}: energy charged to each batch (by siteId). */
+    /** {@code KeyValueStore<String owner|spanEnd|batchId, CarbonBatchSpan>}: batches by line and by site, in span-end order (by siteId). */
+    public static final String CARBON_BATCH_SPANS = "carbon-batch-spans";
+    /** {@code KeyValueStore<String line:lineId|site:siteId, CarbonOwnerState>}: running batches; a line's site and latest grid region (by siteId). */
+    public static final String CARBON_OWNERS = "carbon-owners";
+    /** {@code KeyValueStore<String batchId|carrier|unit|region|pricing, CarbonEnergyTotal>}: running energy totals per batch (by siteId). */
+    public static final String CARBON_BATCH_ENERGY = "carbon-batch-energy";
+    /** {@code KeyValueStore<String eventId, CarbonReading>}: energy readings and where their parts are, for the correction window (by siteId). */
+    public static final String CARBON_READINGS = "carbon-readings";
+    /** {@code KeyValueStore<String kind|dueMs|ref, CarbonDue>}: finalization, expiry and stale pending energy in event-time order (by siteId). */
+    public static final String CARBON_DUE = "carbon-due";
+    /** {@code KeyValueStore<String batchId|periodEnd|eventId|n, EnergyAllocation>}: energy charged to each batch (by siteId). */
     public static final String CARBON_ALLOCATIONS = "carbon-allocations";
     /** {@code KeyValueStore<String owner|eventId|n, EnergyAllocation>}: idle energy waiting for the next batch (by siteId). */
     public static final String CARBON_PENDING = "carbon-pending-energy";
-    /** {@code KeyValueStore<String batchId, BatchFootprint>}: last footprint version published by the ledger (by siteId). */
-    public static final String CARBON_PUBLISHED = "carbon-published";
     /** {@code KeyValueStore<String line:lineId|site:siteId, BatchFootprint>}: unallocated-energy ledgers (by siteId). */
     public static final String CARBON_UNALLOCATED = "carbon-unallocated";
-    /** {@code KeyValueStore<String eventId, Long>}: event ids already applied, for de-duplication (by siteId). */
+    /** {@code WindowStore<String batch|eventId or energy|eventId, Long>}: event ids already applied, expired after the correction window (by siteId). */
     public static final String CARBON_SEEN_EVENTS = "carbon-seen-events";
-    /** {@code KeyValueStore<String, Long>}: the event-time clock of each carbon ledger task. */
+    /** {@code KeyValueStore<String, CarbonLedgerClock>}: the event-time clock of each carbon ledger task. */
     public static final String CARBON_CLOCK = "carbon-clock";
     /** {@code KeyValueStore<String lineId, LineClock>} (JSON): event-time clock of each line's energy windows. */
     public static final String CARBON_LINE_CLOCKS = "carbon-line-clocks";

@@ -88,6 +88,62 @@ public final class CarbonLedger {
         }
     }
 
+    /**
+     * What pricing {@code part} consults, as a string: every factor version tried (key, validFrom, value, unit, or
+     * "-" when none is valid at the part's {@code factorAt}) on every basis, in the order {@link #price} tries them,
+     * and when a basis has no usable factor the latest versions the gap estimate uses. Two parts of the same carrier,
+     * unit and region with the same trace are priced with the same factors, so their quantities can be summed and
+     * priced once; a total whose trace at its first and last {@code factorAt} is unchanged needs no re-pricing
+     * (versions are piecewise constant in time).
+     */
+    public Pricing pricing(EnergyAllocation part) {
+        EnergyCarrier carrier = part.getCarrier();
+        List<String> regions = regions(part);
+        StringBuilder trace = new StringBuilder();
+        boolean gap = false;
+        List<EmissionBasis> bases = FUELS.contains(carrier) ? List.of(EmissionBasis.DIRECT)
+                : List.of(EmissionBasis.LOCATION, EmissionBasis.MARKET);
+        for (EmissionBasis basis : bases) {
+            boolean usable = false;
+            for (String region : regions) {
+                String key = factorKey(carrier, region, basis);
+                EmissionFactor f = factors.asOf(key, part.getFactorAt());
+                trace.append(key).append('=').append(describe(f)).append(';');
+                if (f != null && f.getKgCo2ePerUnit() >= 0 && !Double.isInfinite(f.getKgCo2ePerUnit())
+                        && perReadingUnit(f, part.getUnit()) != null) {
+                    usable = true;
+                    break;
+                }
+            }
+            gap |= !usable;
+        }
+        if (gap) {
+            List<EmissionBasis> estimated = FUELS.contains(carrier) ? List.of(EmissionBasis.DIRECT)
+                    : List.of(EmissionBasis.MARKET, EmissionBasis.LOCATION);
+            for (EmissionBasis basis : estimated) {
+                for (String region : regions) {
+                    String key = factorKey(carrier, region, basis);
+                    trace.append("latest ").append(key).append('=').append(describe(factors.latest(key))).append(';');
+                }
+            }
+        }
+        return new Pricing(trace.toString(), gap);
+    }
+
+    /** See {@link #pricing}: {@code gap} when some basis has no usable factor. */
+    public record Pricing(String trace, boolean gap) {
+    }
+
+    private static String describe(EmissionFactor f) {
+        return f == null ? "-" : f.getValidFrom() + "/" + f.getKgCo2ePerUnit() + "/" + f.getUnit();
+    }
+
+    /** {@code p} with its gaps replaced (a running total lists the gaps of its parts, not of their sum). */
+    public static Priced withGaps(Priced p, List<FootprintGap> gaps) {
+        return new Priced(p.part(), p.scope1(), p.scope2Location(), p.scope2Market(), p.primaryMarket(),
+                p.estimatedMarketGap(), p.gapUnestimable(), p.factorVersions(), gaps, p.notes());
+    }
+
     private record Resolution(EmissionFactor factor, double kgPerReadingUnit, String reason) {
     }
 
@@ -217,8 +273,16 @@ public final class CarbonLedger {
      * the caller's (publication) business; this sets PROVISIONAL, CANCELLED or FINAL from the state and version 0.
      */
     public BatchFootprint footprint(CarbonBatchState batch, Collection<EnergyAllocation> energy) {
+        return footprintOfPriced(batch, energy.stream().map(this::price).toList());
+    }
+
+    /**
+     * The footprint of a batch from its state and its energy already priced: one {@link Priced} per part, or per
+     * running total of parts priced alike (linear: a total's quantity prices as the sum of its parts).
+     */
+    public BatchFootprint footprintOfPriced(CarbonBatchState batch, Collection<Priced> energy) {
         Totals t = new Totals();
-        energy.forEach(part -> t.add(price(part)));
+        energy.forEach(t::add);
         double processCo2 = batch.getProcessCo2Kg() == null ? 0 : batch.getProcessCo2Kg();
         double scope3 = 0;
         for (MaterialCharge m : batch.getMaterials()) {

@@ -2,12 +2,19 @@ package io.greenline.streams.carbon;
 
 import io.greenline.events.BatchEvent;
 import io.greenline.events.BatchFootprint;
+import io.greenline.events.CarbonBatchSpan;
 import io.greenline.events.CarbonBatchState;
+import io.greenline.events.CarbonDue;
+import io.greenline.events.CarbonEnergyTotal;
+import io.greenline.events.CarbonLedgerClock;
+import io.greenline.events.CarbonOwnerState;
+import io.greenline.events.CarbonReading;
 import io.greenline.events.CarbonLedgerInput;
 import io.greenline.events.EnergyAllocation;
 import io.greenline.events.LineConfig;
 import io.greenline.events.LineEnergyWindow;
 import io.greenline.schemas.Topics;
+import io.greenline.schemas.state.StateSerde;
 import io.greenline.streams.InputStreams;
 import io.greenline.streams.LineLatestView;
 import io.greenline.streams.ReferenceStores;
@@ -51,8 +58,10 @@ import org.apache.kafka.streams.state.VersionedRecord;
  * <p>Batch events are keyed by their line's siteId (from the line config) and energy readings by their siteId, then
  * repartitioned together through {@code <application.id>-carbon-ledger-by-site-repartition}: everything a site's
  * ledger needs (a shared meter's batches on several lines) meets in one task, {@link CarbonSiteLedger}, with its stores
- * {@code carbon-batches}, {@code carbon-allocations}, {@code carbon-pending-energy}, {@code carbon-published},
- * {@code carbon-unallocated}, {@code carbon-seen-events} and {@code carbon-clock}.
+ * {@code carbon-batches}, {@code carbon-batch-spans}, {@code carbon-owners}, {@code carbon-allocations},
+ * {@code carbon-batch-energy}, {@code carbon-pending-energy}, {@code carbon-readings}, {@code carbon-due}, {@code carbon-unallocated},
+ * {@code carbon-seen-events} (a window store) and {@code carbon-clock}, every value in the versioned state encoding
+ * ({@link StateSerde}; no schema registry).
  *
  * <p>Energy per line and window: {@link LineEnergyProcessor} over line meters of {@code mfg.energy} and
  * {@code mfg.production-count} (keyed by lineId), with the shared window calendar and line clock, on
@@ -94,20 +103,21 @@ public final class CarbonLedgerTopology {
                     return KeyValue.pair(reading.getSiteId(), new CarbonLedgerInput(null, reading, null));
                 }, Named.as("carbon-energy-by-site"));
 
-        builder.addStateStore(kv(StoreNames.CARBON_BATCHES, topics.serdes().value(CarbonBatchState.class)));
-        builder.addStateStore(kv(StoreNames.CARBON_ALLOCATIONS, topics.serdes().value(EnergyAllocation.class)));
-        builder.addStateStore(kv(StoreNames.CARBON_PENDING, topics.serdes().value(EnergyAllocation.class)));
-        builder.addStateStore(kv(StoreNames.CARBON_PUBLISHED, footprintSerde));
-        builder.addStateStore(kv(StoreNames.CARBON_UNALLOCATED, footprintSerde));
-        builder.addStateStore(kv(StoreNames.CARBON_SEEN_EVENTS, Serdes.Long()));
-        builder.addStateStore(kv(StoreNames.CARBON_CLOCK, Serdes.Long()));
+        builder.addStateStore(kv(StoreNames.CARBON_BATCHES, StateSerde.of(CarbonBatchState.class)));
+        builder.addStateStore(kv(StoreNames.CARBON_BATCH_SPANS, StateSerde.of(CarbonBatchSpan.class)));
+        builder.addStateStore(kv(StoreNames.CARBON_OWNERS, StateSerde.of(CarbonOwnerState.class)));
+        builder.addStateStore(kv(StoreNames.CARBON_ALLOCATIONS, StateSerde.of(EnergyAllocation.class)));
+        builder.addStateStore(kv(StoreNames.CARBON_BATCH_ENERGY, StateSerde.of(CarbonEnergyTotal.class)));
+        builder.addStateStore(kv(StoreNames.CARBON_PENDING, StateSerde.of(EnergyAllocation.class)));
+        builder.addStateStore(kv(StoreNames.CARBON_READINGS, StateSerde.of(CarbonReading.class)));
+        builder.addStateStore(kv(StoreNames.CARBON_DUE, StateSerde.of(CarbonDue.class)));
+        builder.addStateStore(kv(StoreNames.CARBON_UNALLOCATED, StateSerde.of(BatchFootprint.class)));
+        builder.addStateStore(EventDeduplicator.storeBuilder(StoreNames.CARBON_SEEN_EVENTS, settings.correctionWindow()));
+        builder.addStateStore(kv(StoreNames.CARBON_CLOCK, StateSerde.of(CarbonLedgerClock.class)));
 
         batches.merge(energy, Named.as("carbon-ledger-inputs"))
                 .repartition(Repartitioned.with(Serdes.String(), inputSerde).withName(REPARTITION))
-                .process(() -> new CarbonSiteLedger(settings), Named.as("carbon-site-ledger"),
-                        StoreNames.CARBON_BATCHES, StoreNames.CARBON_ALLOCATIONS, StoreNames.CARBON_PENDING,
-                        StoreNames.CARBON_PUBLISHED, StoreNames.CARBON_UNALLOCATED, StoreNames.CARBON_SEEN_EVENTS,
-                        StoreNames.CARBON_CLOCK)
+                .process(() -> new CarbonSiteLedger(settings), Named.as("carbon-site-ledger"), CarbonSiteLedger.storeNames())
                 .to(topics.batchFootprint.name(), topics.batchFootprint.produced());
 
         addLineEnergy(builder, topics, settings);
@@ -129,7 +139,7 @@ public final class CarbonLedgerTopology {
      * counts by OEE; this branch only skips them, so a bad record is dead-lettered once.
      */
     private static void addLineEnergy(StreamsBuilder builder, Topics topics, CarbonSettings settings) {
-        builder.addStateStore(kv(StoreNames.LINE_ENERGY_WINDOWS, topics.lineEnergy.valueSerde()));
+        builder.addStateStore(kv(StoreNames.LINE_ENERGY_WINDOWS, StateSerde.of(LineEnergyWindow.class)));
         builder.addStateStore(kv(StoreNames.CARBON_LINE_CLOCKS, new LineClockSerde()));
         builder.addStateStore(EventDeduplicator.storeBuilder(StoreNames.CARBON_LINE_ENERGY_DEDUP, settings.correctionWindow()));
         KStream<String, SpecificRecord> readings = InputStreams.of(builder, topics.energy)

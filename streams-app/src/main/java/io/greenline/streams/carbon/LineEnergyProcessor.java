@@ -9,12 +9,14 @@ import io.greenline.events.Granularity;
 import io.greenline.events.LineConfig;
 import io.greenline.events.LineEnergyWindow;
 import io.greenline.events.ProductionCounted;
+import io.greenline.schemas.WindowKey;
 import io.greenline.streams.StoreNames;
 import io.greenline.streams.errors.BadRecordException;
 import io.greenline.streams.windows.EventDeduplicator;
 import io.greenline.streams.windows.LineClock;
 import io.greenline.streams.windows.Window;
 import io.greenline.streams.windows.WindowCalendar;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -118,7 +120,7 @@ final class LineEnergyProcessor implements Processor<String, SpecificRecord, Str
         }
         EnergyAllocation whole = new EnergyAllocation(e.getEventId(), e.getMeterId(), lineId,
                 config == null ? null : config.getGridRegion(), e.getCarrier(), e.getUnit(), e.getQuantity(),
-                e.getPeriodStart(), e.getTimestamp(), e.getTimestamp(), false, false);
+                e.getPeriodStart(), e.getTimestamp(), e.getTimestamp(), false, false, null);
         CarbonLedger.Priced priced = ledger.price(whole);
         double periodMs = e.getTimestamp().toEpochMilli() - e.getPeriodStart().toEpochMilli();
         for (Granularity g : Granularity.values()) {
@@ -129,7 +131,7 @@ final class LineEnergyProcessor implements Processor<String, SpecificRecord, Str
                 Map<String, CarrierEnergy> energy = new TreeMap<>(window.getEnergy());
                 EnergyAllocation part = new EnergyAllocation(whole.getEventId(), whole.getMeterId(), lineId, whole.getRegion(),
                         e.getCarrier(), e.getUnit(), e.getQuantity() * share, e.getPeriodStart(), e.getTimestamp(),
-                        e.getTimestamp(), false, false);
+                        e.getTimestamp(), false, false, null);
                 CarbonLedger.addEnergy(energy, part);
                 window.setEnergy(energy);
                 if (e.getCarrier() == EnergyCarrier.ELECTRICITY) {
@@ -223,6 +225,39 @@ final class LineEnergyProcessor implements Processor<String, SpecificRecord, Str
                 LineConfig config = config(kv.key, Instant.ofEpochMilli(clock.clockMs()));
                 emitFinal(kv.key, clock, config == null ? WindowCalendar.utc24x7() : WindowCalendar.of(config));
             }
+            prune(kv.key, clock);
+        }
+    }
+
+    /**
+     * How long a window is kept after its end (by the line's event clock): the longest reading period or the
+     * correction window, whichever is longer, plus the grace; a reading ending in an open window can still revise
+     * any window it began in, and a window is never created again once pruned (an older reading is LATE).
+     */
+    static Duration retention(CarbonSettings settings) {
+        Duration longest = CarbonInputValidation.MAX_READING_PERIOD.compareTo(settings.correctionWindow()) > 0
+                ? CarbonInputValidation.MAX_READING_PERIOD : settings.correctionWindow();
+        return longest.plus(settings.lineEnergyGrace());
+    }
+
+    /** Deletes the line's final windows that ended before its clock minus the retention: a key range per granularity. */
+    private void prune(String lineId, LineClock clock) {
+        if (!clock.started()) {
+            return;
+        }
+        long horizonMs = clock.clockMs() - retention(settings).toMillis();
+        Instant horizon = Instant.ofEpochMilli(horizonMs);
+        for (Granularity g : Granularity.values()) {
+            List<String> expired = new ArrayList<>();
+            try (KeyValueIterator<String, LineEnergyWindow> it = windows.range(WindowKey.prefix(lineId, g),
+                    WindowKey.of(lineId, g, horizon).format())) {
+                it.forEachRemaining(kv -> {
+                    if (kv.value.getFinal$() && !kv.value.getWindowEnd().isAfter(horizon)) {
+                        expired.add(kv.key);
+                    }
+                });
+            }
+            expired.forEach(windows::delete);
         }
     }
 
