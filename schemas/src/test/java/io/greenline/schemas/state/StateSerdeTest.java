@@ -108,7 +108,7 @@ class StateSerdeTest {
     void keptVersionsMatchTheSchemas() {
         for (Class<? extends org.apache.avro.specific.SpecificRecord> type : List.of(QualityUnitMemory.class,
                 io.greenline.events.CarbonBatchState.class, io.greenline.events.EnergyAllocation.class,
-                io.greenline.events.LineClockState.class)) {
+                io.greenline.events.LineClockState.class, io.greenline.events.QualityWindow.class)) {
             assertThat(StateSerde.of(type).currentVersion()).isPositive();
         }
     }

@@ -255,12 +255,14 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
                 products.forEachRemaining(records::add);
             }
             long ts = w.endMs();
+            List<QualityWindow> finals = new ArrayList<>(records.size());
             for (KeyValue<String, QualityWindow> kv : records) {
-                QualityWindow done = QualityWindow.newBuilder(kv.value).setFinal$(true).setRevision(kv.value.getRevision() + 1).build();
-                windows.put(kv.key, done);
-                context.forward(new Record<>(kv.key, QualityTopology.Output.window(done), ts));
+                QualityWindow finalWindow = QualityWindow.newBuilder(kv.value).setFinal$(true).setRevision(kv.value.getRevision() + 1).build();
+                windows.put(kv.key, finalWindow);
+                context.forward(new Record<>(kv.key, QualityTopology.Output.window(finalWindow), ts));
+                finals.add(finalWindow);
             }
-            QualityWindow done = windows.get(lineKey);
+            QualityWindow done = finals.get(0); // the line record (it comes first), as written: no read back
             if (w.granularity() == settings.spcGranularity()) {
                 judge(lineKey, done).filter(PChart.Verdict::outOfControl).ifPresent(v -> context.forward(
                         new Record<>(lineId, QualityTopology.Output.alert(QualityRecords.spcAlert(done, v)), ts)));
