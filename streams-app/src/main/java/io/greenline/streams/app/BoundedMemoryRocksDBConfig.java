@@ -62,7 +62,8 @@ public class BoundedMemoryRocksDBConfig implements RocksDBConfigSetter {
     private static final AtomicInteger PEAK_INSTANCES = new AtomicInteger();
     private static final Map<FlushReason, AtomicLong> FLUSHES = new EnumMap<>(FlushReason.class);
     private static final AtomicLong ALL_FLUSHES = new AtomicLong();
-    private static final AbstractEventListener FLUSH_COUNTER = new FlushCounter();
+    /** Made with the shared cache: a listener is a native object, so not before RocksDB's library is loaded. */
+    private static AbstractEventListener flushCounter;
 
     static {
         for (FlushReason reason : FlushReason.values()) {
@@ -73,7 +74,9 @@ public class BoundedMemoryRocksDBConfig implements RocksDBConfigSetter {
     /** The shared cache and manager, made on first use with the bound of the first store's configs. */
     static synchronized void ensureShared(long bytes, int instances) {
         if (cache == null) {
+            RocksDB.loadLibrary();
             cache = new LRUCache(bytes, -1, false, HIGH_PRIORITY_POOL_RATIO);
+            flushCounter = new FlushCounter();
             long memtableBudget = (long) (bytes * WRITE_BUFFER_SHARE);
             writeBufferManager = new WriteBufferManager(memtableBudget, cache);
             boundBytes = bytes;
@@ -150,7 +153,7 @@ public class BoundedMemoryRocksDBConfig implements RocksDBConfigSetter {
         options.setMaxWriteBufferNumber(2);
         // memtables reserve from the shared manager in arena blocks: small blocks charge an instance for what it holds
         options.setArenaBlockSize(Math.max(32 * 1024, writeBuffer / 8));
-        options.setListeners(List.of(FLUSH_COUNTER));
+        options.setListeners(List.of(flushCounter));
         int open = OPEN_INSTANCES.incrementAndGet();
         PEAK_INSTANCES.accumulateAndGet(open, Math::max);
         if (open == plannedInstances + 1) {
