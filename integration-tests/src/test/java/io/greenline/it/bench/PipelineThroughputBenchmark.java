@@ -119,6 +119,16 @@ class PipelineThroughputBenchmark {
     /** Runs of the topologies alone ("oee,quality,carbon", empty for none). */
     static final List<String> ALONE = Arrays.stream(System.getProperty("bench.alone", "oee,quality,carbon").split(","))
             .map(String::trim).filter(x -> !x.isEmpty()).toList();
+    /**
+     * Extra whole-app exactly_once_v2 runs, each with one of the throughput settings switched back, to show what it
+     * buys in the same run: {@code nocache} (statestore.cache.max.bytes=0), {@code commit100} (commit.interval.ms=100,
+     * Kafka's exactly_once_v2 default). Comma-separated; none by default.
+     */
+    static final List<String> ABLATIONS = Arrays.stream(System.getProperty("bench.ablations", "").split(","))
+            .map(String::trim).filter(x -> !x.isEmpty()).toList();
+    static final Map<String, Map<String, String>> ABLATION_SETTINGS = Map.of(
+            "nocache", Map.of(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0"),
+            "commit100", Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100"));
     /** Producers loading the input in parallel (each simulates its share of the factory copies). */
     static final int LOADERS = Integer.getInteger("bench.loaders", 2);
     static final Duration PROCESS_TIMEOUT = Duration.ofMinutes(Long.getLong("bench.timeout.minutes", 30));
@@ -261,6 +271,14 @@ class PipelineThroughputBenchmark {
         runs.add(eos);
         Rate alos = runStreams("(c) GreenlineTopology at_least_once", StreamsConfig.AT_LEAST_ONCE, Kind.APP, false);
         runs.add(alos);
+        Map<String, Rate> ablations = new LinkedHashMap<>();
+        for (String ablation : ABLATIONS) {
+            Map<String, String> overrides = ABLATION_SETTINGS.get(ablation);
+            assertThat(overrides).as("bench.ablations: one of " + ABLATION_SETTINGS.keySet()).isNotNull();
+            Rate r = runStreams("(c) GreenlineTopology exactly_once_v2, " + overrides, StreamsConfig.EXACTLY_ONCE_V2, Kind.APP, false, overrides);
+            ablations.put(ablation, r);
+            runs.add(r);
+        }
         Map<String, Rate> alone = new LinkedHashMap<>();
         for (String name : ALONE) {
             Kind kind = Kind.valueOf(name.toUpperCase(Locale.ROOT));
@@ -328,6 +346,10 @@ class PipelineThroughputBenchmark {
         json.put("app_alos_rps", alos.perSecond());
         json.put("app_eos_rps", eos.perSecond());
         alone.forEach((name, r) -> json.put(name + "_alone_eos_rps", r.perSecond()));
+        ablations.forEach((name, r) -> {
+            json.put("app_eos_" + name + "_rps", r.perSecond());
+            json.put("app_eos_" + name + "_flushes_per_10k_events", r.flushesPer10k());
+        });
         json.put("first_tenth_rps", eos.firstTenthPerSecond());
         json.put("last_tenth_rps", eos.lastTenthPerSecond());
         json.put("app_alos_first_tenth_rps", alos.firstTenthPerSecond());
@@ -428,6 +450,11 @@ class PipelineThroughputBenchmark {
     }
 
     private static Rate runStreams(String name, String guarantee, Kind kind, boolean measureQueries) throws Exception {
+        return runStreams(name, guarantee, kind, measureQueries, Map.of());
+    }
+
+    private static Rate runStreams(String name, String guarantee, Kind kind, boolean measureQueries, Map<String, String> overrides)
+            throws Exception {
         String applicationId = "bench-" + kind.name().toLowerCase(Locale.ROOT) + "-" + guarantee.replace('_', '-') + "-" + System.currentTimeMillis();
         int port = freePort();
         Path stateDir = workDir.resolve("state-" + applicationId);
@@ -443,6 +470,7 @@ class PipelineThroughputBenchmark {
         props.put(AppSettings.HTTP_PORT, String.valueOf(port));
         props.put(AppSettings.ROCKSDB_MEMORY_BYTES, String.valueOf(ROCKSDB_MEMORY_BYTES));
         // every other Streams setting (commit interval, record caches, producer batching) is the application's default
+        props.putAll(overrides);
         AppSettings settings = AppSettings.of(props);
         Topics appTopics = new Topics(settings.serdes());
         Topology topology = switch (kind) {
