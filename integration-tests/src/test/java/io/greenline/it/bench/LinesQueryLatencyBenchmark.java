@@ -65,7 +65,7 @@ import org.junit.jupiter.api.Test;
  * count and one inspection an hour (so every hourly OEE and quality window of the week exists), processed by the
  * whole application (exactly_once_v2, its default settings). Then {@code bench.lines.queries} calls of
  * {@code GET /api/v1/lines} interleaved with {@code GET /health/live} (the same HTTP stack without a store), after
- * 20 warm-up calls of each: p50 and p99 to the console, {@code target/bench-results.txt} (appended) and
+ * 20 warm-up calls of each: p50 and p99 to the console, {@code target/bench-lines-results.txt} and
  * {@code target/bench-results.json} ({@code lines_p50_ms}, {@code lines_p99_ms}). Only sanity is asserted.
  */
 class LinesQueryLatencyBenchmark {
@@ -77,7 +77,7 @@ class LinesQueryLatencyBenchmark {
     static final int THREADS = Integer.getInteger("bench.threads", 2);
     static final Duration PROCESS_TIMEOUT = Duration.ofMinutes(Long.getLong("bench.timeout.minutes", 30));
     static final Instant START = Instant.parse("2026-01-05T00:00:00Z");
-    static final Path RESULTS = Path.of(System.getProperty("bench.results", "target/bench-results.txt"));
+    static final Path RESULTS = Path.of(System.getProperty("bench.lines.results", "target/bench-lines-results.txt"));
 
     private static Path workDir;
     private static KafkaBroker broker;
@@ -232,7 +232,7 @@ class LinesQueryLatencyBenchmark {
         }
         System.out.println(text);
         Files.createDirectories(RESULTS.toAbsolutePath().getParent());
-        Files.writeString(RESULTS, text, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(RESULTS, text);
     }
 
     /** Passes on only reference data (line configs, emission factors) and counts it. */
