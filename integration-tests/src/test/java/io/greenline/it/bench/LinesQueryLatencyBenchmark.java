@@ -99,6 +99,7 @@ class LinesQueryLatencyBenchmark {
         producer.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-lines-loader");
         producer.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
         producer.put(ProducerConfig.LINGER_MS_CONFIG, 50);
+        producer.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000); // a shared, loaded machine: retry rather than expire
         try (KafkaEventSink kafka = KafkaEventSink.connect(producer)) {
             // the simulators' line configs and emission factors (nothing else) for LINES lines
             SimulatorConfig config = SimulatorConfig.defaults().replicated(Math.max(1, LINES / 2));
@@ -302,6 +303,14 @@ class LinesQueryLatencyBenchmark {
                 }
             }
             admin.createTopics(create).all().get();
+            // a loaded machine can take seconds to elect the new partitions' leader: produce only once every one has one
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            List<String> names = TopicNames.ALL.stream().map(TopicNames.TopicSpec::name).toList();
+            while (admin.describeTopics(names).allTopicNames().get().values().stream()
+                    .flatMap(d -> d.partitions().stream()).anyMatch(p -> p.leader() == null || p.leader().isEmpty())) {
+                assertThat(System.nanoTime()).as("every partition has a leader within 2 minutes").isLessThan(deadline);
+                Thread.sleep(200); // polling for the broker's leader election
+            }
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {

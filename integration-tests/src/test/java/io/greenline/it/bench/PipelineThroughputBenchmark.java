@@ -181,6 +181,7 @@ class PipelineThroughputBenchmark {
         producer.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
         producer.put(ProducerConfig.LINGER_MS_CONFIG, 50);
         producer.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
+        producer.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000); // a shared, loaded machine: retry rather than expire
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
         List<Instant> reached = Collections.synchronizedList(new ArrayList<>());
         List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
