@@ -131,6 +131,12 @@ class PipelineThroughputBenchmark {
             "nocache", Map.of(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0"),
             "commit100", Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100"),
             "again", Map.of());
+    /**
+     * Seconds of an untimed whole-app run before the measured ones (JIT warm-up). On a loaded 2-core machine the
+     * first application run in the JVM was 3-7x slower than the same run repeated (docs/benchmarks.md), so without
+     * it the first measured run pays for compiling the code. 0 = none.
+     */
+    static final long WARMUP_SECONDS = Long.getLong("bench.warmup.seconds", 90);
     /** Producers loading the input in parallel (each simulates its share of the factory copies). */
     static final int LOADERS = Integer.getInteger("bench.loaders", 2);
     static final Duration PROCESS_TIMEOUT = Duration.ofMinutes(Long.getLong("bench.timeout.minutes", 30));
@@ -268,6 +274,9 @@ class PipelineThroughputBenchmark {
         Rate raw = consume("raw", false);
         Rate avro = consume("avro", true);
         List<Rate> runs = new ArrayList<>();
+        if (WARMUP_SECONDS > 0) {
+            runStreams("warm-up (untimed)", StreamsConfig.EXACTLY_ONCE_V2, Kind.APP, false, Map.of(), Duration.ofSeconds(WARMUP_SECONDS));
+        }
         Rate floor = runStreams("(b2) plain Streams: decode + count/key, exactly_once_v2", StreamsConfig.EXACTLY_ONCE_V2, Kind.FLOOR, false);
         runs.add(floor);
         Rate eos = runStreams("(c) GreenlineTopology exactly_once_v2", StreamsConfig.EXACTLY_ONCE_V2, Kind.APP, true);
@@ -454,11 +463,17 @@ class PipelineThroughputBenchmark {
     }
 
     private static Rate runStreams(String name, String guarantee, Kind kind, boolean measureQueries) throws Exception {
-        return runStreams(name, guarantee, kind, measureQueries, Map.of());
+        return runStreams(name, guarantee, kind, measureQueries, Map.of(), null);
     }
 
     private static Rate runStreams(String name, String guarantee, Kind kind, boolean measureQueries, Map<String, String> overrides)
             throws Exception {
+        return runStreams(name, guarantee, kind, measureQueries, overrides, null);
+    }
+
+    /** One Streams run until every input record is committed, or for at most {@code limit} after RUNNING (a warm-up). */
+    private static Rate runStreams(String name, String guarantee, Kind kind, boolean measureQueries, Map<String, String> overrides,
+                                   Duration limit) throws Exception {
         String applicationId = "bench-" + kind.name().toLowerCase(Locale.ROOT) + "-" + guarantee.replace('_', '-') + "-" + System.currentTimeMillis();
         int port = freePort();
         Path stateDir = workDir.resolve("state-" + applicationId);
@@ -538,6 +553,9 @@ class PipelineThroughputBenchmark {
                         ninthCommitted = committed;
                     }
                     if (committed >= groupTotal && running != 0) {
+                        break;
+                    }
+                    if (limit != null && running != 0 && now - running >= limit.toNanos()) {
                         break;
                     }
                     assertThat(streams.state()).as("streams state").isNotIn(KafkaStreams.State.ERROR, KafkaStreams.State.NOT_RUNNING);
