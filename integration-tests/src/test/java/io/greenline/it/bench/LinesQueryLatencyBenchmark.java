@@ -99,7 +99,7 @@ class LinesQueryLatencyBenchmark {
         producer.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-lines-loader");
         producer.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
         producer.put(ProducerConfig.LINGER_MS_CONFIG, 50);
-        producer.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000); // a shared, loaded machine: retry rather than expire
+        producer.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000); // a shared, loaded machine: retry longer than the default 2 min
         try (KafkaEventSink kafka = KafkaEventSink.connect(producer)) {
             // the simulators' line configs and emission factors (nothing else) for LINES lines
             SimulatorConfig config = SimulatorConfig.defaults().replicated(Math.max(1, LINES / 2));

@@ -187,7 +187,7 @@ class PipelineThroughputBenchmark {
         producer.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
         producer.put(ProducerConfig.LINGER_MS_CONFIG, 50);
         producer.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
-        producer.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000); // a shared, loaded machine: retry rather than expire
+        producer.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000); // a shared, loaded machine: retry longer than the default 2 min
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
         List<Instant> reached = Collections.synchronizedList(new ArrayList<>());
         List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
@@ -755,6 +755,15 @@ class PipelineThroughputBenchmark {
                 create.add(topic);
             }
             admin.createTopics(create).all().get();
+            // a loaded machine can take seconds to elect the new partitions' leaders; an idempotent producer that
+            // starts before can end up retrying OUT_OF_ORDER_SEQUENCE_NUMBER for minutes: load only once all have one
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            List<String> names = TopicNames.ALL.stream().map(TopicNames.TopicSpec::name).toList();
+            while (admin.describeTopics(names).allTopicNames().get().values().stream()
+                    .flatMap(d -> d.partitions().stream()).anyMatch(p -> p.leader() == null || p.leader().isEmpty())) {
+                assertThat(System.nanoTime()).as("every partition has a leader within 2 minutes").isLessThan(deadline);
+                sleepQuietly(200);
+            }
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
