@@ -23,7 +23,7 @@ public final class GreenlineTopology {
     }
 
     public static Topology build(Topics topics, AppSettings settings) {
-        StreamsBuilder builder = new StreamsBuilder();
+        StreamsBuilder builder = new CachedStoresBuilder();
         addTo(builder, topics, settings);
         return builder.build(settings.streamsProperties());
     }

@@ -12,7 +12,15 @@ import io.greenline.schemas.Topic;
 import io.greenline.schemas.TopicNames;
 import io.greenline.schemas.Topics;
 import io.greenline.schemas.serde.GreenlineSerdes;
+import io.greenline.streams.CachedStoresBuilder;
 import io.greenline.streams.GreenlineTopology;
+import io.greenline.streams.app.BoundedMemoryRocksDBConfig;
+import io.greenline.streams.carbon.CarbonLedgerTopology;
+import io.greenline.streams.carbon.CarbonSettings;
+import io.greenline.streams.oee.OeeSettings;
+import io.greenline.streams.oee.OeeTopology;
+import io.greenline.streams.quality.QualitySettings;
+import io.greenline.streams.quality.QualityTopology;
 import io.greenline.streams.app.GreenlineApp;
 import io.greenline.streams.config.AppSettings;
 import java.io.IOException;
@@ -32,6 +40,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -42,6 +51,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Phaser;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
@@ -53,16 +63,26 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.rocksdb.FlushReason;
 
 /**
  * Throughput of the whole Greenline pipeline against baselines measured in the same run, on a fresh
@@ -72,13 +92,20 @@ import org.junit.jupiter.api.Test;
  * simulators' realistic mix ({@link FactorySimulation} replicated {@code bench.copies} times, as fast
  * as possible). Timed, in this order: (a) a raw {@code KafkaConsumer<byte[],byte[]>} reading every
  * input topic to its end; (b) the same consumer deserializing keys and values with Greenline's Avro
- * serdes; (c) the full application ({@link GreenlineTopology} in {@link GreenlineApp}) under
- * at_least_once and exactly_once_v2, each with a fresh application.id, until the group's committed
- * offsets reach the end offsets of every partitioned input topic; (d) latency of keyed
- * {@code GET /api/v1/lines/{id}/oee} against {@code GET /health/live} on the same server.
+ * serdes; (b2) the framework's floor: a plain Kafka Streams app over the same input topics that decodes every
+ * record with Greenline's serdes and counts per key into a persistent store (exactly_once_v2, same threads and
+ * Streams settings as the application); (c) the full application ({@link GreenlineTopology} in
+ * {@link GreenlineApp}) under exactly_once_v2 and at_least_once, and each topology alone (OEE, quality, carbon)
+ * under exactly_once_v2, each with a fresh application.id, until the group's committed offsets reach the end
+ * offsets of every partitioned input topic it reads; (d) latency of keyed {@code GET /api/v1/lines/{id}/oee}
+ * against {@code GET /health/live} on the same server. Of every Streams run: the rate of the first and the last
+ * tenth of its input, CPU seconds of this JVM per million events, peak heap, RocksDB memtable flushes per 10,000
+ * events (counted by {@link BoundedMemoryRocksDBConfig}), RocksDB instances open, and bytes on disk of its
+ * state directory.
  *
  * <p>Only sanity is asserted (every record read/processed, rates positive); the figures are printed and
- * written to {@code target/bench-results.txt}. Run with {@code mvn -Pbench} (see docs/benchmarks.md).
+ * written to {@code target/bench-results.txt} and {@code target/bench-results.json}. Run with
+ * {@code mvn -Pbench} (see docs/benchmarks.md).
  */
 class PipelineThroughputBenchmark {
 
@@ -88,7 +115,30 @@ class PipelineThroughputBenchmark {
     static final int THREADS = Integer.getInteger("bench.threads", 2);
     static final int COPIES = Integer.getInteger("bench.copies", 10);
     static final int QUERIES = Integer.getInteger("bench.queries", 2_000);
-    static final long ROCKSDB_MEMORY_BYTES = Long.getLong("bench.rocksdb.memory.bytes", 64L * 1024 * 1024);
+    static final long ROCKSDB_MEMORY_BYTES = Long.getLong("bench.rocksdb.memory.bytes", AppSettings.DEFAULT_ROCKSDB_MEMORY_BYTES);
+    /** Runs of the topologies alone ("oee,quality,carbon", empty for none). */
+    static final List<String> ALONE = Arrays.stream(System.getProperty("bench.alone", "oee,quality,carbon").split(","))
+            .map(String::trim).filter(x -> !x.isEmpty()).toList();
+    /**
+     * Extra whole-app exactly_once_v2 runs, each with one of the throughput settings switched back, to show what it
+     * buys in the same run: {@code nocache} (statestore.cache.max.bytes=0), {@code commit100} (commit.interval.ms=100,
+     * Kafka's exactly_once_v2 default), {@code again} (the defaults once more: does the order of the runs matter?).
+     * Comma-separated; none by default.
+     */
+    static final List<String> ABLATIONS = Arrays.stream(System.getProperty("bench.ablations", "").split(","))
+            .map(String::trim).filter(x -> !x.isEmpty()).toList();
+    static final Map<String, Map<String, String>> ABLATION_SETTINGS = Map.of(
+            "nocache", Map.of(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0"),
+            "commit100", Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100"),
+            "again", Map.of());
+    /**
+     * Seconds of an untimed whole-app run before the measured ones (JIT warm-up). On a loaded 2-core machine the
+     * first application run in the JVM was 3-7x slower than the same run repeated (docs/benchmarks.md), so without
+     * it the first measured run pays for compiling the code. 0 = none.
+     */
+    static final long WARMUP_SECONDS = Long.getLong("bench.warmup.seconds", 90);
+    /** Producers loading the input in parallel (each simulates its share of the factory copies). */
+    static final int LOADERS = Integer.getInteger("bench.loaders", 2);
     static final Duration PROCESS_TIMEOUT = Duration.ofMinutes(Long.getLong("bench.timeout.minutes", 30));
     /** Simulated start: fixed (deterministic event mix), in the past; input topics keep records forever. */
     static final Instant SIM_START = Instant.parse("2026-01-05T00:00:00Z");
@@ -105,6 +155,7 @@ class PipelineThroughputBenchmark {
     private static long loadedTotal;
     private static List<String> lineIds;
     private static Duration loadTime;
+    private static double simulatedDays;
 
     @BeforeAll
     static void loadInputTopics() throws IOException {
@@ -115,23 +166,94 @@ class PipelineThroughputBenchmark {
         createTopics();
 
         long started = System.nanoTime();
-        try (KafkaEventSink kafka = KafkaEventSink.connect(broker.bootstrapServers(), "bench-loader")) {
-            CappedSink capped = new CappedSink(kafka, EVENTS);
-            FactorySimulation simulation = new FactorySimulation(SimulatorConfig.defaults().replicated(COPIES), SIM_START, capped, topics);
-            long cursor = SIM_START.toEpochMilli();
-            while (!capped.full()) {
-                cursor += Duration.ofHours(1).toMillis();
-                simulation.advanceTo(cursor);
-            }
-            kafka.flush();
-            assertThat(kafka.failures()).as("send failures (first: %s)", kafka.firstFailure()).isZero();
-            lineIds = simulation.lineIds();
-            System.out.printf("bench: loaded %d events up to simulated %s%n", capped.sent, simulation.simulatedTime());
-        }
+        lineIds = load();
         loadTime = Duration.ofNanos(System.nanoTime() - started);
         loaded = endOffsets(INPUT_TOPICS);
         loadedTotal = loaded.values().stream().mapToLong(Long::longValue).sum();
         assertThat(loadedTotal).as("records in the input topics").isEqualTo(EVENTS);
+    }
+
+    /**
+     * Loads exactly {@code bench.events} events: {@code bench.loaders} producers in parallel, each simulating its own
+     * factory copies (copy k goes to loader (k - 1) mod loaders; each copy is simulated whole, so the event mix is
+     * the simulators' own), in step: every loader finishes a simulated hour before any starts the next, so the
+     * partitions see event time advance together as from one plant. Producer batches up to 512 KiB, lz4, 50 ms
+     * linger. Returns the simulated line ids.
+     */
+    private static List<String> load() {
+        int loaders = Math.max(1, Math.min(LOADERS, COPIES));
+        Map<String, Object> producer = new HashMap<>();
+        producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        producer.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+        producer.put(ProducerConfig.LINGER_MS_CONFIG, 50);
+        producer.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
+        producer.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000); // a shared, loaded machine: retry longer than the default 2 min
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        List<Instant> reached = Collections.synchronizedList(new ArrayList<>());
+        List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
+        SimulatorConfig all = SimulatorConfig.defaults().replicated(COPIES);
+        Phaser hours = new Phaser(loaders);
+        List<Thread> threads = new ArrayList<>();
+        for (int l = 0; l < loaders; l++) {
+            int loader = l;
+            long cap = EVENTS / loaders + (loader < EVENTS % loaders ? 1 : 0);
+            Thread t = new Thread(() -> {
+                Map<String, Object> config = new HashMap<>(producer);
+                config.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-loader-" + loader);
+                try (KafkaEventSink kafka = KafkaEventSink.connect(config)) {
+                    Topics own = new Topics(new GreenlineSerdes(Map.of("schema.registry.url", registry.url())));
+                    CappedSink capped = new CappedSink(kafka, cap);
+                    FactorySimulation simulation = new FactorySimulation(share(all, loader, loaders), SIM_START, capped, own);
+                    long cursor = SIM_START.toEpochMilli();
+                    while (!capped.full()) {
+                        cursor += Duration.ofHours(1).toMillis();
+                        simulation.advanceTo(cursor);
+                        if (!capped.full()) {
+                            hours.arriveAndAwaitAdvance();
+                        }
+                    }
+                    kafka.flush();
+                    assertThat(kafka.failures()).as("send failures (first: %s)", kafka.firstFailure()).isZero();
+                    lines.addAll(simulation.lineIds());
+                    reached.add(simulation.simulatedTime());
+                } catch (Throwable e) {
+                    errors.add(e);
+                } finally {
+                    hours.arriveAndDeregister();
+                }
+            }, "bench-loader-" + loader);
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        assertThat(errors).as("loader failures").isEmpty();
+        Instant until = reached.stream().min(Instant::compareTo).orElseThrow();
+        simulatedDays = Duration.between(SIM_START, until).toMillis() / 86_400_000.0;
+        System.out.printf("bench: loaded %d events with %d producers, simulated up to %s (%.2f days)%n", EVENTS, loaders, until, simulatedDays);
+        List<String> sorted = new ArrayList<>(lines);
+        Collections.sort(sorted);
+        return sorted;
+    }
+
+    /** The factory copies of {@code all} that loader {@code index} of {@code count} simulates (by the copy suffix of the site id). */
+    private static SimulatorConfig share(SimulatorConfig all, int index, int count) {
+        java.util.function.Predicate<String> mine = siteId -> (copyOf(siteId) - 1) % count == index;
+        return new SimulatorConfig(all.seed(), all.meterPeriodMinutes(),
+                all.brakeDrumLines().stream().filter(d -> mine.test(d.line().siteId())).toList(),
+                all.polyolefinPlants().stream().filter(p -> mine.test(p.line().siteId())).toList(),
+                all.siteMeters().stream().filter(m -> mine.test(m.siteId())).toList(),
+                all.emissionFactors());
+    }
+
+    private static int copyOf(String id) {
+        return Integer.parseInt(id.substring(id.lastIndexOf('-') + 1));
     }
 
     @AfterAll
@@ -145,35 +267,73 @@ class PipelineThroughputBenchmark {
     }
 
     @Test
-    @DisplayName("The full pipeline processes every loaded event; its rate is reported against a raw consumer on the same topics")
-    void pipelineThroughputAgainstRawConsumer() throws Exception {
-        Map<String, String> rows = new LinkedHashMap<>();
-
+    @DisplayName("The full pipeline processes every loaded event; its rate is reported against a raw consumer and a plain Streams app on the same topics")
+    void pipelineThroughputAgainstBaselines() throws Exception {
+        double loadBefore = BenchResults.loadAverage();
         consume("warm-up", false); // untimed: JIT and page cache
         Rate raw = consume("raw", false);
         Rate avro = consume("avro", true);
-        Rate alos = runApp(StreamsConfig.AT_LEAST_ONCE, false);
-        Rate eos = runApp(StreamsConfig.EXACTLY_ONCE_V2, true);
+        List<Rate> runs = new ArrayList<>();
+        if (WARMUP_SECONDS > 0) {
+            runStreams("warm-up (untimed)", StreamsConfig.EXACTLY_ONCE_V2, Kind.APP, false, Map.of(), Duration.ofSeconds(WARMUP_SECONDS));
+        }
+        Rate floor = runStreams("(b2) plain Streams: decode + count/key, exactly_once_v2", StreamsConfig.EXACTLY_ONCE_V2, Kind.FLOOR, false);
+        runs.add(floor);
+        Rate eos = runStreams("(c) GreenlineTopology exactly_once_v2", StreamsConfig.EXACTLY_ONCE_V2, Kind.APP, true);
+        runs.add(eos);
+        Rate alos = runStreams("(c) GreenlineTopology at_least_once", StreamsConfig.AT_LEAST_ONCE, Kind.APP, false);
+        runs.add(alos);
+        Map<String, Rate> ablations = new LinkedHashMap<>();
+        for (String ablation : ABLATIONS) {
+            Map<String, String> overrides = ABLATION_SETTINGS.get(ablation);
+            assertThat(overrides).as("bench.ablations: one of " + ABLATION_SETTINGS.keySet()).isNotNull();
+            String label = overrides.isEmpty() ? "(c) GreenlineTopology exactly_once_v2, again" : "(c) GreenlineTopology exactly_once_v2, " + overrides;
+            Rate r = runStreams(label, StreamsConfig.EXACTLY_ONCE_V2, Kind.APP, false, overrides);
+            ablations.put(ablation, r);
+            runs.add(r);
+        }
+        Map<String, Rate> alone = new LinkedHashMap<>();
+        for (String name : ALONE) {
+            Kind kind = Kind.valueOf(name.toUpperCase(Locale.ROOT));
+            Rate r = runStreams("(c1) " + kind.label + " topology alone, exactly_once_v2", StreamsConfig.EXACTLY_ONCE_V2, kind, false);
+            alone.put(name, r);
+            runs.add(r);
+        }
+        double loadAfter = BenchResults.loadAverage();
 
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "Greenline pipeline benchmark, %s%n",
                 DateTimeFormatter.ISO_INSTANT.format(Instant.now().atOffset(ZoneOffset.UTC).withNano(0))));
-        out.append(String.format(Locale.ROOT, "machine: %d cores (%s %s), JVM %s, max heap %d MiB%n",
+        out.append(String.format(Locale.ROOT, "machine: %d cores (%s %s), JVM %s, max heap %d MiB, load average %.1f before / %.1f after (shared machine: compare ratios)%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
-                System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20));
-        out.append(String.format(Locale.ROOT, "events %d (%s), partitions %d, stream threads %d, factory copies %d, load %.1f s (untimed)%n",
-                loadedTotal, loaded, PARTITIONS, THREADS, COPIES, loadTime.toMillis() / 1000.0));
-        out.append(String.format(Locale.ROOT, "%-44s %10s %9s %14s %13s%n", "run", "records/s", "seconds", "vs raw (a)", "peak heap MiB"));
-        for (Rate r : List.of(raw, avro, alos, eos)) {
-            out.append(String.format(Locale.ROOT, "%-44s %10.0f %9.2f %14.3f %13d%n", r.name, r.perSecond(), r.seconds(),
-                    r.perSecond() / raw.perSecond(), r.peakHeapBytes >> 20));
+                System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20, loadBefore, loadAfter));
+        out.append(String.format(Locale.ROOT, "events %d (%s), partitions %d, stream threads %d, factory copies %d (%d lines, %.2f simulated days), load %.1f s with %d producers (untimed)%n",
+                loadedTotal, loaded, PARTITIONS, THREADS, COPIES, lineIds.size(), simulatedDays, loadTime.toMillis() / 1000.0, LOADERS));
+        out.append(String.format(Locale.ROOT, "RocksDB bound %d MiB (%s), memtable per instance %d KiB, planned instances %s; Streams settings: the application's defaults%n",
+                ROCKSDB_MEMORY_BYTES >> 20, AppSettings.ROCKSDB_MEMORY_BYTES, BoundedMemoryRocksDBConfig.writeBufferBytes() >> 10,
+                AppSettings.DEFAULT_ROCKSDB_STORE_INSTANCES));
+        out.append(String.format(Locale.ROOT, "%-58s %9s %8s %8s %8s %8s %9s %6s %7s %6s %9s%n", "run", "records/s", "seconds", "vs (a)",
+                "1st 10%", "last 10%", "CPU s/M", "heap", "flush", "rocks", "disk MiB"));
+        out.append(String.format(Locale.ROOT, "%-58s %9s %8s %8s %8s %8s %9s %6s %7s %6s %9s%n", "", "", "", "", "rec/s", "rec/s",
+                "events", "MiB", "/10k ev", "inst.", ""));
+        for (Rate r : List.of(raw, avro)) {
+            out.append(String.format(Locale.ROOT, "%-58s %9.0f %8.2f %8.3f %8s %8s %9.1f %6d %7s %6s %9s%n", r.name, r.perSecond(), r.seconds(),
+                    r.perSecond() / raw.perSecond(), "", "", r.cpuSecondsPerMillion(), r.peakHeapBytes >> 20, "", "", ""));
         }
-        out.append(String.format(Locale.ROOT, "ratios: (b)/(a) = %.3f, (c) at_least_once/(a) = %.3f, (c) exactly_once_v2/(a) = %.3f%n",
-                avro.perSecond() / raw.perSecond(), alos.perSecond() / raw.perSecond(), eos.perSecond() / raw.perSecond()));
-        out.append(String.format(Locale.ROOT, "app start to RUNNING: at_least_once %.2f s, exactly_once_v2 %.2f s (not in the rates)%n",
-                alos.startupSeconds, eos.startupSeconds));
-        out.append(String.format(Locale.ROOT, "RocksDB memory bound (%s, block cache + memtables shared by all stores): %d MiB%n",
-                AppSettings.ROCKSDB_MEMORY_BYTES, ROCKSDB_MEMORY_BYTES >> 20));
+        for (Rate r : runs) {
+            out.append(String.format(Locale.ROOT, "%-58s %9.0f %8.2f %8.3f %8.0f %8.0f %9.1f %6d %7.1f %6d %9.1f%n", r.name, r.perSecond(), r.seconds(),
+                    r.perSecond() / raw.perSecond(), r.firstTenthPerSecond(), r.lastTenthPerSecond(), r.cpuSecondsPerMillion(),
+                    r.peakHeapBytes >> 20, r.flushesPer10k(), r.rocksInstances, r.diskBytes / 1048576.0));
+        }
+        out.append(String.format(Locale.ROOT, "ratios (same run): app exactly_once_v2 / floor (b2) = %.3f (target >= 0.25); exactly_once_v2 / at_least_once = %.3f (target >= 0.8); "
+                        + "last tenth / first tenth (exactly_once_v2) = %.3f (target >= 0.8); (b2) / (a) = %.3f%n",
+                eos.perSecond() / floor.perSecond(), eos.perSecond() / alos.perSecond(), eos.lastTenthPerSecond() / eos.firstTenthPerSecond(),
+                floor.perSecond() / raw.perSecond()));
+        double diskPerLineDay = eos.diskBytes / (double) lineIds.size() / simulatedDays;
+        out.append(String.format(Locale.ROOT, "RocksDB on disk after the exactly_once_v2 run: %.0f bytes per line per simulated day (%d lines, %.2f days); flushes by reason %s%n",
+                diskPerLineDay, lineIds.size(), simulatedDays, eos.flushesByReason));
+        out.append(String.format(Locale.ROOT, "start to RUNNING (not in the rates): %s%n",
+                runs.stream().map(r -> String.format(Locale.ROOT, "%s %.1f s", r.name.replaceAll(",.*", ""), r.startupSeconds)).collect(Collectors.joining("; "))));
         out.append(latencies);
 
         String table = out.toString();
@@ -181,13 +341,63 @@ class PipelineThroughputBenchmark {
         Files.createDirectories(RESULTS.toAbsolutePath().getParent());
         Files.writeString(RESULTS, table);
 
-        for (Rate r : List.of(raw, avro, alos, eos)) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("timestamp", Instant.now().toString());
+        json.put("machine", Runtime.getRuntime().availableProcessors() + " cores, shared with other builds");
+        json.put("load_average_before", loadBefore);
+        json.put("load_average_after", loadAfter);
+        json.put("events", loadedTotal);
+        json.put("partitions", PARTITIONS);
+        json.put("stream_threads", THREADS);
+        json.put("lines", lineIds.size());
+        json.put("simulated_days", simulatedDays);
+        json.put("load_seconds", loadTime.toMillis() / 1000.0);
+        json.put("rocksdb_memory_bytes", ROCKSDB_MEMORY_BYTES);
+        json.put("raw_rps", raw.perSecond());
+        json.put("avro_rps", avro.perSecond());
+        json.put("streams_floor_eos_rps", floor.perSecond());
+        json.put("app_alos_rps", alos.perSecond());
+        json.put("app_eos_rps", eos.perSecond());
+        alone.forEach((name, r) -> json.put(name + "_alone_eos_rps", r.perSecond()));
+        ablations.forEach((name, r) -> {
+            json.put("app_eos_" + name + "_rps", r.perSecond());
+            json.put("app_eos_" + name + "_flushes_per_10k_events", r.flushesPer10k());
+        });
+        json.put("first_tenth_rps", eos.firstTenthPerSecond());
+        json.put("last_tenth_rps", eos.lastTenthPerSecond());
+        json.put("app_alos_first_tenth_rps", alos.firstTenthPerSecond());
+        json.put("app_alos_last_tenth_rps", alos.lastTenthPerSecond());
+        json.put("eos_over_floor", eos.perSecond() / floor.perSecond());
+        json.put("eos_over_alos", eos.perSecond() / alos.perSecond());
+        json.put("last_over_first_tenth", eos.lastTenthPerSecond() / eos.firstTenthPerSecond());
+        json.put("cpu_seconds_per_million_events", eos.cpuSecondsPerMillion());
+        json.put("app_alos_cpu_seconds_per_million_events", alos.cpuSecondsPerMillion());
+        json.put("floor_cpu_seconds_per_million_events", floor.cpuSecondsPerMillion());
+        json.put("peak_heap_mib", eos.peakHeapBytes >> 20);
+        json.put("rocksdb_bytes_per_line_per_day", diskPerLineDay);
+        json.put("flushes_per_10k_events", eos.flushesPer10k());
+        json.put("app_alos_flushes_per_10k_events", alos.flushesPer10k());
+        json.put("flushes_by_reason", eos.flushesByReason.toString());
+        json.put("rocksdb_instances", eos.rocksInstances);
+        json.put("memtable_bytes_per_instance", BoundedMemoryRocksDBConfig.writeBufferBytes());
+        json.put("app_eos_startup_seconds", eos.startupSeconds);
+        json.putAll(latencyFields);
+        BenchResults.merge(json);
+
+        for (Rate r : List.of(raw, avro)) {
             assertThat(r.records).as(r.name + " records").isEqualTo(loadedTotal);
+        }
+        for (Rate r : runs) {
+            assertThat(r.records).as(r.name + " records").isPositive();
             assertThat(r.perSecond()).as(r.name + " rate").isPositive();
         }
+        assertThat(floor.records).as("the floor reads every input record").isEqualTo(loadedTotal);
+        assertThat(eos.records).as("the application reads every input record").isEqualTo(loadedTotal);
+        assertThat(alos.records).as("the application reads every input record").isEqualTo(loadedTotal);
     }
 
     private static String latencies = "";
+    private static final Map<String, Object> latencyFields = new LinkedHashMap<>();
 
     // ---- (a) and (b): a plain consumer over every input partition ----
 
@@ -203,6 +413,7 @@ class PipelineThroughputBenchmark {
         }
         resetPeakHeap();
         long started = System.nanoTime();
+        long cpuStarted = processCpuNanos();
         long records = 0;
         long checksum = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -234,74 +445,224 @@ class PipelineThroughputBenchmark {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
         assertThat(checksum).isPositive();
         return new Rate((deserialize ? "(b) consumer + Greenline Avro serdes" : "(a) raw KafkaConsumer<byte[],byte[]>")
-                + ("warm-up".equals(name) ? " warm-up" : ""), records, elapsed, peakHeap(), 0);
+                + ("warm-up".equals(name) ? " warm-up" : ""), records, elapsed, peakHeap(), 0, (processCpuNanos() - cpuStarted) / 1e9,
+                Double.NaN, Double.NaN, 0, Map.of(), 0, 0);
     }
 
-    // ---- (c) the full application, (d) query latency ----
+    // ---- (b2), (c), (c1): Kafka Streams runs, (d) query latency ----
 
-    private static Rate runApp(String guarantee, boolean measureQueries) throws Exception {
-        String applicationId = "bench-" + guarantee.replace('_', '-') + "-" + System.currentTimeMillis();
+    /** What a Streams run executes. */
+    enum Kind {
+        FLOOR("plain Streams"), APP("GreenlineTopology"), OEE("OEE"), QUALITY("quality"), CARBON("carbon");
+
+        final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+    }
+
+    private static Rate runStreams(String name, String guarantee, Kind kind, boolean measureQueries) throws Exception {
+        return runStreams(name, guarantee, kind, measureQueries, Map.of(), null);
+    }
+
+    private static Rate runStreams(String name, String guarantee, Kind kind, boolean measureQueries, Map<String, String> overrides)
+            throws Exception {
+        return runStreams(name, guarantee, kind, measureQueries, overrides, null);
+    }
+
+    /** One Streams run until every input record is committed, or for at most {@code limit} after RUNNING (a warm-up). */
+    private static Rate runStreams(String name, String guarantee, Kind kind, boolean measureQueries, Map<String, String> overrides,
+                                   Duration limit) throws Exception {
+        String applicationId = "bench-" + kind.name().toLowerCase(Locale.ROOT) + "-" + guarantee.replace('_', '-') + "-" + System.currentTimeMillis();
         int port = freePort();
+        Path stateDir = workDir.resolve("state-" + applicationId);
         Map<String, String> props = new HashMap<>();
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         props.put("schema.registry.url", registry.url());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, workDir.resolve("state-" + applicationId).toString());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(THREADS));
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "0");
-        // the rate is measured on committed offsets: commit at least once a second under either guarantee
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, StreamsConfig.EXACTLY_ONCE_V2.equals(guarantee) ? "100" : "1000");
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         props.put(AppSettings.HTTP_PORT, String.valueOf(port));
         props.put(AppSettings.ROCKSDB_MEMORY_BYTES, String.valueOf(ROCKSDB_MEMORY_BYTES));
+        // every other Streams setting (commit interval, record caches, producer batching) is the application's default
+        props.putAll(overrides);
         AppSettings settings = AppSettings.of(props);
-        Topology topology = GreenlineTopology.build(new Topics(settings.serdes()), settings);
+        Topics appTopics = new Topics(settings.serdes());
+        Topology topology = switch (kind) {
+            case FLOOR -> floorTopology(appTopics, settings);
+            case APP -> GreenlineTopology.build(appTopics, settings);
+            case OEE -> alone(settings, b -> OeeTopology.addTo(b, appTopics, OeeSettings.from(settings.all())));
+            case QUALITY -> alone(settings, b -> QualityTopology.addTo(b, appTopics, QualitySettings.fromConfig(settings.all())));
+            case CARBON -> alone(settings, b -> CarbonLedgerTopology.addTo(b, appTopics, CarbonSettings.from(settings.all())));
+        };
         Set<String> globalTopics = new HashSet<>();
         for (TopologyDescription.GlobalStore store : topology.describe().globalStores()) {
             globalTopics.addAll(store.source().topicSet());
         }
-        List<String> grouped = INPUT_TOPICS.stream().filter(t -> !globalTopics.contains(t)).toList();
+        Set<String> sources = new HashSet<>();
+        for (TopologyDescription.Subtopology sub : topology.describe().subtopologies()) {
+            for (TopologyDescription.Node node : sub.nodes()) {
+                if (node instanceof TopologyDescription.Source source && source.topicSet() != null) {
+                    sources.addAll(source.topicSet());
+                }
+            }
+        }
+        List<String> grouped = INPUT_TOPICS.stream().filter(sources::contains).toList();
+        long globalRecords = globalTopics.stream().filter(loaded::containsKey).mapToLong(loaded::get).sum();
 
         resetPeakHeap();
+        long flushesBefore = BoundedMemoryRocksDBConfig.flushes();
+        Map<FlushReason, Long> reasonsBefore = BoundedMemoryRocksDBConfig.flushesByReason();
         long created = System.nanoTime();
-        GreenlineApp app = new GreenlineApp(settings, topology).start();
+        GreenlineApp app = kind == Kind.APP ? new GreenlineApp(settings, topology).start() : null;
+        KafkaStreams streams = app != null ? app.streams() : new KafkaStreams(topology, settings.streamsProperties());
+        if (app == null) {
+            streams.start();
+        }
         try {
             long running = 0;
+            long cpuAtRunning = 0;
             long deadline = created + PROCESS_TIMEOUT.toNanos();
             long committed = 0;
             long nextReport = created;
             long groupTotal = grouped.stream().mapToLong(loaded::get).sum();
+            long tenthAt = 0;
+            long tenthCommitted = 0;
+            long ninthAt = 0;
+            long ninthCommitted = 0;
+            int peakInstances = 0;
             try (Admin admin = admin()) {
                 while (true) {
                     long now = System.nanoTime();
-                    if (running == 0 && app.streams().state() == KafkaStreams.State.RUNNING) {
+                    if (running == 0 && streams.state() == KafkaStreams.State.RUNNING) {
                         running = now;
+                        cpuAtRunning = processCpuNanos();
                     }
                     committed = committed(admin, applicationId, grouped);
+                    peakInstances = Math.max(peakInstances, BoundedMemoryRocksDBConfig.openInstances());
+                    if (running != 0 && tenthAt == 0 && committed >= groupTotal / 10) {
+                        tenthAt = now;
+                        tenthCommitted = committed;
+                    }
+                    if (running != 0 && ninthAt == 0 && committed >= groupTotal - groupTotal / 10) {
+                        ninthAt = now;
+                        ninthCommitted = committed;
+                    }
                     if (committed >= groupTotal && running != 0) {
                         break;
                     }
-                    assertThat(app.streams().state()).as("streams state").isNotIn(KafkaStreams.State.ERROR, KafkaStreams.State.NOT_RUNNING);
+                    if (limit != null && running != 0 && now - running >= limit.toNanos()) {
+                        break;
+                    }
+                    assertThat(streams.state()).as("streams state").isNotIn(KafkaStreams.State.ERROR, KafkaStreams.State.NOT_RUNNING);
                     assertThat(now).as("processing finished within " + PROCESS_TIMEOUT + " (committed " + committed + " of " + groupTotal + ")")
                             .isLessThan(deadline);
                     if (now >= nextReport) {
                         nextReport = now + Duration.ofSeconds(10).toNanos();
-                        System.out.printf("bench: %s committed %d of %d%n", guarantee, committed, groupTotal);
+                        System.out.printf("bench: %s committed %d of %d%n", name, committed, groupTotal);
                     }
                     sleepQuietly(200);
                 }
             }
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - running);
-            long records = committed + globalTopics.stream().filter(loaded::containsKey).mapToLong(loaded::get).sum();
-            Rate rate = new Rate("(c) GreenlineTopology " + guarantee + " (" + THREADS + " thr)", records, elapsed, peakHeap(),
-                    (running - created) / 1e9);
-            if (measureQueries) {
+            long end = System.nanoTime();
+            long cpu = processCpuNanos() - cpuAtRunning;
+            Duration elapsed = Duration.ofNanos(end - running);
+            long records = committed + globalRecords;
+            double firstTenth = tenthAt > running ? tenthCommitted / ((tenthAt - running) / 1e9) : Double.NaN;
+            // NaN when one commit crossed the whole tenth (too short a run to tell)
+            double lastTenth = committed > ninthCommitted ? (committed - ninthCommitted) / ((end - ninthAt) / 1e9) : Double.NaN;
+            Map<FlushReason, Long> reasons = new TreeMap<>(BoundedMemoryRocksDBConfig.flushesByReason());
+            reasonsBefore.forEach((reason, count) -> reasons.computeIfPresent(reason, (r, c) -> c - count == 0 ? null : c - count));
+            Rate rate = new Rate(name, records, elapsed, peakHeap(), (running - created) / 1e9, cpu / 1e9, firstTenth, lastTenth,
+                    BoundedMemoryRocksDBConfig.flushes() - flushesBefore, reasons, peakInstances, directoryBytes(stateDir));
+            if (measureQueries && app != null) {
                 latencies = queryLatencies(port);
             }
             return rate;
         } finally {
-            app.close();
+            if (app != null) {
+                app.close();
+            } else {
+                streams.close(Duration.ofSeconds(60));
+            }
+        }
+    }
+
+    /** One topology of the application, alone, in the application's builder (record caches on its stores). */
+    private static Topology alone(AppSettings settings, java.util.function.Consumer<StreamsBuilder> topology) {
+        StreamsBuilder builder = new CachedStoresBuilder();
+        topology.accept(builder);
+        return builder.build(settings.streamsProperties());
+    }
+
+    /**
+     * (b2) the framework's floor: every input topic decoded with Greenline's serdes (as the topologies consume it)
+     * and counted per key in a persistent key-value store of its own, in the application's builder.
+     */
+    private static Topology floorTopology(Topics appTopics, AppSettings settings) {
+        StreamsBuilder builder = new CachedStoresBuilder();
+        for (Topic<String, ? extends SpecificRecord> topic : List.of(appTopics.machineState, appTopics.productionCount, appTopics.inspection,
+                appTopics.energy, appTopics.batch, appTopics.lineConfig, appTopics.emissionFactors)) {
+            addCount(builder, topic);
+        }
+        return builder.build(settings.streamsProperties());
+    }
+
+    private static <V extends SpecificRecord> void addCount(StreamsBuilder builder, Topic<String, V> topic) {
+        String store = "bench-floor-count-" + topic.name().replace('.', '-');
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.String(), Serdes.Long()));
+        builder.stream(topic.name(), topic.consumed())
+                .process(() -> new CountPerKey<V>(store), Named.as(store + "-processor"), store);
+    }
+
+    /** Counts the records of each key (the value is decoded by the source's serde, then only checked for null). */
+    private static final class CountPerKey<V> implements Processor<String, V, Void, Void> {
+        private final String storeName;
+        private KeyValueStore<String, Long> counts;
+
+        CountPerKey(String storeName) {
+            this.storeName = storeName;
+        }
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            counts = context.getStateStore(storeName);
+        }
+
+        @Override
+        public void process(Record<String, V> record) {
+            if (record.value() == null) {
+                return;
+            }
+            String key = record.key() == null ? "" : record.key();
+            Long count = counts.get(key);
+            counts.put(key, count == null ? 1L : count + 1);
+        }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** Bytes of every file under {@code dir} (0 when it does not exist). */
+    private static long directoryBytes(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (var files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> {
+                try {
+                    return Files.size(f);
+                } catch (IOException e) {
+                    return 0; // a file removed while walking (compaction)
+                }
+            }).sum();
+        } catch (IOException | UncheckedIOException e) {
+            return directoryBytes(dir); // the tree changed under the walk: walk again
         }
     }
 
@@ -341,6 +702,10 @@ class PipelineThroughputBenchmark {
         assertThat(statuses).as("OEE query answers by status").containsKey(200);
         Arrays.sort(oee);
         Arrays.sort(live);
+        latencyFields.put("oee_query_p50_ms", ms(pct(oee, 50)));
+        latencyFields.put("oee_query_p99_ms", ms(pct(oee, 99)));
+        latencyFields.put("live_p50_ms", ms(pct(live, 50)));
+        latencyFields.put("live_p99_ms", ms(pct(live, 99)));
         return String.format(Locale.ROOT,
                 "(d) query latency over %d calls each, %d lines (exactly_once_v2 instance, after processing; statuses %s):%n"
                         + "    GET /api/v1/lines/{id}/oee  p50 %.2f ms  p99 %.2f ms%n"
@@ -390,6 +755,15 @@ class PipelineThroughputBenchmark {
                 create.add(topic);
             }
             admin.createTopics(create).all().get();
+            // a loaded machine can take seconds to elect the new partitions' leaders; an idempotent producer that
+            // starts before can end up retrying OUT_OF_ORDER_SEQUENCE_NUMBER for minutes: load only once all have one
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            List<String> names = TopicNames.ALL.stream().map(TopicNames.TopicSpec::name).toList();
+            while (admin.describeTopics(names).allTopicNames().get().values().stream()
+                    .flatMap(d -> d.partitions().stream()).anyMatch(p -> p.leader() == null || p.leader().isEmpty())) {
+                assertThat(System.nanoTime()).as("every partition has a leader within 2 minutes").isLessThan(deadline);
+                sleepQuietly(200);
+            }
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
@@ -443,14 +817,24 @@ class PipelineThroughputBenchmark {
                 .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
     }
 
-    /** One measured run. */
-    record Rate(String name, long records, Duration elapsed, long peakHeapBytes, double startupSeconds) {
+    /** One measured run; the Streams-only figures are NaN or 0 for the plain consumers. */
+    record Rate(String name, long records, Duration elapsed, long peakHeapBytes, double startupSeconds, double cpuSeconds,
+                double firstTenthPerSecond, double lastTenthPerSecond, long flushes, Map<FlushReason, Long> flushesByReason,
+                int rocksInstances, long diskBytes) {
         double seconds() {
             return elapsed.toNanos() / 1e9;
         }
 
         double perSecond() {
             return records / seconds();
+        }
+
+        double cpuSecondsPerMillion() {
+            return cpuSeconds / records * 1e6;
+        }
+
+        double flushesPer10k() {
+            return flushes * 10_000.0 / records;
         }
     }
 

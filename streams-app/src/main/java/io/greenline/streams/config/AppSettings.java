@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -45,6 +46,9 @@ public final class AppSettings {
     public static final String QUERY_RETRY_AFTER_SECONDS = "greenline.query.retry.after.seconds";
     public static final String QUERY_STALE_STORES = "greenline.query.stale.stores";
     public static final String ROCKSDB_MEMORY_BYTES = "greenline.rocksdb.memory.bytes";
+    public static final String ROCKSDB_STORE_INSTANCES = "greenline.rocksdb.store.instances";
+    public static final long DEFAULT_ROCKSDB_MEMORY_BYTES = 256L * 1024 * 1024;
+    public static final int DEFAULT_ROCKSDB_STORE_INSTANCES = 160;
     public static final String SHUTDOWN_TIMEOUT_MS = "greenline.shutdown.timeout.ms";
     public static final String THREAD_REPLACEMENTS_MAX = "greenline.thread.replacements.max";
     public static final String THREAD_REPLACEMENTS_WINDOW_MS = "greenline.thread.replacements.window.ms";
@@ -71,8 +75,11 @@ public final class AppSettings {
                     "Retry-After of a 503 answered while stores migrate.")
             .define(QUERY_STALE_STORES, Type.BOOLEAN, true, Importance.LOW,
                     "Answer from standby or restoring stores (marked stale) when the active one is unavailable.")
-            .define(ROCKSDB_MEMORY_BYTES, Type.LONG, 256L * 1024 * 1024, Range.atLeast(16L * 1024 * 1024), Importance.MEDIUM,
+            .define(ROCKSDB_MEMORY_BYTES, Type.LONG, DEFAULT_ROCKSDB_MEMORY_BYTES, Range.atLeast(16L * 1024 * 1024), Importance.MEDIUM,
                     "Bound of all RocksDB block cache, index, filter and memtable memory of this instance.")
+            .define(ROCKSDB_STORE_INSTANCES, Type.INT, DEFAULT_ROCKSDB_STORE_INSTANCES, Range.atLeast(1), Importance.LOW,
+                    "RocksDB instances (stores x partitions x window segments) the memory bound is planned for: each "
+                            + "instance's memtable is sized so that this many fill and flush on their own under the bound.")
             .define(SHUTDOWN_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(0L), Importance.LOW,
                     "How long SIGTERM waits for Kafka Streams to close.")
             .define(THREAD_REPLACEMENTS_MAX, Type.INT, 3, Range.atLeast(0), Importance.LOW,
@@ -90,18 +97,29 @@ public final class AppSettings {
             .define(POISON_MAX_ATTEMPTS, Type.INT, 2, Range.atLeast(1), Importance.LOW,
                     "Times a record may kill its stream thread (same partition and offset) before it is quarantined to mfg.dlq as POISON.");
 
-    /** Kafka-side defaults; every one can be overridden. */
-    public static final Map<String, String> KAFKA_DEFAULTS = Map.of(
-            StreamsConfig.APPLICATION_ID_CONFIG, "greenline",
-            StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092",
-            StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2,
-            StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1",
-            StreamsConfig.STATE_DIR_CONFIG, "./.greenline/state",
-            StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, TopicNames.DLQ,
-            StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName(),
-            StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName(),
-            StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDBConfig.class.getName(),
-            AvroSerdeConfig.SCHEMA_REGISTRY_URL, "http://localhost:8081");
+    /**
+     * Kafka-side defaults; every one can be overridden. The throughput ones (docs/app.md, "Throughput settings"):
+     * record caches in front of every store so RocksDB and the changelogs see one write per key per commit; a
+     * one-second commit (exactly_once_v2 would commit every 100 ms), which is also how late a final window reaches a
+     * read_committed consumer at most (the query API reads through the caches and is not delayed); producer batches
+     * of up to 256 KiB, lz4-compressed, lingering 50 ms (under exactly_once_v2 the commit flushes them anyway).
+     */
+    public static final Map<String, String> KAFKA_DEFAULTS = Map.ofEntries(
+            Map.entry(StreamsConfig.APPLICATION_ID_CONFIG, "greenline"),
+            Map.entry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092"),
+            Map.entry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2),
+            Map.entry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1"),
+            Map.entry(StreamsConfig.STATE_DIR_CONFIG, "./.greenline/state"),
+            Map.entry(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, TopicNames.DLQ),
+            Map.entry(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName()),
+            Map.entry(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName()),
+            Map.entry(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDBConfig.class.getName()),
+            Map.entry(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, String.valueOf(64L * 1024 * 1024)),
+            Map.entry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000"),
+            Map.entry(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "50"),
+            Map.entry(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), String.valueOf(256 * 1024)),
+            Map.entry(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4"),
+            Map.entry(AvroSerdeConfig.SCHEMA_REGISTRY_URL, "http://localhost:8081"));
 
     private static final Set<String> SERDE_KEYS = Set.of(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS,
             AvroSerdeConfig.USE_LATEST_VERSION, AvroSerdeConfig.SPECIFIC_AVRO_READER);
@@ -143,8 +161,9 @@ public final class AppSettings {
         if (!streamsKeys.containsKey(StreamsConfig.APPLICATION_SERVER_CONFIG)) {
             streamsKeys.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedHost() + ":" + httpPort());
         }
-        // The RocksDB config setter reads its bound from the Streams configs it is handed.
+        // The RocksDB config setter reads its bound and planned instance count from the Streams configs it is handed.
         streamsKeys.put(ROCKSDB_MEMORY_BYTES, String.valueOf(rocksDbMemoryBytes()));
+        streamsKeys.put(ROCKSDB_STORE_INSTANCES, String.valueOf(rocksDbStoreInstances()));
         String guarantee = streamsKeys.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
         if (!StreamsConfig.EXACTLY_ONCE_V2.equals(guarantee) && !StreamsConfig.AT_LEAST_ONCE.equals(guarantee)) {
             throw new ConfigException(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee,
@@ -252,6 +271,10 @@ public final class AppSettings {
 
     public long rocksDbMemoryBytes() {
         return (Long) app.get(ROCKSDB_MEMORY_BYTES);
+    }
+
+    public int rocksDbStoreInstances() {
+        return (Integer) app.get(ROCKSDB_STORE_INSTANCES);
     }
 
     public Duration shutdownTimeout() {

@@ -7,10 +7,10 @@ import io.greenline.events.QualityUnitMemory;
 import io.greenline.events.QualityWindow;
 import io.greenline.schemas.DeadLetterReason;
 import io.greenline.schemas.Topics;
+import io.greenline.schemas.state.StateSerde;
 import io.greenline.streams.InputStreams;
 import io.greenline.streams.LineLatestView;
 import io.greenline.streams.ReferenceStores;
-import io.greenline.streams.InputStreams;
 import io.greenline.streams.StoreNames;
 import io.greenline.streams.errors.BadRecordException;
 import io.greenline.streams.windows.EventDeduplicator;
@@ -39,8 +39,10 @@ import org.apache.kafka.streams.state.Stores;
  * key lineId). Live (not yet final) windows are only in the store {@link StoreNames#QUALITY_WINDOWS}.
  *
  * <p>Stores: {@link StoreNames#QUALITY_WINDOWS}, {@link StoreNames#QUALITY_LINE_CLOCKS}, {@link StoreNames#QUALITY_UNITS}, {@link StoreNames#QUALITY_SEEN_EVENTS},
- * {@link StoreNames#QUALITY_OEE_ALERTS_RAISED}, and the global {@link StoreNames#LINE_CONFIG_VERSIONS} (added by
- * shared by the whole application through {@link ReferenceStores}). Arithmetic lives in {@link QualityCounts}, {@link FirstInspections}
+ * {@link StoreNames#QUALITY_OEE_ALERTS_RAISED}, and the global {@link StoreNames#LINE_CONFIG_VERSIONS} (shared by the
+ * whole application through {@link ReferenceStores}). Every store of its own has a record cache (an inspection
+ * updates the same few window records as the ones before it: RocksDB and the changelog see them once per commit);
+ * windows and unit memories are kept in the versioned state encoding {@link StateSerde}. Arithmetic lives in {@link QualityCounts}, {@link FirstInspections}
  * and {@link PChart}; the windows come from {@link io.greenline.streams.windows.WindowCalendar}.
  */
 public final class QualityTopology {
@@ -72,16 +74,17 @@ public final class QualityTopology {
      */
     public static void addTo(StreamsBuilder builder, Topics topics, QualitySettings settings) {
         ReferenceStores.lineConfigVersions(builder, topics, settings.lineConfigHistory());
-        var serdes = topics.serdes();
+        // internal state in the versioned state encoding (no registry framing): mfg.quality keeps the registry serde
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.QUALITY_WINDOWS),
-                Serdes.String(), serdes.value(QualityWindow.class)));
+                Serdes.String(), StateSerde.of(QualityWindow.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.QUALITY_LINE_CLOCKS),
-                Serdes.String(), new LineClockSerde()));
+                Serdes.String(), new LineClockSerde()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.QUALITY_UNITS),
-                Serdes.String(), serdes.value(QualityUnitMemory.class)));
-        builder.addStateStore(EventDeduplicator.storeBuilder(StoreNames.QUALITY_SEEN_EVENTS, settings.dedupRetention()));
+                Serdes.String(), StateSerde.of(QualityUnitMemory.class)).withCachingEnabled());
+        builder.addStateStore(EventDeduplicator.storeBuilder(StoreNames.QUALITY_SEEN_EVENTS, settings.dedupRetention())
+                .withCachingEnabled());
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(StoreNames.QUALITY_OEE_ALERTS_RAISED,
-                settings.alertRetention(), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()));
+                settings.alertRetention(), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()).withCachingEnabled());
 
         // inspections: validate, stamp with event time, count in the windows of the calendar valid then
         KStream<String, Output> windowsOut = InputStreams.of(builder, topics.inspection)

@@ -3,10 +3,15 @@ package io.greenline.streams.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.greenline.streams.config.AppSettings;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.FlushReason;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 
@@ -16,23 +21,69 @@ class BoundedMemoryRocksDBConfigTest {
         RocksDB.loadLibrary();
     }
 
+    private static final Map<String, Object> CONFIGS = Map.of(AppSettings.ROCKSDB_MEMORY_BYTES, String.valueOf(64L * 1024 * 1024),
+            AppSettings.ROCKSDB_STORE_INSTANCES, "160");
+
     @Test
-    @DisplayName("Every store shares one block cache and write-buffer manager, and charges memtables in small arena blocks")
-    void storesShareTheBoundAndUseSmallArenaBlocks() {
+    @DisplayName("Each memtable is the memtable half of the bound, less a quarter of headroom, shared by the planned instances (256 KiB..16 MiB)")
+    void writeBufferSizedForThePlannedInstances() {
+        // 256 MiB bound: 128 MiB of memtables x 0.75 / 160 instances = 614.4 KiB
+        assertThat(BoundedMemoryRocksDBConfig.writeBufferBytesFor(256L << 20, 160)).isEqualTo((long) (128.0 * 1024 * 1024 * 0.75 / 160));
+        // a small bound or many instances: the floor
+        assertThat(BoundedMemoryRocksDBConfig.writeBufferBytesFor(64L << 20, 1000)).isEqualTo(256 * 1024);
+        // one instance and a large bound: the ceiling
+        assertThat(BoundedMemoryRocksDBConfig.writeBufferBytesFor(4L << 30, 1)).isEqualTo(16L << 20);
+    }
+
+    @Test
+    @DisplayName("Every store shares one block cache and write-buffer manager, with the planned memtable size and small arena blocks")
+    void storesShareTheBound() {
         BoundedMemoryRocksDBConfig setter = new BoundedMemoryRocksDBConfig();
-        Map<String, Object> configs = Map.of(AppSettings.ROCKSDB_MEMORY_BYTES, String.valueOf(64L * 1024 * 1024));
+        int openBefore = BoundedMemoryRocksDBConfig.openInstances();
         try (Options first = new Options(); Options second = new Options()) {
             first.setTableFormatConfig(new BlockBasedTableConfig());
             second.setTableFormatConfig(new BlockBasedTableConfig());
-            setter.setConfig("oee-windows", first, configs);
-            setter.setConfig("quality-windows", second, configs);
+            setter.setConfig("oee-windows", first, CONFIGS);
+            setter.setConfig("quality-windows", second, CONFIGS);
 
-            // default would be write_buffer_size / 8 = 16 MiB / 8 = 2 MiB per memtable
-            assertThat(first.arenaBlockSize()).isEqualTo(64 * 1024);
-            assertThat(second.arenaBlockSize()).isEqualTo(64 * 1024);
+            assertThat(BoundedMemoryRocksDBConfig.openInstances()).isEqualTo(openBefore + 2);
+            assertThat(BoundedMemoryRocksDBConfig.peakInstances()).isGreaterThanOrEqualTo(openBefore + 2);
+            long writeBuffer = BoundedMemoryRocksDBConfig.writeBufferBytes();
+            assertThat(writeBuffer).isBetween(BoundedMemoryRocksDBConfig.MIN_WRITE_BUFFER_BYTES, BoundedMemoryRocksDBConfig.MAX_WRITE_BUFFER_BYTES);
+            assertThat(first.writeBufferSize()).isEqualTo(writeBuffer);
+            assertThat(second.maxWriteBufferNumber()).isEqualTo(2);
+            // default would be write_buffer_size / 8 of a 16 MiB memtable = 2 MiB reserved per memtable
+            assertThat(first.arenaBlockSize()).isEqualTo(Math.max(32 * 1024, writeBuffer / 8));
             assertThat(BoundedMemoryRocksDBConfig.boundBytes()).isPositive();
             setter.close("oee-windows", first);
             setter.close("quality-windows", second);
+            assertThat(BoundedMemoryRocksDBConfig.openInstances()).isEqualTo(openBefore);
         }
+    }
+
+    @Test
+    @DisplayName("A memtable flush of a store configured by it is counted, with its reason")
+    void countsFlushes(@TempDir Path dir) throws Exception {
+        BoundedMemoryRocksDBConfig setter = new BoundedMemoryRocksDBConfig();
+        long before = BoundedMemoryRocksDBConfig.flushes();
+        long manualBefore = BoundedMemoryRocksDBConfig.flushes(FlushReason.MANUAL_FLUSH);
+        try (Options options = new Options().setCreateIfMissing(true)) {
+            options.setTableFormatConfig(new BlockBasedTableConfig());
+            setter.setConfig("quality-windows", options, CONFIGS);
+            try (RocksDB db = RocksDB.open(options, dir.toString()); FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+                db.put("line-1".getBytes(StandardCharsets.UTF_8), "window".getBytes(StandardCharsets.UTF_8));
+                db.flush(flush);
+                // the listener runs on RocksDB's flush thread right after the flush is installed
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (BoundedMemoryRocksDBConfig.flushes() == before && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+            } finally {
+                setter.close("quality-windows", options);
+            }
+        }
+        assertThat(BoundedMemoryRocksDBConfig.flushes()).isEqualTo(before + 1);
+        assertThat(BoundedMemoryRocksDBConfig.flushes(FlushReason.MANUAL_FLUSH)).isEqualTo(manualBefore + 1);
+        assertThat(BoundedMemoryRocksDBConfig.flushesByReason()).containsKey(FlushReason.MANUAL_FLUSH);
     }
 }

@@ -52,7 +52,13 @@ class AppSettingsTest {
                 .containsEntry(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "mfg.dlq")
                 .containsEntry(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName())
                 .containsEntry(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName())
-                .containsEntry(AppSettings.ROCKSDB_MEMORY_BYTES, String.valueOf(256L * 1024 * 1024));
+                .containsEntry(AppSettings.ROCKSDB_MEMORY_BYTES, String.valueOf(256L * 1024 * 1024))
+                .containsEntry(AppSettings.ROCKSDB_STORE_INSTANCES, "160")
+                .containsEntry(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, String.valueOf(64L * 1024 * 1024))
+                .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000")
+                .containsEntry("producer.linger.ms", "50")
+                .containsEntry("producer.batch.size", String.valueOf(256 * 1024))
+                .containsEntry("producer.compression.type", "lz4");
         assertThat(settings.httpAuthToken()).isEmpty();
         assertThat(settings.httpTls()).isEmpty();
     }
