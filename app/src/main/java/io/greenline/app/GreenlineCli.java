@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The production {@code greenline} command line, the entrypoint of the container image: {@code streams},
- * {@code topics}, {@code simulate}, {@code replay}, {@code load} (DESIGN.md section 9). Nothing here starts a
+ * {@code topics}, {@code simulate}, {@code replay}, {@code load} (docs/design.md section 9). Nothing here starts a
  * broker or a registry; the development commands {@code local} and {@code registry} are added by
  * {@code io.greenline.local.GreenlineCli} in the local-stack module (the {@code ./greenline} launcher and the
  * release tarball).

@@ -11,7 +11,7 @@ import picocli.CommandLine;
 class GreenlineCliTest {
 
     @Test
-    @DisplayName("the greenline command offers every command of DESIGN.md section 9 (plus registry and help)")
+    @DisplayName("the greenline command offers every command of docs/design.md section 9 (plus registry and help)")
     void subcommands() {
         assertThat(GreenlineCli.commandLine().getSubcommands().keySet())
                 .containsExactlyInAnyOrder("local", "streams", "simulate", "replay", "load", "topics", "registry", "help");

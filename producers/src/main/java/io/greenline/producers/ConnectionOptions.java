@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /**
  * Where producers connect: picocli options with environment fallbacks ({@code KAFKA_BOOTSTRAP_SERVERS},
- * {@code SCHEMA_REGISTRY_URL}) and the local defaults of DESIGN.md section 2. Every other client and serde
+ * {@code SCHEMA_REGISTRY_URL}) and the local defaults of docs/design.md section 2. Every other client and serde
  * setting comes from the environment exactly as for the streams app ({@link ClientEnvironment}: e.g.
  * {@code KAFKA_SECURITY_PROTOCOL}, {@code KAFKA_SASL_JAAS_CONFIG}, {@code SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION},
  * {@code BASIC_AUTH_USER_INFO}), so the simulators reach a secured cluster too.

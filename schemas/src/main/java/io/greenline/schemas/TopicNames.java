@@ -3,7 +3,7 @@ package io.greenline.schemas;
 import java.util.List;
 
 /**
- * Names and layout of every Kafka topic in Greenline's public contract (DESIGN.md sections 3 and 7).
+ * Names and layout of every Kafka topic in Greenline's public contract (docs/design.md sections 3 and 7).
  *
  * <p>The typed view of each topic (name plus key and value serdes) is {@link Topics}; this class holds
  * the plain names so that code without serdes (admin tools, the CLI, the Helm chart's tests) agrees

@@ -17,7 +17,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * The typed topic catalogue (DESIGN.md sections 3 and 7): every topic with its key and value serdes.
+ * The typed topic catalogue (docs/design.md sections 3 and 7): every topic with its key and value serdes.
  * Keys are strings; values are Avro in Confluent's wire format, except the dead-letter topic, which
  * keeps the original bytes.
  */

@@ -24,7 +24,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The carbon ledger of a batch (DESIGN.md section 6), in plain Java: from what {@code mfg.batch} said about a batch
+ * The carbon ledger of a batch (docs/design.md section 6), in plain Java: from what {@code mfg.batch} said about a batch
  * and the energy charged to it, the footprint by scope and basis, its intensities, PACT per-declared-unit values,
  * primary data share, factor versions and gaps.
  *

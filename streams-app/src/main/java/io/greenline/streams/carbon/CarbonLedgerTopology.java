@@ -44,7 +44,7 @@ import org.apache.kafka.streams.state.VersionedKeyValueStore;
 import org.apache.kafka.streams.state.VersionedRecord;
 
 /**
- * The carbon ledger (DESIGN.md section 6): per-batch footprints from batches, energy readings and versioned emission
+ * The carbon ledger (docs/design.md section 6): per-batch footprints from batches, energy readings and versioned emission
  * factors.
  *
  * <p>Inputs: {@code mfg.batch} (key lineId), {@code mfg.energy} (key lineId, or siteId for a shared meter),

@@ -10,7 +10,7 @@ import java.util.Objects;
 import java.util.TreeSet;
 
 /**
- * Splits one energy reading over the batches that ran during its period (DESIGN.md section 6).
+ * Splits one energy reading over the batches that ran during its period (docs/design.md section 6).
  *
  * <p>The period {@code [start, end)} is cut at every batch edge inside it. Each piece carries the reading's quantity
  * in proportion to its length and is shared equally among the batches running throughout it: one batch on a line

@@ -6,7 +6,7 @@ import io.greenline.streams.windows.WindowCalendar;
 import java.time.Instant;
 
 /**
- * How a piece of a line's time is booked into the ISO 22400-2 time elements of a window (DESIGN.md section 4).
+ * How a piece of a line's time is booked into the ISO 22400-2 time elements of a window (docs/design.md section 4).
  * The piece {@code [start, end)} lies in one window and in one state, the one entered by {@code change}:
  * <ul>
  *   <li>unknown state (no change yet, {@code change == null}): {@code unknownMs} (outside POT, planned or not);</li>

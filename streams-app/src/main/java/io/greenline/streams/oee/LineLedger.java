@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  * to a state store as an {@link OeeLineLedger}, and keeps the state timeline itself behind a {@link Timeline}.
  *
  * <p>Invariant: the totals of every tracked window equal the classification of the line's timeline over the
- * window up to the clock (DESIGN.md section 4; the classification rules are those of {@link Booking}). Each
+ * window up to the clock (docs/design.md section 4; the classification rules are those of {@link Booking}). Each
  * record keeps it with work that does not grow with the history:
  * <ul>
  *   <li>the clock moving on books the new time, in the state the line is in, into each tracked window;</li>

@@ -1,7 +1,7 @@
 package io.greenline.streams.oee;
 
 /**
- * The KPIs of one window (DESIGN.md section 4). A KPI whose denominator is zero is null (JSON null), never 0
+ * The KPIs of one window (docs/design.md section 4). A KPI whose denominator is zero is null (JSON null), never 0
  * or 1; effectiveness is never clamped.
  *
  * <ul>

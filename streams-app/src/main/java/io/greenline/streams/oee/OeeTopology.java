@@ -18,7 +18,7 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * OEE per line and window (ISO 22400-2, DESIGN.md section 4), in event time.
+ * OEE per line and window (ISO 22400-2, docs/design.md section 4), in event time.
  *
  * <p>Reads {@code mfg.machine-state} and {@code mfg.production-count} (keyed by lineId), and looks each line's config up,
  * as of each record's time, in the global versioned store {@link StoreNames#LINE_CONFIG_VERSIONS}. Per line it keeps a {@link LineLedger} (clock,

@@ -28,7 +28,7 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Quality per line and per line + product, per window (DESIGN.md section 5), and the quality alerts.
+ * Quality per line and per line + product, per window (docs/design.md section 5), and the quality alerts.
  *
  * <p>Inputs: {@code mfg.inspection} (key lineId), {@code mfg.line-config} (through the global versioned store
  * {@link StoreNames#LINE_CONFIG_VERSIONS}: the calendar valid at each inspection's time and the

@@ -15,7 +15,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * JSON of the Avro records as the API promises it (DESIGN.md section 8): the Avro field names (so
+ * JSON of the Avro records as the API promises it (docs/design.md section 8): the Avro field names (so
  * {@code final} is {@code final}, not the generated {@code final$}), instants as ISO-8601 UTC strings,
  * enums by symbol, maps as objects, nulls as {@code null}.
  */

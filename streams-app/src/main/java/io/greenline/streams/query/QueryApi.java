@@ -26,7 +26,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * The resources of the query API (DESIGN.md section 8), translating HTTP to {@link StoreRouter} reads:
+ * The resources of the query API (docs/design.md section 8), translating HTTP to {@link StoreRouter} reads:
  *
  * <ul>
  *   <li>a keyed read (a line's windows, one batch) goes to the instance owning the key's partition; a

@@ -25,7 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP face of one instance (Javalin): the query API of DESIGN.md section 8, health, Prometheus
+ * The HTTP face of one instance (Javalin): the query API of docs/design.md section 8, health, Prometheus
  * metrics and the OpenAPI description. Optional bearer-token auth guards {@code /api} and {@code /pact};
  * optional TLS serves HTTPS instead of HTTP on the same port.
  */

@@ -9,7 +9,7 @@ import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
- * Remembers event ids for a bounded time, to ignore duplicates (DESIGN.md: "duplicates are ignored"). Backed by
+ * Remembers event ids for a bounded time, to ignore duplicates (docs/design.md: "duplicates are ignored"). Backed by
  * a persistent window store keyed by id at the event's timestamp; entries older than the retention (by the
  * store's stream time) are dropped segment by segment, so the store does not grow forever. Use one key space per
  * source, e.g. {@code lineId/state/eventId}.

@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * Test oracle (Greenline 0.1's production code, moved to the tests): classifies a line's whole state timeline into
- * the ISO 22400-2 time elements of one window (DESIGN.md section 4), all at once. Production keeps running totals
+ * the ISO 22400-2 time elements of one window (docs/design.md section 4), all at once. Production keeps running totals
  * instead ({@link LineLedger}, {@link Booking}); {@link LineLedgerPropertyTest} and {@link OeePropertyTest} check
  * them against this.
  *
