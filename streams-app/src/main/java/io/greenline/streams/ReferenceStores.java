@@ -14,6 +14,7 @@ import java.util.WeakHashMap;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -28,7 +29,8 @@ import org.apache.kafka.streams.state.VersionedKeyValueStore;
  * <p>Like {@link InputStreams}, one store per {@link StreamsBuilder}: a topic can be a source only once per
  * application, so every topology asks here and the first call adds the store (with its history); later calls
  * for the same builder add nothing. A global store restores from its compacted source topic, so it has no
- * changelog.
+ * changelog. Its values are read through an {@link OutageTolerantDeserializer}: the global thread cannot be
+ * replaced, so it waits a registry outage out rather than ending the client.
  */
 public final class ReferenceStores {
 
@@ -58,7 +60,10 @@ public final class ReferenceStores {
         builder.addGlobalStore(
                 Stores.versionedKeyValueStoreBuilder(Stores.persistentVersionedKeyValueStore(store, history),
                         Serdes.String(), topic.valueSerde()).withLoggingDisabled(),
-                topic.name(), topic.consumed(), () -> new VersionUpdater<>(store, keyOf, validFrom));
+                topic.name(), Consumed.with(topic.keySerde(), Serdes.serdeFrom(topic.valueSerde().serializer(),
+                        new OutageTolerantDeserializer<>(topic.valueSerde().deserializer(), Duration.ofSeconds(1), Duration.ofSeconds(30))))
+                        .withName(topic.name() + "-source"),
+                () -> new VersionUpdater<>(store, keyOf, validFrom));
     }
 
     /**
