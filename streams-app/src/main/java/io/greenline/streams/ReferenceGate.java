@@ -61,7 +61,8 @@ import org.slf4j.LoggerFactory;
  *       {@code reference.missing.wall-clock-min} of wall-clock time) with still no config goes to {@code mfg.dlq}
  *       with reason {@code MISSING_REFERENCE}, re-encoded with its topic's serde and the source topic, partition
  *       and offset it arrived with; counted in {@code greenline.dlq.records} and logged once per line.</li>
- *   <li>Events without a line (a shared site meter's readings) pass.</li>
+ *   <li>Events without a line (a shared site meter's readings) pass; a null value is dead-lettered as
+ *       {@code NULL_VALUE}, as the topologies behind the gate would.</li>
  * </ul>
  * Forwarded values are the events themselves or {@link DeadLetter}s; {@link InputStreams#gate} splits them.
  * The work per event is constant; a recheck reads only the queues of held lines.
@@ -125,6 +126,10 @@ final class ReferenceGate implements Processor<String, SpecificRecord, String, O
     @Override
     public void process(Record<String, SpecificRecord> record) {
         SpecificRecord event = record.value();
+        if (event == null) {
+            // as the topologies behind the gate would: a tombstone on an event topic means nothing
+            throw new BadRecordException(DeadLetterReason.NULL_VALUE, "null value on an event topic");
+        }
         String lineId = lineOf(event);
         if (lineId == null) {
             context.forward(record);

@@ -266,6 +266,16 @@ class ReferenceGateTest {
         assertThat(outcome.deadLetters()).isEmpty();
     }
 
+    @Test
+    @DisplayName("a null value on an event topic is dead-lettered as NULL_VALUE by the gate, not dropped")
+    void nullValueIsDeadLettered() {
+        Topics t = topics();
+        Outcome outcome = run("gate-null", List.of(factors(t), lineConfig(t, "steady-line"),
+                List.of(new In(t.machineState.name(), "steady-line", null, at("06:00")))));
+        assertThat(outcome.deadLetters()).hasSize(1);
+        assertThat(header(outcome.deadLetters().get(0), DeadLetterHandler.HEADER_REASON)).isEqualTo(DeadLetterReason.NULL_VALUE.name());
+    }
+
     private static String header(TestRecord<String, byte[]> record, String name) {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
