@@ -59,6 +59,22 @@ public final class StoreNames {
     /** {@code WindowStore<String lineId/type/eventId, Long>}: readings and counts already in the energy windows. */
     public static final String CARBON_LINE_ENERGY_DEDUP = "carbon-line-energy-dedup";
 
+    // Area and site roll-ups (RollupTopology), partitioned by roll-up id (area:<id> or site:<id>)
+    /** {@code KeyValueStore<String area:<id>|site:<id>/GRANULARITY/start, OeeRollupWindow>}: published roll-up windows. */
+    public static final String OEE_ROLLUP_WINDOWS = "oee-rollup-windows";
+    /** {@code KeyValueStore<String area:<id>|site:<id>/GRANULARITY/start, QualityRollupWindow>}: published roll-up windows. */
+    public static final String QUALITY_ROLLUP_WINDOWS = "quality-rollup-windows";
+    /** {@code KeyValueStore<String area:<id>|site:<id>/GRANULARITY/start, EnergyRollupWindow>}: published roll-up windows. */
+    public static final String ENERGY_ROLLUP_WINDOWS = "energy-rollup-windows";
+    /** {@code KeyValueStore<String kind|rollupId, RollupMembers>}: lines known to a roll-up and its clock. */
+    public static final String ROLLUP_MEMBERS = "rollup-members";
+    /** {@code KeyValueStore<String kind|rollupId|GRANULARITY|startMs, RollupAccumulator>}: running sums per roll-up window. */
+    public static final String ROLLUP_ACCUMULATORS = "rollup-accumulators";
+    /** {@code KeyValueStore<String kind|rollupId|endMs|GRANULARITY|startMs, String>}: roll-up windows not yet final, by end. */
+    public static final String ROLLUP_OPEN = "rollup-open";
+    /** {@code KeyValueStore<String kind|rollupId|hourStartMs|lineId, RollupContribution>}: line hours already summed. */
+    public static final String ROLLUP_CONTRIBUTIONS = "rollup-contributions";
+
     private StoreNames() {
     }
 }

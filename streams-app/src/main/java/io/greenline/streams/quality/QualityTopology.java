@@ -7,6 +7,7 @@ import io.greenline.events.QualityUnitMemory;
 import io.greenline.events.QualityWindow;
 import io.greenline.schemas.DeadLetterReason;
 import io.greenline.schemas.Topics;
+import io.greenline.streams.InputStreams;
 import io.greenline.streams.ReferenceStores;
 import io.greenline.streams.StoreNames;
 import io.greenline.streams.errors.BadRecordException;
@@ -98,8 +99,7 @@ public final class QualityTopology {
                 .mapValues(Output::alert, Named.as("quality-spc-alerts"));
 
         // final OEE windows of the alerting granularities, against the target valid at the window's start
-        KStream<String, Alert> oeeAlerts = builder
-                .stream(topics.oee.name(), topics.oee.consumed())
+        KStream<String, Alert> oeeAlerts = InputStreams.of(builder, topics.oee)
                 .processValues(ValidateOee::new, Named.as("quality-validate-oee"))
                 .filter((k, w) -> w.getFinal$() && settings.oeeAlertGranularities().contains(w.getGranularity()),
                         Named.as("quality-final-oee-of-alert-granularities"))
