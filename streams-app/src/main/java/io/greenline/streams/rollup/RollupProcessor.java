@@ -41,7 +41,9 @@ import org.apache.kafka.streams.state.VersionedRecord;
  *   <li>replaces that line hour's earlier value if it was summed before (a republished line window), else adds it;</li>
  *   <li>adds it, scaled by overlap / hour, to the roll-up's HOUR window and to the SHIFT and DAY windows of the
  *       roll-up's calendar that overlap the hour;</li>
- *   <li>publishes a window final when every line known to the roll-up has covered its part of the window, and
+ *   <li>publishes a window final when every line known to the roll-up has covered its part of the window (once
+ *       the roll-up has listened for {@code rollup.wait} of event time, so that lines starting together are all
+ *       known), and
  *       every still-open window whose end + {@code rollup.wait} the clock has passed; a contribution to a window
  *       already published republishes it with revision + 1;</li>
  *   <li>drops what is past retention.</li>
@@ -93,7 +95,7 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
 
         RollupMembers known = members.get(base);
         if (known == null) {
-            known = new RollupMembers(Long.MIN_VALUE, new HashMap<>());
+            known = new RollupMembers(Long.MIN_VALUE, c.getWindowEnd(), new HashMap<>());
         }
         if (known.getClockMs() != Long.MIN_VALUE && c.getWindowStart() < known.getClockMs() - settings.correctionWindow().toMillis()) {
             throw new BadRecordException(DeadLetterReason.LATE, "line window " + c.getLineId() + " " + kind + " "
@@ -104,7 +106,8 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
         Map<String, Long> seen = new TreeMap<>(known.getLastSeenMs());
         seen.merge(c.getLineId(), c.getWindowEnd(), Math::max);
         seen.values().removeIf(last -> last < clock - settings.memberTtl().toMillis());
-        known = new RollupMembers(clock, seen);
+        known = new RollupMembers(clock, known.getSinceMs(), seen);
+        boolean earlyAllowed = clock >= known.getSinceMs() + settings.waitForLines().toMillis();
         members.put(base, known);
 
         String contributionKey = base + SEP + pad(c.getWindowStart()) + SEP + c.getLineId();
@@ -113,7 +116,7 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
 
         Interval hour = new Interval(Instant.ofEpochMilli(c.getWindowStart()), Instant.ofEpochMilli(c.getWindowEnd()));
         for (Window window : targets(rollupId, hour, seen.keySet())) {
-            add(base, window, c, previous, hour, record, seen.keySet());
+            add(base, window, c, previous, hour, record, seen.keySet(), earlyAllowed);
         }
         publishDue(base, clock, record, seen.keySet());
         purge(base, rollupId, kind, clock);
@@ -172,7 +175,7 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
     }
 
     private void add(String base, Window window, RollupContribution c, RollupContribution previous, Interval hour,
-                     Record<String, RollupContribution> record, Iterable<String> lines) {
+                     Record<String, RollupContribution> record, Iterable<String> lines, boolean earlyAllowed) {
         Interval part = window.interval().intersect(hour);
         if (part.isEmpty()) {
             return;
@@ -202,7 +205,7 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
         }
         accumulators.put(key, acc);
         open.put(openKey(base, acc), key);
-        if (completeness(acc, lines).missing().isEmpty()) {
+        if (earlyAllowed && completeness(acc, lines).missing().isEmpty()) {
             publishFinal(base, key, acc, record, lines);
         }
     }
