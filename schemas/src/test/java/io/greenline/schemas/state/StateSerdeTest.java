@@ -108,7 +108,8 @@ class StateSerdeTest {
     void keptVersionsMatchTheSchemas() {
         for (Class<? extends org.apache.avro.specific.SpecificRecord> type : List.of(QualityUnitMemory.class,
                 io.greenline.events.CarbonBatchState.class, io.greenline.events.EnergyAllocation.class,
-                io.greenline.events.LineClockState.class)) {
+                io.greenline.events.LineClockState.class, io.greenline.events.RollupContribution.class,
+                io.greenline.events.RollupAccumulator.class, io.greenline.events.RollupMembers.class)) {
             assertThat(StateSerde.of(type).currentVersion()).isPositive();
         }
     }
