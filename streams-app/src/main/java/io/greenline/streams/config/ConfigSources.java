@@ -41,14 +41,15 @@ public final class ConfigSources {
 
     /** Prefixes of the environment variables that set topology keys. */
     private static final List<String> TOPOLOGY_PREFIXES = List.of("GREENLINE_OEE_", "GREENLINE_QUALITY_", "GREENLINE_CARBON_",
-            "GREENLINE_PACT_");
+            "GREENLINE_PACT_", "GREENLINE_ROLLUP_");
 
     /** Environment variable name to topology key, for every key the topologies read. */
     static final Map<String, String> TOPOLOGY_KEYS = topologyKeys();
 
     private static Map<String, String> topologyKeys() {
         Map<String, String> byVariable = new LinkedHashMap<>();
-        for (List<String> keys : List.of(OeeSettings.KEYS, QualitySettings.KEYS, CarbonSettings.KEYS, PactSettings.KEYS)) {
+        for (List<String> keys : List.of(OeeSettings.KEYS, QualitySettings.KEYS, CarbonSettings.KEYS, PactSettings.KEYS,
+                io.greenline.streams.rollup.RollupSettings.KEYS)) {
             keys.forEach(key -> byVariable.put(variableOf(key), key));
         }
         return Map.copyOf(byVariable);
