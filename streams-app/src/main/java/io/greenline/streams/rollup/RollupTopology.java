@@ -19,6 +19,7 @@ import io.greenline.streams.ReferenceStores;
 import io.greenline.streams.StoreNames;
 import io.greenline.streams.errors.BadRecordException;
 import java.util.Map;
+import io.micrometer.core.instrument.Metrics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -57,6 +58,8 @@ import org.apache.kafka.streams.state.VersionedRecord;
 public final class RollupTopology {
 
     static final String REPARTITION = "rollup-by-area-or-site";
+    /** Counter of line windows in no roll-up because their line has no config (tag kind). */
+    public static final String UNASSIGNED_METRIC = "greenline.rollup.unassigned.windows";
 
     private RollupTopology() {
     }
@@ -122,9 +125,11 @@ public final class RollupTopology {
 
     /**
      * Keys a final line HOUR window by the area and the site its line belongs to as of the window's start (line
-     * config valid then; else the latest), as one {@link RollupContribution} each.
+     * config valid then; else the latest), as one {@link RollupContribution} each. A line with no config at all is in
+     * no roll-up (counted in {@link #UNASSIGNED_METRIC}).
      */
     static final class ByRollup<W> implements Processor<String, W, String, RollupContribution> {
+        private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ByRollup.class);
         private final RollupKind kind;
         private final java.util.function.Function<W, String> lineId;
         private final java.util.function.ToLongFunction<W> start;
@@ -179,8 +184,10 @@ public final class RollupTopology {
                 config = lineConfigs.get(line);
             }
             if (config == null) {
-                throw BadRecordException.invalid(kind + " line window " + record.key() + ": no mfg.line-config for line "
-                        + line + ", so its area and site are unknown");
+                // a line without any config has no area or site: its window stays on its line topic, in no roll-up
+                Metrics.counter(UNASSIGNED_METRIC, "kind", kind.name()).increment();
+                log.debug("{} window {} of line {} is in no roll-up: the line has no mfg.line-config", kind, record.key(), line);
+                return;
             }
             Map<String, Double> m = measures.apply(window);
             for (String rollupId : new String[] {RollupIds.area(config.value().getAreaId()), RollupIds.site(config.value().getSiteId())}) {

@@ -455,4 +455,37 @@ class RollupTopologyTest {
                 area.getQuality(), area.getOee(), area.getNee(), area.getMtbfMs(), area.getMttrMs())))).allSatisfy(
                 kpis -> assertThat(kpis).containsOnlyNulls());
     }
+
+    @Test
+    @DisplayName("a line hour older than the correction window is dead-lettered LATE; a line without config is in no roll-up")
+    void lateAndUnassigned() {
+        start(RollupSettings.defaults());
+        foundry();
+        TestOutputTopic<byte[], byte[]> dlq = driver.createOutputTopic(TOPICS.dlq.name(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        io.micrometer.core.instrument.Metrics.addRegistry(meters);
+        try {
+            lateAndUnassigned(dlq, meters);
+        } finally {
+            io.micrometer.core.instrument.Metrics.removeRegistry(meters);
+        }
+    }
+
+    private void lateAndUnassigned(TestOutputTopic<byte[], byte[]> dlq, io.micrometer.core.instrument.MeterRegistry meters) {
+        double unassignedBefore = meters.counter(RollupTopology.UNASSIGNED_METRIC, "kind", "OEE").count();
+        pipe(oeeHour("A1", 60, HOUR, 0, HOUR, 0, 0, 120, 0, 30_000, 0));
+        // 2 days + 1 hour before the roll-up's clock (03 March 13:00): past rollup.correction-window
+        pipe(oeeHour("A1", 11, HOUR, 0, HOUR, 0, 0, 120, 0, 30_000, 0));
+        List<org.apache.kafka.streams.test.TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+        assertThat(dead).as("once for each roll-up the line hour feeds: its area and its site").hasSize(2);
+        assertThat(dead).allSatisfy(r -> assertThat(new String(r.headers().lastHeader("reason").value(),
+                java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("LATE"));
+        assertThat(latest(oeeRollups.readKeyValuesToList())).noneSatisfy((k, w) -> assertThat(w.getWindowStart()).isEqualTo(hour(11)));
+
+        pipe(oeeHour("NO-CONFIG", 60, HOUR, 0, HOUR, 0, 0, 120, 0, 30_000, 0));
+        assertThat(dlq.isEmpty()).isTrue();
+        assertThat(meters.counter(RollupTopology.UNASSIGNED_METRIC, "kind", "OEE").count())
+                .isEqualTo(unassignedBefore + 1);
+    }
 }
