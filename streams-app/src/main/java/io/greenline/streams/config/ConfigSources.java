@@ -25,8 +25,8 @@ import org.apache.kafka.common.config.ConfigException;
  * <ul>
  *   <li>{@code KAFKA_FOO_BAR} becomes the Kafka property {@code foo.bar} (except the launcher variables
  *       ending in {@code _OPTS} and {@code KAFKA_HOME}, which are about the JVM, not the client);</li>
- *   <li>{@code GREENLINE_OEE_*}, {@code GREENLINE_QUALITY_*}, {@code GREENLINE_CARBON_*} and {@code GREENLINE_PACT_*}
- *       set the topology keys {@code oee.*}, {@code quality.*}, {@code carbon.*}, {@code pact.*}: the variable is the
+ *   <li>{@code GREENLINE_OEE_*}, {@code GREENLINE_QUALITY_*}, {@code GREENLINE_CARBON_*}, {@code GREENLINE_PACT_*} and {@code GREENLINE_ROLLUP_*}
+ *       set the topology keys {@code oee.*}, {@code quality.*}, {@code carbon.*}, {@code pact.*}, {@code rollup.*}: the variable is the
  *       key upper-cased with {@code .} and {@code -} as {@code _} and {@code GREENLINE_} in front (so
  *       {@code GREENLINE_OEE_GRACE} is {@code oee.grace}, {@code GREENLINE_CARBON_FACTOR_RECHECK_INTERVAL} is
  *       {@code carbon.factor-recheck-interval}, {@code GREENLINE_OEE_RETENTION_HOUR} is {@code oee.retention.hour});
