@@ -24,6 +24,10 @@ public final class TopicNames {
     public static final String BATCH_FOOTPRINT = "mfg.batch-footprint";
     public static final String LINE_ENERGY = "mfg.line-energy";
     public static final String ALERTS = "mfg.alerts";
+    /** Area and site roll-ups (docs/rollup.md): OEE, quality and energy windows summed over lines, then divided. */
+    public static final String OEE_ROLLUP = "mfg.oee-rollup";
+    public static final String QUALITY_ROLLUP = "mfg.quality-rollup";
+    public static final String ENERGY_ROLLUP = "mfg.energy-rollup";
     public static final String DLQ = "mfg.dlq";
 
     /** Where the embedded schema registry keeps its schemas (compacted, one partition). */
@@ -53,6 +57,9 @@ public final class TopicNames {
             new TopicSpec(BATCH_FOOTPRINT, Retention.COMPACT, false),
             new TopicSpec(LINE_ENERGY, Retention.DELETE, false),
             new TopicSpec(ALERTS, Retention.DELETE, false),
+            new TopicSpec(OEE_ROLLUP, Retention.DELETE, false),
+            new TopicSpec(QUALITY_ROLLUP, Retention.DELETE, false),
+            new TopicSpec(ENERGY_ROLLUP, Retention.DELETE, false),
             new TopicSpec(DLQ, Retention.DELETE, false),
             new TopicSpec(SCHEMAS, Retention.COMPACT, true));
 

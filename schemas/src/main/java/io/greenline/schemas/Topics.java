@@ -5,12 +5,15 @@ import io.greenline.events.BatchEvent;
 import io.greenline.events.BatchFootprint;
 import io.greenline.events.EmissionFactor;
 import io.greenline.events.EnergyMetered;
+import io.greenline.events.EnergyRollupWindow;
 import io.greenline.events.InspectionRecorded;
 import io.greenline.events.LineConfig;
 import io.greenline.events.LineEnergyWindow;
 import io.greenline.events.MachineStateChanged;
+import io.greenline.events.OeeRollupWindow;
 import io.greenline.events.OeeWindow;
 import io.greenline.events.ProductionCounted;
+import io.greenline.events.QualityRollupWindow;
 import io.greenline.events.QualityWindow;
 import io.greenline.schemas.serde.GreenlineSerdes;
 import org.apache.kafka.common.serialization.Serde;
@@ -36,6 +39,9 @@ public final class Topics {
     public final Topic<String, BatchFootprint> batchFootprint;
     public final Topic<String, LineEnergyWindow> lineEnergy;
     public final Topic<String, Alert> alerts;
+    public final Topic<String, OeeRollupWindow> oeeRollup;
+    public final Topic<String, QualityRollupWindow> qualityRollup;
+    public final Topic<String, EnergyRollupWindow> energyRollup;
     public final Topic<byte[], byte[]> dlq;
 
     private final GreenlineSerdes serdes;
@@ -55,6 +61,9 @@ public final class Topics {
         batchFootprint = new Topic<>(TopicNames.BATCH_FOOTPRINT, key, serdes.value(BatchFootprint.class));
         lineEnergy = new Topic<>(TopicNames.LINE_ENERGY, key, serdes.value(LineEnergyWindow.class));
         alerts = new Topic<>(TopicNames.ALERTS, key, serdes.value(Alert.class));
+        oeeRollup = new Topic<>(TopicNames.OEE_ROLLUP, key, serdes.value(OeeRollupWindow.class));
+        qualityRollup = new Topic<>(TopicNames.QUALITY_ROLLUP, key, serdes.value(QualityRollupWindow.class));
+        energyRollup = new Topic<>(TopicNames.ENERGY_ROLLUP, key, serdes.value(EnergyRollupWindow.class));
         dlq = new Topic<>(TopicNames.DLQ, Serdes.ByteArray(), Serdes.ByteArray());
     }
 

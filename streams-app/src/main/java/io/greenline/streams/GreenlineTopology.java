@@ -10,6 +10,8 @@ import io.greenline.streams.guard.EventTimeRule;
 import io.greenline.streams.guard.PoisonPills;
 import io.greenline.streams.quality.QualitySettings;
 import io.greenline.streams.quality.QualityTopology;
+import io.greenline.streams.rollup.RollupSettings;
+import io.greenline.streams.rollup.RollupTopology;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 
@@ -47,5 +49,6 @@ public final class GreenlineTopology {
         CarbonLedgerTopology.addTo(builder, topics, CarbonSettings.from(settings.all()));
         OeeTopology.addTo(builder, topics, OeeSettings.from(settings.all()));
         QualityTopology.addTo(builder, topics, QualitySettings.fromConfig(settings.all()));
+        RollupTopology.addTo(builder, topics, RollupSettings.from(settings.all()));
     }
 }

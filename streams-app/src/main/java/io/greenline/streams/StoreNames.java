@@ -79,6 +79,21 @@ public final class StoreNames {
     public static final String LINE_LATEST_QUALITY = "line-latest-quality";
     /** {@code KeyValueStore<String lineId, LineEnergyWindow>} (in memory, logged): each line's latest hourly energy window on mfg.line-energy. */
     public static final String LINE_LATEST_ENERGY = "line-latest-energy";
+    // Area and site roll-ups (RollupTopology), partitioned by roll-up id (area:<id> or site:<id>)
+    /** {@code KeyValueStore<String area:<id>|site:<id>/GRANULARITY/start, OeeRollupWindow>}: published roll-up windows. */
+    public static final String OEE_ROLLUP_WINDOWS = "oee-rollup-windows";
+    /** {@code KeyValueStore<String area:<id>|site:<id>/GRANULARITY/start, QualityRollupWindow>}: published roll-up windows. */
+    public static final String QUALITY_ROLLUP_WINDOWS = "quality-rollup-windows";
+    /** {@code KeyValueStore<String area:<id>|site:<id>/GRANULARITY/start, EnergyRollupWindow>}: published roll-up windows. */
+    public static final String ENERGY_ROLLUP_WINDOWS = "energy-rollup-windows";
+    /** {@code KeyValueStore<String kind|rollupId, RollupMembers>}: lines known to a roll-up and its clock. */
+    public static final String ROLLUP_MEMBERS = "rollup-members";
+    /** {@code KeyValueStore<String kind|rollupId|GRANULARITY|startMs, RollupAccumulator>}: running sums per roll-up window. */
+    public static final String ROLLUP_ACCUMULATORS = "rollup-accumulators";
+    /** {@code KeyValueStore<String kind|rollupId|endMs|GRANULARITY|startMs, String>}: roll-up windows not yet final, by end. */
+    public static final String ROLLUP_OPEN = "rollup-open";
+    /** {@code KeyValueStore<String kind|rollupId|hourStartMs|lineId, RollupContribution>}: line hours already summed. */
+    public static final String ROLLUP_CONTRIBUTIONS = "rollup-contributions";
 
     private StoreNames() {
     }

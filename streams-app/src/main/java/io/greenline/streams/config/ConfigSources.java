@@ -26,8 +26,8 @@ import org.apache.kafka.common.config.ConfigException;
  * <ul>
  *   <li>{@code KAFKA_FOO_BAR} becomes the Kafka property {@code foo.bar} (except the launcher variables
  *       ending in {@code _OPTS} and {@code KAFKA_HOME}, which are about the JVM, not the client);</li>
- *   <li>{@code GREENLINE_OEE_*}, {@code GREENLINE_QUALITY_*}, {@code GREENLINE_CARBON_*} and {@code GREENLINE_PACT_*}
- *       set the topology keys {@code oee.*}, {@code quality.*}, {@code carbon.*}, {@code pact.*}: the variable is the
+ *   <li>{@code GREENLINE_OEE_*}, {@code GREENLINE_QUALITY_*}, {@code GREENLINE_CARBON_*}, {@code GREENLINE_PACT_*} and {@code GREENLINE_ROLLUP_*}
+ *       set the topology keys {@code oee.*}, {@code quality.*}, {@code carbon.*}, {@code pact.*}, {@code rollup.*}: the variable is the
  *       key upper-cased with {@code .} and {@code -} as {@code _} and {@code GREENLINE_} in front (so
  *       {@code GREENLINE_OEE_GRACE} is {@code oee.grace}, {@code GREENLINE_CARBON_FACTOR_RECHECK_INTERVAL} is
  *       {@code carbon.factor-recheck-interval}, {@code GREENLINE_OEE_RETENTION_HOUR} is {@code oee.retention.hour});
@@ -45,7 +45,7 @@ public final class ConfigSources {
 
     /** Prefixes of the environment variables that set topology keys. */
     private static final List<String> TOPOLOGY_PREFIXES = List.of("GREENLINE_OEE_", "GREENLINE_QUALITY_", "GREENLINE_CARBON_",
-            "GREENLINE_PACT_", "GREENLINE_REFERENCE_");
+            "GREENLINE_PACT_", "GREENLINE_REFERENCE_", "GREENLINE_ROLLUP_");
 
     /** Environment variable name to topology key, for every key the topologies read. */
     static final Map<String, String> TOPOLOGY_KEYS = topologyKeys();
@@ -53,7 +53,7 @@ public final class ConfigSources {
     private static Map<String, String> topologyKeys() {
         Map<String, String> byVariable = new LinkedHashMap<>();
         for (List<String> keys : List.of(OeeSettings.KEYS, QualitySettings.KEYS, CarbonSettings.KEYS, PactSettings.KEYS,
-                ReferenceSettings.KEYS)) {
+                ReferenceSettings.KEYS, io.greenline.streams.rollup.RollupSettings.KEYS)) {
             keys.forEach(key -> byVariable.put(variableOf(key), key));
         }
         return Map.copyOf(byVariable);

@@ -105,8 +105,7 @@ public final class QualityTopology {
                 .mapValues(Output::alert, Named.as("quality-spc-alerts"));
 
         // final OEE windows of the alerting granularities, against the target valid at the window's start
-        KStream<String, Alert> oeeAlerts = builder
-                .stream(topics.oee.name(), topics.oee.consumed())
+        KStream<String, Alert> oeeAlerts = InputStreams.of(builder, topics.oee)
                 .processValues(ValidateOee::new, Named.as("quality-validate-oee"))
                 .filter((k, w) -> w.getFinal$() && settings.oeeAlertGranularities().contains(w.getGranularity()),
                         Named.as("quality-final-oee-of-alert-granularities"))

@@ -53,9 +53,25 @@ public final class QueryApi {
 
     /** {@code GET /api/v1/lines/{lineId}/oee|quality|energy}: windows of one line, oldest first. */
     public void lineWindows(Context ctx, String store, String what) {
-        String lineId = ctx.pathParam("lineId");
+        windows(ctx, ctx.pathParam("lineId"), "lineId", "line", store, what);
+    }
+
+    /**
+     * {@code GET /api/v1/areas/{id}/oee|quality|energy} and {@code /api/v1/sites/{id}/...}: windows of one roll-up
+     * (docs/rollup.md), read like a line's from the roll-up store, keyed and partitioned by {@code area:<id>} or
+     * {@code site:<id>}.
+     */
+    public void rollupWindows(Context ctx, String level, String store, String what) {
+        String id = ctx.pathParam("id");
+        if (id.isBlank() || id.indexOf(WindowKey.SEPARATOR) >= 0) {
+            throw ApiException.badRequest(level + " id must be non-empty and contain no '/'");
+        }
+        windows(ctx, level + ":" + id, "rollupId", level, store, what);
+    }
+
+    private void windows(Context ctx, String lineId, String idField, String noun, String store, String what) {
         if (lineId.isBlank() || lineId.indexOf(WindowKey.SEPARATOR) >= 0) {
-            throw ApiException.badRequest("lineId must be non-empty and contain no '/'");
+            throw ApiException.badRequest(idField + " must be non-empty and contain no '/'");
         }
         Granularity granularity = granularity(ctx.queryParam("granularity"));
         Instant from = instant(ctx, "from");
@@ -80,13 +96,13 @@ public final class QueryApi {
         });
         if (read.value() == null) {
             if (read.stale() || !router.caughtUp(store, location.partition())) {
-                throw new StoreUnavailableException("Line " + lineId + " is not in this instance's " + what
+                throw new StoreUnavailableException(noun + " " + lineId + " is not in this instance's " + what
                         + " store yet: the store is still restoring or catching up");
             }
-            throw ApiException.notFound("Unknown line " + lineId + ": it has no " + what + " windows");
+            throw ApiException.notFound("Unknown " + noun + " " + lineId + ": it has no " + what + " windows");
         }
         ObjectNode body = json.createObjectNode();
-        body.put("lineId", lineId);
+        body.put(idField, lineId);
         body.put("granularity", granularity.name());
         body.put("from", from == null ? null : from.toString());
         body.put("to", to == null ? null : to.toString());
@@ -178,6 +194,56 @@ public final class QueryApi {
             map.put(keysAndValues[i], keysAndValues[i + 1]);
         }
         return java.util.Collections.unmodifiableMap(map);
+    }
+
+    /**
+     * {@code GET /api/v1/areas} ({@code level} "area") and {@code /api/v1/sites} ("site"): every roll-up of that level
+     * known to any instance, with its latest HOUR OEE, quality and energy roll-up windows.
+     */
+    public void rollups(Context ctx, String level) {
+        gather(ctx, () -> localRollups(level), "rollupId", (a, b) -> {
+            ObjectNode merged = a.deepCopy();
+            for (String field : List.of("latestOee", "latestQuality", "latestEnergy")) {
+                merged.set(field, later(a.get(field), b.get(field)));
+            }
+            return merged;
+        });
+    }
+
+    private StoreRouter.Read<Listing> localRollups(String level) {
+        Map<String, ObjectNode> rollups = new TreeMap<>();
+        boolean stale = false;
+        long lag = 0;
+        boolean anyStore = false;
+        String prefix = level + ":";
+        for (Map.Entry<String, String> store : Map.of(StoreNames.OEE_ROLLUP_WINDOWS, "latestOee",
+                StoreNames.QUALITY_ROLLUP_WINDOWS, "latestQuality", StoreNames.ENERGY_ROLLUP_WINDOWS, "latestEnergy").entrySet()) {
+            if (!router.serves(store.getKey())) {
+                continue;
+            }
+            anyStore = true;
+            StoreRouter.Read<Map<String, Object>> read = router.readLocal(store.getKey(),
+                    s -> WindowScan.<Object>latestPerLine(s, Granularity.HOUR));
+            stale |= read.stale();
+            lag = Math.max(lag, read.lagRecords());
+            read.value().forEach((rollupId, window) -> {
+                if (rollupId.startsWith(prefix)) {
+                    rollups.computeIfAbsent(rollupId, id -> {
+                        ObjectNode item = json.createObjectNode();
+                        item.put("rollupId", id);
+                        item.put(level + "Id", id.substring(prefix.length()));
+                        item.putNull("latestOee");
+                        item.putNull("latestQuality");
+                        item.putNull("latestEnergy");
+                        return item;
+                    }).set(store.getValue(), json.valueToTree(window));
+                }
+            });
+        }
+        if (!anyStore) {
+            throw ApiException.notFound("Area and site roll-ups are not part of this deployment");
+        }
+        return new StoreRouter.Read<>(Listing.of(new ArrayList<>(rollups.values())), stale, lag);
     }
 
     /**

@@ -82,6 +82,12 @@ public final class QueryServer implements AutoCloseable {
             config.routes.get("/api/v1/lines/{lineId}/oee", ctx -> api.lineWindows(ctx, StoreNames.OEE_WINDOWS, "OEE"));
             config.routes.get("/api/v1/lines/{lineId}/quality", ctx -> api.lineWindows(ctx, StoreNames.QUALITY_WINDOWS, "quality"));
             config.routes.get("/api/v1/lines/{lineId}/energy", ctx -> api.lineWindows(ctx, StoreNames.LINE_ENERGY_WINDOWS, "energy"));
+            for (String level : java.util.List.of("area", "site")) {
+                config.routes.get("/api/v1/" + level + "s", ctx -> api.rollups(ctx, level));
+                config.routes.get("/api/v1/" + level + "s/{id}/oee", ctx -> api.rollupWindows(ctx, level, StoreNames.OEE_ROLLUP_WINDOWS, "OEE"));
+                config.routes.get("/api/v1/" + level + "s/{id}/quality", ctx -> api.rollupWindows(ctx, level, StoreNames.QUALITY_ROLLUP_WINDOWS, "quality"));
+                config.routes.get("/api/v1/" + level + "s/{id}/energy", ctx -> api.rollupWindows(ctx, level, StoreNames.ENERGY_ROLLUP_WINDOWS, "energy"));
+            }
             config.routes.get("/api/v1/batches", api::batches);
             config.routes.get("/api/v1/batches/{batchId}", api::batch);
             extraRoutes.forEach(config.routes::get);
@@ -135,6 +141,8 @@ public final class QueryServer implements AutoCloseable {
     public static final java.util.List<String> PATHS = java.util.List.of(
             "/api/v1/lines", "/api/v1/lines/{lineId}/oee", "/api/v1/lines/{lineId}/quality",
             "/api/v1/lines/{lineId}/energy", "/api/v1/batches", "/api/v1/batches/{batchId}",
+            "/api/v1/areas", "/api/v1/areas/{id}/oee", "/api/v1/areas/{id}/quality", "/api/v1/areas/{id}/energy",
+            "/api/v1/sites", "/api/v1/sites/{id}/oee", "/api/v1/sites/{id}/quality", "/api/v1/sites/{id}/energy",
             "/pact/3/footprints", "/pact/3/footprints/{id}", "/health/live", "/health/ready", "/metrics", "/openapi.json");
 
     private static void status(Context ctx, boolean up, StreamsHealth health) {

@@ -40,10 +40,10 @@ class ConfigSourcesTest {
     }
 
     @Test
-    @DisplayName("Every key of the three topologies and PACT has exactly one environment variable")
+    @DisplayName("Every key of the topologies (OEE, quality, carbon, roll-ups) and PACT has exactly one environment variable")
     void everyTopologyKeyReachable() {
         List<String> all = Stream.of(OeeSettings.KEYS, QualitySettings.KEYS, CarbonSettings.KEYS, PactSettings.KEYS,
-                        ReferenceSettings.KEYS)
+                        ReferenceSettings.KEYS, io.greenline.streams.rollup.RollupSettings.KEYS)
                 .flatMap(List::stream).toList();
         assertThat(ConfigSources.TOPOLOGY_KEYS.values()).containsExactlyInAnyOrderElementsOf(all);
         all.forEach(key -> assertThat(ConfigSources.fromEnvironment(Map.of(ConfigSources.variableOf(key), "x")))

@@ -1,0 +1,177 @@
+package io.greenline.it.app;
+
+import static io.greenline.it.app.AppItSupport.get;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.greenline.events.LineConfig;
+import io.greenline.streams.app.GreenlineApp;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Area and site roll-ups (docs/rollup.md) end to end on the real child-JVM broker: raw machine, count and inspection
+ * events of three lines of one area go through OEE and quality to the final line windows, through the roll-up's
+ * repartition to the area and site roll-ups, and two instances of one application answer the area endpoint the
+ * same, whichever owns the area's partition.
+ */
+class RollupClusterIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> LINES = List.of("RA1", "RA2", "RA3");
+    private static final List<Integer> PER_COUNT = List.of(10, 14, 20);
+    private static final Instant START = Instant.parse("2026-03-02T06:00:00Z");
+    private static final String AREA = "press-shop";
+    private static final String SITE = "site-rollup";
+
+    @TempDir
+    static Path dirs;
+
+    private static GreenlineApp a;
+    private static GreenlineApp b;
+    private static int portA;
+    private static int portB;
+
+    @BeforeAll
+    static void startInstances() {
+        AppItSupport.broker();
+        try (KafkaProducer<String, byte[]> producer = AppItSupport.producer()) {
+            AppItSupport.sendFactors(producer);
+            for (int i = 0; i < LINES.size(); i++) {
+                AppItSupport.produceLine(producer, LINES.get(i), START, PER_COUNT.get(i));
+                // a later version of the line's config puts it into this test's own area and site
+                LineConfig config = AppItSupport.lineConfig(LINES.get(i), Instant.parse("2026-01-02T00:00:00Z"));
+                config.setAreaId(AREA);
+                config.setSiteId(SITE);
+                AppItSupport.sendConfig(producer, config);
+            }
+        }
+        portA = AppItSupport.freePort();
+        portB = AppItSupport.freePort();
+        a = AppItSupport.startApp(AppItSupport.settings("it-rollup", portA, dirs.resolve("a")));
+        b = AppItSupport.startApp(AppItSupport.settings("it-rollup", portB, dirs.resolve("b")));
+    }
+
+    @AfterAll
+    static void stopInstances() {
+        for (GreenlineApp app : new GreenlineApp[] {a, b}) {
+            if (app != null) {
+                app.close();
+            }
+        }
+    }
+
+    private static JsonNode json(HttpResponse<String> response) {
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static JsonNode items(int port, String path) {
+        HttpResponse<String> response = get(port, path);
+        assertThat(response.statusCode()).as(path + " " + response.body()).isEqualTo(200);
+        return json(response).get("items");
+    }
+
+    private static JsonNode firstHour(int port, String path) {
+        for (JsonNode w : items(port, path)) {
+            if (w.get("windowStart").asText().equals(START.toString())) {
+                return w;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    @DisplayName("the area's OEE roll-up is the same from either instance, and sums its three lines")
+    void areaFromEitherInstance() {
+        String path = "/api/v1/areas/" + AREA + "/oee?granularity=hour";
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            JsonNode fromA = firstHour(portA, path);
+            assertThat(fromA).as(path + " from A").isNotNull();
+            assertThat(fromA.get("lines").asInt()).isEqualTo(3);
+            assertThat(firstHour(portB, path)).as(path + " from B").isEqualTo(fromA);
+        });
+        JsonNode area = firstHour(portB, path);
+        assertThat(area.get("rollupId").asText()).isEqualTo("area:" + AREA);
+        assertThat(area.get("siteId").asText()).isEqualTo(SITE);
+        assertThat(area.get("linesMissing")).isEmpty();
+        // each line: 60 planned minutes, RUNNING 55 (a 5-minute JAM)
+        assertThat(area.get("pbtMs").asLong()).isEqualTo(3 * 3_600_000L);
+        assertThat(area.get("aptMs").asLong()).isEqualTo(3 * 3_300_000L);
+        // sum, then divide: the lines' own windows (as the line endpoint serves them) added up
+        StringBuilder lineWindows = new StringBuilder();
+        double produced = 0;
+        double good = 0;
+        double pbt = 0;
+        double goodIdeal = 0;
+        for (String line : LINES) {
+            JsonNode w = firstHour(portA, "/api/v1/lines/" + line + "/oee?granularity=hour");
+            lineWindows.append('\n').append(w);
+            produced += w.get("producedQuantity").asDouble();
+            good += w.get("goodQuantity").asDouble();
+            pbt += w.get("pbtMs").asDouble();
+            goodIdeal += w.get("oee").asDouble() * w.get("pbtMs").asDouble();
+        }
+        String why = area + " vs the lines:" + lineWindows;
+        assertThat(area.get("producedQuantity").asDouble()).as(why).isPositive().isCloseTo(produced, within(1e-9));
+        assertThat(area.get("goodQuantity").asDouble()).as(why).isCloseTo(good, within(1e-9));
+        assertThat(area.get("pbtMs").asDouble()).as(why).isCloseTo(pbt, within(1e-9));
+        assertThat(area.get("oee").asDouble()).as(why).isCloseTo(goodIdeal / pbt, within(1e-9));
+        // every line makes the same product (30 s): OEE = good x 30 s / summed PBT
+        assertThat(area.get("oee").asDouble()).as(why).isCloseTo(good * 30_000.0 / pbt, within(1e-9));
+
+        Set<String> servedBy = new HashSet<>();
+        for (int port : new int[] {portA, portB}) {
+            servedBy.add(get(port, path).headers().firstValue("X-Greenline-Served-By").orElseThrow());
+            JsonNode areas = json(get(port, "/api/v1/areas"));
+            assertThat(areas.get("instances")).hasSize(2);
+            List<String> ids = new java.util.ArrayList<>();
+            areas.get("items").forEach(item -> ids.add(item.get("areaId").asText()));
+            assertThat(ids).contains(AREA);
+        }
+        assertThat(servedBy).as("one instance owns area:" + AREA + ", the other forwards to it").hasSize(1);
+
+        String sitePath = "/api/v1/sites/" + SITE + "/oee?granularity=hour";
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            JsonNode site = firstHour(portA, sitePath);
+            assertThat(site).isNotNull();
+            assertThat(site.get("oee").asDouble()).isCloseTo(area.get("oee").asDouble(), within(1e-9));
+            assertThat(firstHour(portB, sitePath)).isEqualTo(site);
+        });
+        String qualityPath = "/api/v1/areas/" + AREA + "/quality?granularity=hour";
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            JsonNode quality = firstHour(portB, qualityPath);
+            assertThat(quality).isNotNull();
+            double inspected = 0;
+            double defective = 0;
+            for (String line : LINES) {
+                JsonNode w = firstHour(portB, "/api/v1/lines/" + line + "/quality?granularity=hour");
+                inspected += w.get("inspected").asDouble();
+                defective += w.get("rework").asDouble() + w.get("scrap").asDouble();
+            }
+            assertThat(quality.get("inspected").asDouble()).isPositive().isCloseTo(inspected, within(1e-9));
+            assertThat(quality.get("defectRate").asDouble()).isCloseTo(defective / inspected, within(1e-9));
+            assertThat(firstHour(portA, qualityPath)).isEqualTo(quality);
+        });
+        assertThat(get(portA, "/api/v1/areas/no-such-area/oee").statusCode()).isEqualTo(404);
+    }
+}

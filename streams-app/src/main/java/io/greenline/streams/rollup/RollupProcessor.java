@@ -1,0 +1,335 @@
+package io.greenline.streams.rollup;
+
+import io.greenline.events.Granularity;
+import io.greenline.events.LineConfig;
+import io.greenline.events.RollupAccumulator;
+import io.greenline.events.RollupContribution;
+import io.greenline.events.RollupMembers;
+import io.greenline.schemas.DeadLetterReason;
+import io.greenline.schemas.WindowKey;
+import io.greenline.streams.StoreNames;
+import io.greenline.streams.errors.BadRecordException;
+import io.greenline.streams.windows.Interval;
+import io.greenline.streams.windows.ShiftDefinition;
+import io.greenline.streams.windows.Window;
+import io.greenline.streams.windows.WindowCalendar;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.VersionedKeyValueStore;
+import org.apache.kafka.streams.state.VersionedRecord;
+
+/**
+ * Sums line hours into the windows of one roll-up (an area or a site), per kind (docs/rollup.md). Input: records
+ * keyed by roll-up id, each one line's final HOUR window as measures. For each, the processor
+ *
+ * <ol>
+ *   <li>moves the roll-up's clock (latest line-window end seen) and notes the line as known;</li>
+ *   <li>replaces that line hour's earlier value if it was summed before (a republished line window), else adds it;</li>
+ *   <li>adds it, scaled by overlap / hour, to the roll-up's HOUR window and to the SHIFT and DAY windows of the
+ *       roll-up's calendar that overlap the hour;</li>
+ *   <li>publishes a window final when every line known to the roll-up has covered its part of the window (once
+ *       the roll-up has listened for {@code rollup.wait} of event time, so that lines starting together are all
+ *       known), and
+ *       every still-open window whose end + {@code rollup.wait} the clock has passed; a contribution to a window
+ *       already published republishes it with revision + 1;</li>
+ *   <li>drops what is past retention.</li>
+ * </ol>
+ *
+ * <p>Work per record is bounded by the roll-up's lines and the hours of one day (key lookups and key ranges of
+ * this roll-up only), never by history.
+ */
+final class RollupProcessor implements Processor<String, RollupContribution, String, SpecificRecord> {
+
+    private static final long HOUR_MS = 3_600_000L;
+    private static final String SEP = "|";
+    private static final Granularity[] GRANULARITIES = {Granularity.HOUR, Granularity.SHIFT, Granularity.DAY};
+
+    private final RollupSettings settings;
+    private ProcessorContext<String, SpecificRecord> context;
+    private KeyValueStore<String, RollupMembers> members;
+    private KeyValueStore<String, RollupAccumulator> accumulators;
+    private KeyValueStore<String, String> open;
+    private KeyValueStore<String, RollupContribution> contributions;
+    private VersionedKeyValueStore<String, LineConfig> lineConfigs;
+    private final Map<RollupKind, KeyValueStore<String, SpecificRecord>> published = new LinkedHashMap<>();
+    private final Map<String, LineConfig> configCache = new HashMap<>();
+
+    RollupProcessor(RollupSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        this.context = context;
+        members = context.getStateStore(StoreNames.ROLLUP_MEMBERS);
+        accumulators = context.getStateStore(StoreNames.ROLLUP_ACCUMULATORS);
+        open = context.getStateStore(StoreNames.ROLLUP_OPEN);
+        contributions = context.getStateStore(StoreNames.ROLLUP_CONTRIBUTIONS);
+        lineConfigs = context.getStateStore(StoreNames.LINE_CONFIG_VERSIONS);
+        published.put(RollupKind.OEE, context.getStateStore(StoreNames.OEE_ROLLUP_WINDOWS));
+        published.put(RollupKind.QUALITY, context.getStateStore(StoreNames.QUALITY_ROLLUP_WINDOWS));
+        published.put(RollupKind.ENERGY, context.getStateStore(StoreNames.ENERGY_ROLLUP_WINDOWS));
+    }
+
+    @Override
+    public void process(Record<String, RollupContribution> record) {
+        configCache.clear();
+        RollupContribution c = record.value();
+        String rollupId = record.key();
+        RollupKind kind = RollupKind.valueOf(c.getKind());
+        String base = kind + SEP + rollupId;
+
+        RollupMembers known = members.get(base);
+        if (known == null) {
+            known = new RollupMembers(Long.MIN_VALUE, c.getWindowEnd(), new HashMap<>());
+        }
+        if (known.getClockMs() != Long.MIN_VALUE && c.getWindowStart() < known.getClockMs() - settings.correctionWindow().toMillis()) {
+            throw new BadRecordException(DeadLetterReason.LATE, "line window " + c.getLineId() + " " + kind + " "
+                    + Instant.ofEpochMilli(c.getWindowStart()) + " for " + rollupId + " is older than the roll-up's correction window ("
+                    + settings.correctionWindow() + " before " + Instant.ofEpochMilli(known.getClockMs()) + ")");
+        }
+        long clock = Math.max(known.getClockMs(), c.getWindowEnd());
+        Map<String, Long> seen = new TreeMap<>(known.getLastSeenMs());
+        seen.merge(c.getLineId(), c.getWindowEnd(), Math::max);
+        seen.values().removeIf(last -> last < clock - settings.memberTtl().toMillis());
+        known = new RollupMembers(clock, known.getSinceMs(), seen);
+        boolean earlyAllowed = clock >= known.getSinceMs() + settings.waitForLines().toMillis();
+        members.put(base, known);
+
+        String contributionKey = base + SEP + pad(c.getWindowStart()) + SEP + c.getLineId();
+        RollupContribution previous = contributions.get(contributionKey);
+        contributions.put(contributionKey, c);
+
+        Interval hour = new Interval(Instant.ofEpochMilli(c.getWindowStart()), Instant.ofEpochMilli(c.getWindowEnd()));
+        for (Window window : targets(rollupId, hour, seen.keySet())) {
+            add(base, window, c, previous, hour, record, seen.keySet(), earlyAllowed);
+        }
+        publishDue(base, clock, record, seen.keySet());
+        purge(base, rollupId, kind, clock);
+    }
+
+    /** The roll-up windows a line hour falls into: its own hour, and the overlapping shifts and days of the roll-up's calendar. */
+    private List<Window> targets(String rollupId, Interval hour, Iterable<String> lines) {
+        List<Window> out = new ArrayList<>();
+        out.add(new Window(Granularity.HOUR, null, hour.start(), hour.end()));
+        WindowCalendar calendar = calendar(rollupId, hour.start().toEpochMilli(), lines);
+        out.addAll(calendar.windows(Granularity.SHIFT, hour.start(), hour.end()));
+        out.addAll(calendar.windows(Granularity.DAY, hour.start(), hour.end()));
+        return out;
+    }
+
+    /**
+     * The roll-up's calendar as of {@code atMs}: the calendar of the line named by {@code rollup.calendar.<level>.<id>},
+     * else the calendar (timezone and shifts) shared by most of its lines at that time, ties to the one of the
+     * smallest lineId.
+     */
+    WindowCalendar calendar(String rollupId, long atMs, Iterable<String> lines) {
+        String chosen = settings.calendarLines().get(rollupId);
+        if (chosen != null) {
+            LineConfig config = config(chosen, atMs);
+            if (config != null) {
+                return WindowCalendar.of(config);
+            }
+        }
+        Map<String, Integer> votes = new LinkedHashMap<>();
+        Map<String, WindowCalendar> calendars = new HashMap<>();
+        for (String line : new TreeSet<>(toList(lines))) {
+            LineConfig config = config(line, atMs);
+            if (config != null && rollupId.equals(RollupIds.sameLevel(rollupId, config))) {
+                WindowCalendar calendar = WindowCalendar.of(config);
+                String key = signature(calendar);
+                votes.merge(key, 1, Integer::sum);
+                calendars.putIfAbsent(key, calendar);
+            }
+        }
+        String best = null;
+        for (Map.Entry<String, Integer> vote : votes.entrySet()) {
+            if (best == null || vote.getValue() > votes.get(best)) {
+                best = vote.getKey();
+            }
+        }
+        return best == null ? WindowCalendar.utc24x7() : calendars.get(best);
+    }
+
+    private static String signature(WindowCalendar calendar) {
+        return calendar.zone().getId() + ";" + calendar.shifts().stream()
+                .map(RollupProcessor::signature).sorted().collect(Collectors.joining(","));
+    }
+
+    private static String signature(ShiftDefinition shift) {
+        return shift.name() + "@" + shift.start() + "-" + shift.end() + "@" + new TreeSet<>(shift.days());
+    }
+
+    private void add(String base, Window window, RollupContribution c, RollupContribution previous, Interval hour,
+                     Record<String, RollupContribution> record, Iterable<String> lines, boolean earlyAllowed) {
+        Interval part = window.interval().intersect(hour);
+        if (part.isEmpty()) {
+            return;
+        }
+        double share = (double) part.lengthMs() / hour.lengthMs();
+        String key = accumulatorKey(base, window.granularity(), window.startMs());
+        RollupAccumulator acc = accumulators.get(key);
+        if (acc == null) {
+            acc = new RollupAccumulator(record.key(), c.getKind(), window.granularity().name(), window.shiftName(),
+                    window.startMs(), window.endMs(), new HashMap<>(), new HashMap<>(), false, 0);
+        }
+        Map<String, Double> sums = new HashMap<>(acc.getMeasures());
+        if (previous != null) {
+            RollupMeasures.add(sums, previous.getMeasures(), -share);
+        } else {
+            Map<String, Long> covered = new HashMap<>(acc.getCoveredMs());
+            covered.merge(c.getLineId(), part.lengthMs(), Long::sum);
+            acc.setCoveredMs(covered);
+        }
+        RollupMeasures.add(sums, c.getMeasures(), share);
+        acc.setMeasures(sums);
+        if (acc.getEmitted()) {
+            acc.setRevision(acc.getRevision() + 1);
+            accumulators.put(key, acc);
+            publish(acc, record, lines);
+            return;
+        }
+        accumulators.put(key, acc);
+        open.put(openKey(base, acc), key);
+        if (earlyAllowed && completeness(acc, lines).missing().isEmpty()) {
+            publishFinal(base, key, acc, record, lines);
+        }
+    }
+
+    /** Publishes every open window of the roll-up whose end + wait the clock has passed (a key range of this roll-up). */
+    private void publishDue(String base, long clock, Record<String, RollupContribution> record, Iterable<String> lines) {
+        long due = clock - settings.waitForLines().toMillis();
+        if (due < 0) {
+            return;
+        }
+        List<KeyValue<String, String>> ready = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = open.range(base + SEP, base + SEP + pad(due) + SEP + '\uffff')) {
+            it.forEachRemaining(ready::add);
+        }
+        for (KeyValue<String, String> entry : ready) {
+            RollupAccumulator acc = accumulators.get(entry.value);
+            if (acc == null) {
+                open.delete(entry.key);
+            } else {
+                publishFinal(base, entry.value, acc, record, lines);
+            }
+        }
+    }
+
+    private void publishFinal(String base, String key, RollupAccumulator acc, Record<String, RollupContribution> record,
+                              Iterable<String> lines) {
+        acc.setEmitted(true);
+        accumulators.put(key, acc);
+        open.delete(openKey(base, acc));
+        publish(acc, record, lines);
+    }
+
+    private void publish(RollupAccumulator acc, Record<String, RollupContribution> record, Iterable<String> lines) {
+        SpecificRecord value = RollupRecords.of(acc, completeness(acc, lines));
+        String key = WindowKey.of(acc.getRollupId(), Granularity.valueOf(acc.getGranularity()),
+                Instant.ofEpochMilli(acc.getWindowStart())).format();
+        published.get(RollupKind.valueOf(acc.getKind())).put(key, value);
+        context.forward(new Record<>(key, value, record.timestamp(), record.headers()));
+    }
+
+    /**
+     * Which lines contributed to a window, and which known lines have not covered their part of it: a line's part is
+     * the window's time in the UTC hours whose start its config (as of that hour) places in this roll-up.
+     */
+    RollupRecords.Completeness completeness(RollupAccumulator acc, Iterable<String> lines) {
+        Map<String, Long> covered = acc.getCoveredMs();
+        List<String> contributing = covered.entrySet().stream().filter(e -> e.getValue() > 0).map(Map.Entry::getKey)
+                .sorted().toList();
+        List<String> missing = new ArrayList<>();
+        Interval window = new Interval(Instant.ofEpochMilli(acc.getWindowStart()), Instant.ofEpochMilli(acc.getWindowEnd()));
+        for (String line : new TreeSet<>(toList(lines))) {
+            long expected = 0;
+            long firstHour = Math.floorDiv(acc.getWindowStart(), HOUR_MS) * HOUR_MS;
+            for (long h = firstHour; h < acc.getWindowEnd(); h += HOUR_MS) {
+                LineConfig config = config(line, h);
+                if (config != null && acc.getRollupId().equals(RollupIds.sameLevel(acc.getRollupId(), config))) {
+                    expected += window.intersect(new Interval(Instant.ofEpochMilli(h), Instant.ofEpochMilli(h + HOUR_MS))).lengthMs();
+                }
+            }
+            if (expected > 0 && covered.getOrDefault(line, 0L) < expected) {
+                missing.add(line);
+            }
+        }
+        String siteId = null;
+        if (acc.getRollupId().startsWith(RollupIds.AREA) && !contributing.isEmpty()) {
+            LineConfig config = config(contributing.get(0), acc.getWindowStart());
+            siteId = config == null ? null : config.getSiteId();
+        }
+        return new RollupRecords.Completeness(contributing, missing, siteId);
+    }
+
+    /** Drops published windows past their retention and remembered contributions past the correction window. */
+    private void purge(String base, String rollupId, RollupKind kind, long clock) {
+        for (Granularity g : GRANULARITIES) {
+            long cutoff = clock - settings.retention(g).toMillis();
+            if (cutoff <= 0) {
+                continue;
+            }
+            List<KeyValue<String, RollupAccumulator>> old = new ArrayList<>();
+            try (KeyValueIterator<String, RollupAccumulator> it = accumulators.range(base + SEP + g + SEP,
+                    accumulatorKey(base, g, cutoff - 1))) {
+                it.forEachRemaining(old::add);
+            }
+            for (KeyValue<String, RollupAccumulator> entry : old) {
+                accumulators.delete(entry.key);
+                if (entry.value != null) {
+                    open.delete(openKey(base, entry.value));
+                    published.get(kind).delete(WindowKey.of(rollupId, g, Instant.ofEpochMilli(entry.value.getWindowStart())).format());
+                }
+            }
+        }
+        long cutoff = clock - settings.correctionWindow().toMillis();
+        if (cutoff > 0) {
+            List<String> old = new ArrayList<>();
+            try (KeyValueIterator<String, RollupContribution> it = contributions.range(base + SEP, base + SEP + pad(cutoff - 1) + SEP + '\uffff')) {
+                it.forEachRemaining(kv -> old.add(kv.key));
+            }
+            old.forEach(contributions::delete);
+        }
+    }
+
+    private LineConfig config(String lineId, long atMs) {
+        return configCache.computeIfAbsent(lineId + SEP + atMs, k -> {
+            VersionedRecord<LineConfig> found = lineConfigs.get(lineId, atMs);
+            return found == null ? null : found.value();
+        });
+    }
+
+    private static String accumulatorKey(String base, Granularity g, long startMs) {
+        return base + SEP + g + SEP + pad(startMs);
+    }
+
+    private static String openKey(String base, RollupAccumulator acc) {
+        return base + SEP + pad(acc.getWindowEnd()) + SEP + acc.getGranularity() + SEP + pad(acc.getWindowStart());
+    }
+
+    /** Epoch ms as 13 digits, so keys sort by time (years 2001 to 2286). */
+    static String pad(long ms) {
+        return String.format("%013d", Math.max(0, ms));
+    }
+
+    private static List<String> toList(Iterable<String> lines) {
+        List<String> out = new ArrayList<>();
+        lines.forEach(out::add);
+        return out;
+    }
+}

@@ -1,0 +1,116 @@
+package io.greenline.streams.rollup;
+
+import io.greenline.events.Granularity;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Settings of the area and site roll-ups (docs/rollup.md). Durations are ISO-8601 ({@code PT10M}, {@code P7D}).
+ *
+ * @param waitForLines how long past a roll-up window's end (on the roll-up's clock: the latest line-window end it has seen)
+ *        the roll-up waits for missing lines before it is published final anyway (default 10 minutes)
+ * @param correctionWindow how long (on the roll-up's clock) a line hour already summed is remembered, so a
+ *        republished line window replaces its earlier value instead of adding to it; a line hour older than this
+ *        is dead-lettered as LATE (default 2 days)
+ * @param memberTtl how long a line that sends nothing stays a known line of its roll-up (default 7 days)
+ * @param configHistory history of the global line-config store, shared with the other topologies (default 365 days)
+ * @param hourRetention how long published HOUR roll-ups stay in the stores (default 7 days)
+ * @param shiftRetention how long published SHIFT roll-ups stay (default 35 days)
+ * @param dayRetention how long published DAY roll-ups stay (default 400 days)
+ * @param calendarLines per roll-up id ({@code area:<id>} or {@code site:<id>}): the line whose calendar (timezone and
+ *        shifts) defines the roll-up's SHIFT and DAY windows; keys {@code rollup.calendar.area.<id>} and
+ *        {@code rollup.calendar.site.<id>}. Without one, the calendar most of its lines share.
+ */
+public record RollupSettings(Duration waitForLines, Duration correctionWindow, Duration memberTtl, Duration configHistory,
+        Duration hourRetention, Duration shiftRetention, Duration dayRetention, Map<String, String> calendarLines) {
+
+    public static final String WAIT = "rollup.wait";
+    public static final String CORRECTION_WINDOW = "rollup.correction-window";
+    public static final String MEMBER_TTL = "rollup.member-ttl";
+    public static final String CONFIG_HISTORY = "oee.config-history";
+    public static final String HOUR_RETENTION = "rollup.retention.hour";
+    public static final String SHIFT_RETENTION = "rollup.retention.shift";
+    public static final String DAY_RETENTION = "rollup.retention.day";
+    /** Prefix of the calendar keys: {@code rollup.calendar.area.<areaId>=<lineId>}, {@code rollup.calendar.site.<siteId>=<lineId>}. */
+    public static final String CALENDAR_PREFIX = "rollup.calendar.";
+    public static final List<String> KEYS = List.of(WAIT, CORRECTION_WINDOW, MEMBER_TTL, HOUR_RETENTION, SHIFT_RETENTION, DAY_RETENTION);
+
+    public RollupSettings {
+        positive(waitForLines, WAIT, true);
+        positive(correctionWindow, CORRECTION_WINDOW, false);
+        positive(memberTtl, MEMBER_TTL, false);
+        positive(configHistory, CONFIG_HISTORY, false);
+        positive(hourRetention, HOUR_RETENTION, false);
+        positive(shiftRetention, SHIFT_RETENTION, false);
+        positive(dayRetention, DAY_RETENTION, false);
+        calendarLines = Map.copyOf(calendarLines);
+    }
+
+    public static RollupSettings defaults() {
+        return new RollupSettings(Duration.ofMinutes(10), Duration.ofDays(2), Duration.ofDays(7), Duration.ofDays(365),
+                Duration.ofDays(7), Duration.ofDays(35), Duration.ofDays(400), Map.of());
+    }
+
+    /** Defaults overridden by the {@code rollup.*} keys of {@code config}; a bad value fails naming its key. */
+    public static RollupSettings from(Map<String, ?> config) {
+        RollupSettings d = defaults();
+        Map<String, String> calendars = new TreeMap<>();
+        config.forEach((key, value) -> {
+            if (key.startsWith(CALENDAR_PREFIX) && value != null && !value.toString().isBlank()) {
+                String rest = key.substring(CALENDAR_PREFIX.length());
+                int dot = rest.indexOf('.');
+                String level = dot < 0 ? "" : rest.substring(0, dot);
+                if (!level.equals("area") && !level.equals("site") || dot == rest.length() - 1) {
+                    throw new IllegalArgumentException(key + ": expected rollup.calendar.area.<areaId> or rollup.calendar.site.<siteId>");
+                }
+                calendars.put(level + ":" + rest.substring(dot + 1), value.toString().trim());
+            }
+        });
+        return new RollupSettings(duration(config, WAIT, d.waitForLines), duration(config, CORRECTION_WINDOW, d.correctionWindow),
+                duration(config, MEMBER_TTL, d.memberTtl), duration(config, CONFIG_HISTORY, d.configHistory),
+                duration(config, HOUR_RETENTION, d.hourRetention), duration(config, SHIFT_RETENTION, d.shiftRetention),
+                duration(config, DAY_RETENTION, d.dayRetention), calendars);
+    }
+
+    public RollupSettings withWait(Duration value) {
+        return new RollupSettings(value, correctionWindow, memberTtl, configHistory, hourRetention, shiftRetention, dayRetention, calendarLines);
+    }
+
+    public RollupSettings withCalendarLine(String rollupId, String lineId) {
+        Map<String, String> calendars = new TreeMap<>(calendarLines);
+        calendars.put(rollupId, lineId);
+        return new RollupSettings(waitForLines, correctionWindow, memberTtl, configHistory, hourRetention, shiftRetention, dayRetention, calendars);
+    }
+
+    /** How long published roll-up windows of a granularity stay in the stores. */
+    public Duration retention(Granularity granularity) {
+        return switch (granularity) {
+            case HOUR -> hourRetention;
+            case SHIFT -> shiftRetention;
+            case DAY -> dayRetention;
+        };
+    }
+
+    private static Duration duration(Map<String, ?> config, String key, Duration fallback) {
+        Object raw = config.get(key);
+        if (raw == null || raw.toString().isBlank()) {
+            return fallback;
+        }
+        try {
+            return Duration.parse(raw.toString().trim());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(key + ": cannot read '" + raw + "' as an ISO-8601 duration (e.g. PT10M, P7D)", e);
+        }
+    }
+
+    private static void positive(Duration d, String name, boolean zeroAllowed) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || (!zeroAllowed && d.isZero())) {
+            throw new IllegalArgumentException(name + " must be " + (zeroAllowed ? "at least 0" : "positive") + ": " + d);
+        }
+    }
+}

@@ -1,0 +1,491 @@
+package io.greenline.streams.rollup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.greenline.events.CarrierEnergy;
+import io.greenline.events.DayOfWeek;
+import io.greenline.events.DefectCount;
+import io.greenline.events.EnergyRollupWindow;
+import io.greenline.events.EnergyUnit;
+import io.greenline.events.Granularity;
+import io.greenline.events.LineConfig;
+import io.greenline.events.LineEnergyWindow;
+import io.greenline.events.OeeRollupWindow;
+import io.greenline.events.OeeWindow;
+import io.greenline.events.ProductRate;
+import io.greenline.events.QualityRollupWindow;
+import io.greenline.events.QualityWindow;
+import io.greenline.events.Shift;
+import io.greenline.schemas.Topics;
+import io.greenline.schemas.WindowKey;
+import io.greenline.schemas.serde.GreenlineSerdes;
+import io.greenline.streams.StoreNames;
+import io.greenline.streams.errors.DeadLetterHandler;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyConfig;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Area and site roll-ups from final line HOUR windows, with values worked out by hand (docs/rollup.md). The line
+ * windows are piped as the OEE, quality and carbon topologies publish them; each line's own KPIs are computed here
+ * the way docs/design.md section 4 defines them, so the tests can show a roll-up's ratio of sums next to the mean of
+ * the lines' ratios.
+ */
+class RollupTopologyTest {
+
+    private static final double EPS = 1e-9;
+    private static final Topics TOPICS = new Topics(GreenlineSerdes.inMemory("rollup-topology-test"));
+    private static final Instant CONFIG_FROM = Instant.parse("2026-01-01T00:00:00Z");
+    /** Monday 2 March 2026, UTC. */
+    private static final Instant DAY = Instant.parse("2026-03-02T00:00:00Z");
+    private static final long HOUR = 3_600_000L;
+    private static final List<DayOfWeek> ALL_DAYS = List.of(DayOfWeek.values());
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, LineConfig> configs;
+    private TestInputTopic<String, OeeWindow> oee;
+    private TestInputTopic<String, QualityWindow> quality;
+    private TestInputTopic<String, LineEnergyWindow> energy;
+    private TestOutputTopic<String, OeeRollupWindow> oeeRollups;
+    private TestOutputTopic<String, QualityRollupWindow> qualityRollups;
+    private TestOutputTopic<String, EnergyRollupWindow> energyRollups;
+
+    private void start(RollupSettings settings) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "rollup-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
+        RollupTopology.addTo(builder, TOPICS, settings);
+        driver = new TopologyTestDriver(builder.build(props), props, DAY);
+        configs = driver.createInputTopic(TOPICS.lineConfig.name(), new StringSerializer(), TOPICS.lineConfig.valueSerde().serializer());
+        oee = driver.createInputTopic(TOPICS.oee.name(), new StringSerializer(), TOPICS.oee.valueSerde().serializer());
+        quality = driver.createInputTopic(TOPICS.quality.name(), new StringSerializer(), TOPICS.quality.valueSerde().serializer());
+        energy = driver.createInputTopic(TOPICS.lineEnergy.name(), new StringSerializer(), TOPICS.lineEnergy.valueSerde().serializer());
+        oeeRollups = driver.createOutputTopic(TOPICS.oeeRollup.name(), new StringDeserializer(), TOPICS.oeeRollup.valueSerde().deserializer());
+        qualityRollups = driver.createOutputTopic(TOPICS.qualityRollup.name(), new StringDeserializer(), TOPICS.qualityRollup.valueSerde().deserializer());
+        energyRollups = driver.createOutputTopic(TOPICS.energyRollup.name(), new StringDeserializer(), TOPICS.energyRollup.valueSerde().deserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    // ---- fixtures -----------------------------------------------------------------------------------
+
+    private static LineConfig line(String lineId, String siteId, String areaId, List<Shift> shifts, String product, long pruMs,
+                                   Instant validFrom) {
+        return new LineConfig(lineId, siteId, areaId, lineId, "UTC", shifts, List.of(new ProductRate(product, (double) pruMs)),
+                120_000L, null, "DE", validFrom);
+    }
+
+    private void config(LineConfig config) {
+        configs.pipeInput(config.getLineId(), config, config.getValidFrom());
+    }
+
+    /**
+     * A final line HOUR window as mfg.oee carries it, its KPIs computed by the line rules (docs/design.md section 4)
+     * for one product with cycle time {@code pruMs}. ADET is all failures ({@code failures} of {@code mttrMs} each).
+     */
+    private static OeeWindow oeeHour(String line, int hour, long potMs, long pdotMs, long aptMs, long adotMs, long adetMs,
+                                     double produced, double scrap, long pruMs, int failures) {
+        long pbt = potMs - pdotMs;
+        double good = produced - scrap;
+        double ideal = produced * pruMs;
+        Double availability = pbt > 0 ? (double) aptMs / pbt : null;
+        Double effectiveness = aptMs > 0 ? ideal / aptMs : null;
+        Double quality = produced > 0 ? good / produced : null;
+        Double oee = pbt > 0 ? good * pruMs / pbt : null;
+        Double nee = availability == null || effectiveness == null || quality == null ? null : availability * effectiveness * quality;
+        Map<String, Long> stops = new LinkedHashMap<>();
+        if (adetMs > 0) {
+            stops.put("JAM", adetMs);
+        }
+        if (adotMs > 0) {
+            stops.put("NO_MATERIAL", adotMs);
+        }
+        Instant start = DAY.plusMillis(hour * HOUR);
+        return new OeeWindow(line, null, null, Granularity.HOUR, null, start, start.plusMillis(HOUR), potMs, pdotMs, pbt,
+                aptMs, 0L, adetMs, adotMs, HOUR - potMs, aptMs, aptMs + adetMs, produced, good, scrap, 0.0, ideal,
+                availability, effectiveness, quality, oee, nee, failures,
+                failures > 0 ? (double) aptMs / failures : null, failures > 0 ? (double) adetMs / failures : null,
+                stops, true, 0);
+    }
+
+    private void pipe(OeeWindow w) {
+        oee.pipeInput(WindowKey.of(w.getLineId(), w.getGranularity(), w.getWindowStart()).format(), w, w.getWindowEnd());
+    }
+
+    private static String key(String rollupId, Granularity g, Instant start) {
+        return WindowKey.of(rollupId, g, start).format();
+    }
+
+    private static Instant hour(int h) {
+        return DAY.plusMillis(h * HOUR);
+    }
+
+    /** Every record published, in order, and the last one per key. */
+    private static <V> Map<String, V> latest(List<KeyValue<String, V>> records) {
+        Map<String, V> out = new LinkedHashMap<>();
+        records.forEach(kv -> out.put(kv.key, kv.value));
+        return out;
+    }
+
+    // ---- an area of two lines -----------------------------------------------------------------------
+
+    /** Foundry: line A1 (product DISC, 30 s, one 06:00-18:00 shift) and line A2 (product RING, 60 s, Early and Late shifts). */
+    private void foundry() {
+        config(line("A1", "plant", "foundry", List.of(new Shift("Day", "06:00", "18:00", ALL_DAYS)), "DISC", 30_000L, CONFIG_FROM));
+        config(line("A2", "plant", "foundry", List.of(new Shift("Early", "06:00", "14:00", ALL_DAYS),
+                new Shift("Late", "14:00", "22:00", ALL_DAYS)), "RING", 60_000L, CONFIG_FROM));
+    }
+
+    @Test
+    @DisplayName("area OEE is the ratio of the summed time elements, not the mean of the lines' OEE")
+    void areaOfTwoLines() {
+        start(RollupSettings.defaults());
+        foundry();
+        // A1 10:00-11:00: PBT 60 min, APT 50 min, one 10-minute failure, 90 DISC all good: OEE 90 x 30 s / 60 min = 0.75
+        OeeWindow a1 = oeeHour("A1", 10, HOUR, 0, 3_000_000, 0, 600_000, 90, 0, 30_000, 1);
+        // A2 10:00-11:00: 30 min planned stop, PBT 30 min, APT 20 min, idle 10 min; 20 RING, 5 scrap: OEE 15 x 60 s / 30 min = 0.5
+        OeeWindow a2 = oeeHour("A2", 10, HOUR, 1_800_000, 1_200_000, 600_000, 0, 20, 5, 60_000, 0);
+        assertThat(a1.getOee()).isCloseTo(0.75, within(EPS));
+        assertThat(a2.getOee()).isCloseTo(0.5, within(EPS));
+        // 09:00: both lines become known to the area (a line is known from its first final window)
+        pipe(oeeHour("A1", 9, HOUR, 0, HOUR, 0, 0, 120, 0, 30_000, 0));
+        pipe(oeeHour("A2", 9, HOUR, 0, HOUR, 0, 0, 60, 0, 60_000, 0));
+        pipe(a1);
+        assertThat(latest(oeeRollups.readKeyValuesToList())).as("10:00 waits for A2")
+                .doesNotContainKey(key("area:foundry", Granularity.HOUR, hour(10)));
+        pipe(a2);
+
+        Map<String, OeeRollupWindow> out = latest(oeeRollups.readKeyValuesToList());
+        OeeRollupWindow area = out.get(key("area:foundry", Granularity.HOUR, hour(10)));
+        assertThat(area).isNotNull();
+        double meanOfLines = (a1.getOee() + a2.getOee()) / 2;
+        // sum, then divide: (90 x 30 s + 15 x 60 s) / (60 min + 30 min) = 3600 s / 5400 s = 2/3
+        assertThat(area.getOee()).isCloseTo(2.0 / 3.0, within(EPS));
+        assertThat(meanOfLines).isCloseTo(0.625, within(EPS));
+        assertThat(area.getOee()).isNotCloseTo(meanOfLines, within(0.01));
+        assertThat(area.getPbtMs()).isEqualTo(5_400_000);
+        assertThat(area.getPdotMs()).isEqualTo(1_800_000);
+        assertThat(area.getAptMs()).isEqualTo(4_200_000);
+        assertThat(area.getAvailability()).isCloseTo(4_200_000.0 / 5_400_000, within(EPS));
+        // ideal time 90 x 30 s + 20 x 60 s = 3 900 s over APT 4 200 s
+        assertThat(area.getIdealTimeMs()).isCloseTo(3_900_000, within(EPS));
+        assertThat(area.getEffectiveness()).isCloseTo(3_900_000.0 / 4_200_000, within(EPS));
+        assertThat(area.getQuality()).isCloseTo(105.0 / 110, within(EPS));
+        assertThat(area.getNee()).isCloseTo(4_200_000.0 / 5_400_000 * 3_900_000.0 / 4_200_000 * 105.0 / 110, within(EPS));
+        assertThat(area.getFailures()).isCloseTo(1.0, within(EPS));
+        assertThat(area.getMttrMs()).isCloseTo(600_000, within(EPS));
+        assertThat(area.getMtbfMs()).isCloseTo(4_200_000, within(EPS));
+        assertThat(area.getStopReasons()).containsEntry("JAM", 600_000L).containsEntry("NO_MATERIAL", 600_000L);
+        assertThat(area.getLines()).isEqualTo(2);
+        assertThat(area.getContributingLines()).containsExactly("A1", "A2");
+        assertThat(area.getLinesMissing()).isEmpty();
+        assertThat(area.getLevel()).isEqualTo("AREA");
+        assertThat(area.getSiteId()).isEqualTo("plant");
+        assertThat(area.getRevision()).isZero();
+        assertThat(area.getFinal$()).isTrue();
+
+        KeyValueStore<String, OeeRollupWindow> store = driver.getKeyValueStore(StoreNames.OEE_ROLLUP_WINDOWS);
+        assertThat(store.get(key("area:foundry", Granularity.HOUR, hour(10)))).isEqualTo(area);
+        assertThat(out.get(key("site:plant", Granularity.HOUR, hour(10))).getOee()).isCloseTo(2.0 / 3.0, within(EPS));
+    }
+
+    @Test
+    @DisplayName("a line window republished after the roll-up was final replaces its earlier value, revision + 1")
+    void republishedLineWindow() {
+        start(RollupSettings.defaults());
+        foundry();
+        pipe(oeeHour("A1", 9, HOUR, 0, HOUR, 0, 0, 120, 0, 30_000, 0));
+        pipe(oeeHour("A2", 9, HOUR, 0, HOUR, 0, 0, 60, 0, 60_000, 0));
+        pipe(oeeHour("A1", 10, HOUR, 0, 3_000_000, 0, 600_000, 90, 0, 30_000, 1));
+        pipe(oeeHour("A2", 10, HOUR, 1_800_000, 1_200_000, 600_000, 0, 20, 5, 60_000, 0));
+        oeeRollups.readKeyValuesToList();
+        // A2 10:00 corrected: 10 more scrap (GQ 5): area OEE (2 700 s + 5 x 60 s) / 5 400 s = 5/9
+        pipe(oeeHour("A2", 10, HOUR, 1_800_000, 1_200_000, 600_000, 0, 20, 15, 60_000, 0));
+        OeeRollupWindow area = latest(oeeRollups.readKeyValuesToList()).get(key("area:foundry", Granularity.HOUR, hour(10)));
+        assertThat(area.getRevision()).isEqualTo(1);
+        assertThat(area.getOee()).isCloseTo(3_000_000.0 / 5_400_000, within(EPS));
+        assertThat(area.getProducedQuantity()).as("replaced, not added twice").isCloseTo(110, within(EPS));
+        assertThat(area.getScrapQuantity()).isCloseTo(15, within(EPS));
+    }
+
+    // ---- a site of two areas --------------------------------------------------------------------------
+
+    @Test
+    @DisplayName("a site sums the lines of all its areas; each area only its own")
+    void siteOfTwoAreas() {
+        start(RollupSettings.defaults());
+        foundry();
+        config(line("B1", "plant", "assembly", List.of(), "KIT", 36_000L, CONFIG_FROM));
+        for (String line : List.of("A1", "A2", "B1")) {
+            pipe(oeeHour(line, 9, HOUR, 0, HOUR, 0, 0, 0, 0, 30_000, 0));
+        }
+        pipe(oeeHour("A1", 10, HOUR, 0, 3_000_000, 0, 600_000, 90, 0, 30_000, 1));
+        pipe(oeeHour("A2", 10, HOUR, 1_800_000, 1_200_000, 600_000, 0, 20, 5, 60_000, 0));
+        // B1: 24/7, running all hour, 100 KITs of 36 s all good: OEE 1
+        pipe(oeeHour("B1", 10, HOUR, 0, HOUR, 0, 0, 100, 0, 36_000, 0));
+
+        Map<String, OeeRollupWindow> out = latest(oeeRollups.readKeyValuesToList());
+        OeeRollupWindow site = out.get(key("site:plant", Granularity.HOUR, hour(10)));
+        OeeRollupWindow foundry = out.get(key("area:foundry", Granularity.HOUR, hour(10)));
+        OeeRollupWindow assembly = out.get(key("area:assembly", Granularity.HOUR, hour(10)));
+        // site: (2 700 s + 900 s + 3 600 s) / (3 600 s + 1 800 s + 3 600 s) = 0.8; mean of the areas (2/3 + 1) / 2 = 0.833
+        assertThat(site.getOee()).isCloseTo(0.8, within(EPS));
+        assertThat((foundry.getOee() + assembly.getOee()) / 2).isCloseTo(5.0 / 6.0, within(EPS));
+        assertThat(site.getPbtMs()).isEqualTo(foundry.getPbtMs() + assembly.getPbtMs());
+        assertThat(site.getLevel()).isEqualTo("SITE");
+        assertThat(site.getSiteId()).isEqualTo("plant");
+        assertThat(site.getAreaId()).isNull();
+        assertThat(site.getLines()).isEqualTo(3);
+        assertThat(site.getContributingLines()).containsExactly("A1", "A2", "B1");
+        assertThat(assembly.getContributingLines()).containsExactly("B1");
+        assertThat(assembly.getOee()).isCloseTo(1.0, within(EPS));
+    }
+
+    // ---- a missing line -----------------------------------------------------------------------------
+
+    @Test
+    @DisplayName("a known line without a final window is listed in linesMissing once the roll-up stops waiting")
+    void missingLine() {
+        start(RollupSettings.defaults());
+        foundry();
+        pipe(oeeHour("A1", 10, HOUR, 0, HOUR, 0, 0, 120, 0, 30_000, 0));
+        pipe(oeeHour("A2", 10, HOUR, 0, HOUR, 0, 0, 60, 0, 60_000, 0));
+        oeeRollups.readKeyValuesToList();
+        // 11:00: A2 is silent; A1 alone does not finish the hour
+        pipe(oeeHour("A1", 11, HOUR, 0, 1_800_000, 1_800_000, 0, 60, 0, 30_000, 0));
+        assertThat(latest(oeeRollups.readKeyValuesToList())).doesNotContainKey(key("area:foundry", Granularity.HOUR, hour(11)));
+        // A1's 12:00 hour moves the roll-up's clock to 13:00, past 11:00's end + 10 minutes: published without A2
+        pipe(oeeHour("A1", 12, HOUR, 0, HOUR, 0, 0, 120, 0, 30_000, 0));
+        Map<String, OeeRollupWindow> out = latest(oeeRollups.readKeyValuesToList());
+        OeeRollupWindow area = out.get(key("area:foundry", Granularity.HOUR, hour(11)));
+        assertThat(area.getLines()).isEqualTo(1);
+        assertThat(area.getContributingLines()).containsExactly("A1");
+        assertThat(area.getLinesMissing()).containsExactly("A2");
+        assertThat(area.getOee()).isCloseTo(0.5, within(EPS));
+        assertThat(out.get(key("site:plant", Granularity.HOUR, hour(11))).getLinesMissing()).containsExactly("A2");
+        assertThat(out).as("12:00 still waits for A2").doesNotContainKey(key("area:foundry", Granularity.HOUR, hour(12)));
+
+        // A2's 11:00 window arrives late: the roll-up is republished complete, revision 1
+        pipe(oeeHour("A2", 11, HOUR, 0, HOUR, 0, 0, 60, 0, 60_000, 0));
+        OeeRollupWindow republished = latest(oeeRollups.readKeyValuesToList()).get(key("area:foundry", Granularity.HOUR, hour(11)));
+        assertThat(republished.getRevision()).isEqualTo(1);
+        assertThat(republished.getLinesMissing()).isEmpty();
+        assertThat(republished.getContributingLines()).containsExactly("A1", "A2");
+        // (60 x 30 s + 60 x 60 s) / 7 200 s = 0.75
+        assertThat(republished.getOee()).isCloseTo(0.75, within(EPS));
+    }
+
+    // ---- a line moving areas ------------------------------------------------------------------------
+
+    @Test
+    @DisplayName("a line that moves areas at noon counts in its old area before and in its new area after")
+    void lineMovingAreas() {
+        start(RollupSettings.defaults());
+        config(line("F1", "plant", "foundry", List.of(), "DISC", 30_000L, CONFIG_FROM));
+        config(line("S1", "plant", "assembly", List.of(), "KIT", 30_000L, CONFIG_FROM));
+        config(line("M1", "plant", "foundry", List.of(), "DISC", 30_000L, CONFIG_FROM));
+        config(line("M1", "plant", "assembly", List.of(), "DISC", 30_000L, hour(12)));
+        for (int h = 0; h < 24; h++) {
+            // F1 and S1 run half of every hour (60 parts: OEE 0.5), M1 all of it (120 parts: OEE 1)
+            pipe(oeeHour("F1", h, HOUR, 0, 1_800_000, 1_800_000, 0, 60, 0, 30_000, 0));
+            pipe(oeeHour("S1", h, HOUR, 0, 1_800_000, 1_800_000, 0, 60, 0, 30_000, 0));
+            pipe(oeeHour("M1", h, HOUR, 0, HOUR, 0, 0, 120, 0, 30_000, 0));
+        }
+        Map<String, OeeRollupWindow> out = latest(oeeRollups.readKeyValuesToList());
+        assertThat(out.get(key("area:foundry", Granularity.HOUR, hour(11))).getContributingLines()).containsExactly("F1", "M1");
+        assertThat(out.get(key("area:foundry", Granularity.HOUR, hour(12))).getContributingLines()).containsExactly("F1");
+        assertThat(out.get(key("area:foundry", Granularity.HOUR, hour(12))).getLinesMissing()).isEmpty();
+        assertThat(out.get(key("area:assembly", Granularity.HOUR, hour(12))).getContributingLines()).containsExactly("M1", "S1");
+
+        OeeRollupWindow foundryDay = out.get(key("area:foundry", Granularity.DAY, DAY));
+        OeeRollupWindow assemblyDay = out.get(key("area:assembly", Granularity.DAY, DAY));
+        // foundry: F1 24 h + M1 00:00-12:00; PBT 36 h, APT 12 h + 12 h, good x PRU = 24 x 1 800 s + 12 x 3 600 s
+        assertThat(foundryDay.getPbtMs()).isEqualTo(36 * HOUR);
+        assertThat(foundryDay.getAptMs()).isEqualTo(24 * HOUR);
+        assertThat(foundryDay.getProducedQuantity()).isCloseTo(24 * 60 + 12 * 120, within(EPS));
+        assertThat(foundryDay.getOee()).isCloseTo(24.0 / 36.0, within(EPS));
+        assertThat(foundryDay.getContributingLines()).containsExactly("F1", "M1");
+        assertThat(foundryDay.getLinesMissing()).isEmpty();
+        assertThat(foundryDay.getWindowEnd()).isEqualTo(DAY.plusMillis(24 * HOUR));
+        assertThat(assemblyDay.getPbtMs()).isEqualTo(36 * HOUR);
+        assertThat(assemblyDay.getProducedQuantity()).isCloseTo(24 * 60 + 12 * 120, within(EPS));
+        assertThat(assemblyDay.getContributingLines()).containsExactly("M1", "S1");
+        OeeRollupWindow siteDay = out.get(key("site:plant", Granularity.DAY, DAY));
+        assertThat(siteDay.getPbtMs()).isEqualTo(72 * HOUR);
+        assertThat(siteDay.getOee()).isCloseTo((48 * 1_800_000.0 + 24 * 3_600_000.0) / (72 * HOUR), within(EPS));
+    }
+
+    // ---- shift windows of the roll-up's own calendar --------------------------------------------------
+
+    @Test
+    @DisplayName("a shift of the area's calendar starting at :30 takes half of the line hours at its edges")
+    void shiftSplitProRata() {
+        start(RollupSettings.defaults());
+        List<Shift> early = List.of(new Shift("Early", "06:30", "14:30", ALL_DAYS));
+        config(line("P1", "plant", "paint", early, "LID", 30_000L, CONFIG_FROM));
+        config(line("P2", "plant", "paint", List.of(), "LID", 30_000L, CONFIG_FROM));
+        config(line("P3", "plant", "paint", early, "LID", 30_000L, CONFIG_FROM));
+        for (String line : List.of("P1", "P2", "P3")) {
+            for (int h = 6; h <= 14; h++) {
+                // 10 parts at 06:00, 30 at 14:00, 20 each hour between
+                double produced = h == 6 ? 10 : h == 14 ? 30 : 20;
+                pipe(oeeHour(line, h, HOUR, 0, HOUR, 0, 0, produced, 0, 30_000, 0));
+            }
+        }
+        Map<String, OeeRollupWindow> out = latest(oeeRollups.readKeyValuesToList());
+        Instant shiftStart = Instant.parse("2026-03-02T06:30:00Z");
+        OeeRollupWindow shift = out.get(key("area:paint", Granularity.SHIFT, shiftStart));
+        assertThat(shift).as("the calendar two of three lines share (the third is 24/7)").isNotNull();
+        assertThat(shift.getShiftName()).isEqualTo("Early");
+        assertThat(shift.getWindowEnd()).isEqualTo(Instant.parse("2026-03-02T14:30:00Z"));
+        // per line: 0.5 x 10 + 7 x 20 + 0.5 x 30 = 160 parts, 8 h of PBT
+        assertThat(shift.getProducedQuantity()).isCloseTo(3 * 160, within(EPS));
+        assertThat(shift.getPbtMs()).isEqualTo(3 * 8 * HOUR);
+        assertThat(shift.getLinesMissing()).isEmpty();
+        assertThat(shift.getOee()).isCloseTo(3 * 160 * 30_000.0 / (3 * 8 * HOUR), within(EPS));
+        assertThat(out).as("the 24/7 line's calendar has no shifts, and the area does not use it")
+                .doesNotContainKey(key("area:paint", Granularity.SHIFT, hour(0)));
+    }
+
+    @Test
+    @DisplayName("rollup.calendar.area.<id> chooses the line whose calendar the area uses")
+    void calendarSetting() {
+        start(RollupSettings.defaults().withCalendarLine("area:foundry", "A2"));
+        foundry();
+        for (int h = 6; h < 14; h++) {
+            pipe(oeeHour("A1", h, HOUR, 0, HOUR, 0, 0, 120, 0, 30_000, 0));
+            pipe(oeeHour("A2", h, HOUR, 0, HOUR, 0, 0, 60, 0, 60_000, 0));
+        }
+        Map<String, OeeRollupWindow> out = latest(oeeRollups.readKeyValuesToList());
+        OeeRollupWindow early = out.get(key("area:foundry", Granularity.SHIFT, hour(6)));
+        assertThat(early.getShiftName()).isEqualTo("Early");
+        assertThat(early.getProducedQuantity()).isCloseTo(8 * 180, within(EPS));
+        assertThat(early.getWindowEnd()).isEqualTo(hour(14));
+        assertThat(early.getOee()).isCloseTo(1.0, within(EPS));
+    }
+
+    // ---- quality and energy ---------------------------------------------------------------------------
+
+    @Test
+    @DisplayName("area quality and energy: counts and energy summed, rates and intensities from the sums")
+    void qualityAndEnergy() {
+        start(RollupSettings.defaults());
+        foundry();
+        Instant s = hour(10);
+        Instant e = hour(11);
+        for (String line : List.of("A1", "A2")) {
+            // 09:00: both lines become known to the area's quality and energy roll-ups
+            quality.pipeInput(line + "/HOUR/" + hour(9), new QualityWindow(line, null, Granularity.HOUR, null, hour(9), s, 0.0, 0.0,
+                    0.0, 0.0, null, null, null, List.of(), 0.0, 0.0, null, true, 0), s);
+            energy.pipeInput(line + "/HOUR/" + hour(9), new LineEnergyWindow(line, Granularity.HOUR, null, hour(9), s, Map.of(),
+                    0.0, 0.0, 0.0, 0.0, null, null, true, 0), s);
+        }
+        quality.pipeInput("A1/HOUR/" + s, new QualityWindow("A1", null, Granularity.HOUR, null, s, e, 100.0, 90.0, 4.0, 6.0,
+                0.1, 0.06, 0.04, List.of(new DefectCount("POROSITY", 6.0), new DefectCount("CRACK", 4.0)), 100.0, 90.0, 0.9, true, 0), e);
+        // a per-product window is not summed (its line window already holds it)
+        quality.pipeInput("A1/HOUR/" + s + "/DISC", new QualityWindow("A1", "DISC", Granularity.HOUR, null, s, e, 100.0, 90.0, 4.0, 6.0,
+                0.1, 0.06, 0.04, List.of(), 100.0, 90.0, 0.9, true, 0), e);
+        quality.pipeInput("A2/HOUR/" + s, new QualityWindow("A2", null, Granularity.HOUR, null, s, e, 10.0, 5.0, 0.0, 5.0,
+                0.5, 0.5, 0.0, List.of(new DefectCount("CRACK", 5.0)), 10.0, 5.0, 0.5, true, 0), e);
+        QualityRollupWindow q = latest(qualityRollups.readKeyValuesToList()).get(key("area:foundry", Granularity.HOUR, s));
+        assertThat(q.getInspected()).isCloseTo(110, within(EPS));
+        // (4 + 6 + 5) / 110, not the mean (0.1 + 0.5) / 2 = 0.3
+        assertThat(q.getDefectRate()).isCloseTo(15.0 / 110, within(EPS));
+        assertThat(q.getFirstPassYield()).isCloseTo(95.0 / 110, within(EPS));
+        assertThat(q.getDefects()).extracting(DefectCount::getCode, DefectCount::getCount)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("CRACK", 9.0), org.assertj.core.groups.Tuple.tuple("POROSITY", 6.0));
+        assertThat(q.getLines()).isEqualTo(2);
+
+        energy.pipeInput("A1/HOUR/" + s, new LineEnergyWindow("A1", Granularity.HOUR, null, s, e,
+                Map.of("ELECTRICITY", new CarrierEnergy(400.0, EnergyUnit.KWH)), 400.0, 160.0, 200.0, 90.0, 200.0 / 90, 400.0 / 90, true, 0), e);
+        energy.pipeInput("A2/HOUR/" + s, new LineEnergyWindow("A2", Granularity.HOUR, null, s, e,
+                Map.of("ELECTRICITY", new CarrierEnergy(100.0, EnergyUnit.KWH), "NATURAL_GAS", new CarrierEnergy(50.0, EnergyUnit.NM3)),
+                100.0, 140.0, 150.0, 10.0, 15.0, 10.0, true, 0), e);
+        EnergyRollupWindow en = latest(energyRollups.readKeyValuesToList()).get(key("area:foundry", Granularity.HOUR, s));
+        assertThat(en.getElectricityKwh()).isCloseTo(500, within(EPS));
+        assertThat(en.getEnergy().get("ELECTRICITY").getQuantity()).isCloseTo(500, within(EPS));
+        assertThat(en.getEnergy().get("NATURAL_GAS").getQuantity()).isCloseTo(50, within(EPS));
+        assertThat(en.getKgCo2eMarket()).isCloseTo(350, within(EPS));
+        assertThat(en.getGoodQuantity()).isCloseTo(100, within(EPS));
+        // 350 kg / 100 good units = 3.5, not the mean of 2.22 and 15
+        assertThat(en.getKgCo2ePerGoodUnit()).isCloseTo(3.5, within(EPS));
+        assertThat(en.getKwhPerGoodUnit()).isCloseTo(5.0, within(EPS));
+    }
+
+    @Test
+    @DisplayName("a KPI whose summed denominator is zero is null, never 0 or 1")
+    void nullKpis() {
+        start(RollupSettings.defaults());
+        foundry();
+        pipe(oeeHour("A1", 1, HOUR, 0, HOUR, 0, 0, 120, 0, 30_000, 0));
+        pipe(oeeHour("A2", 1, HOUR, 0, HOUR, 0, 0, 60, 0, 60_000, 0));
+        // 02:00: both lines outside planned time and idle: POT 0, nothing produced
+        pipe(oeeHour("A1", 2, 0, 0, 0, 0, 0, 0, 0, 30_000, 0));
+        pipe(oeeHour("A2", 2, 0, 0, 0, 0, 0, 0, 0, 60_000, 0));
+        OeeRollupWindow area = latest(oeeRollups.readKeyValuesToList()).get(key("area:foundry", Granularity.HOUR, hour(2)));
+        assertThat(area.getPbtMs()).isZero();
+        assertThat(area.getUnknownMs()).isEqualTo(2 * HOUR);
+        assertThat(List.of(new ArrayList<>(java.util.Arrays.asList(area.getAvailability(), area.getEffectiveness(),
+                area.getQuality(), area.getOee(), area.getNee(), area.getMtbfMs(), area.getMttrMs())))).allSatisfy(
+                kpis -> assertThat(kpis).containsOnlyNulls());
+    }
+
+    @Test
+    @DisplayName("a line hour older than the correction window is dead-lettered LATE; a line without config is in no roll-up")
+    void lateAndUnassigned() {
+        start(RollupSettings.defaults());
+        foundry();
+        TestOutputTopic<byte[], byte[]> dlq = driver.createOutputTopic(TOPICS.dlq.name(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        io.micrometer.core.instrument.Metrics.addRegistry(meters);
+        try {
+            lateAndUnassigned(dlq, meters);
+        } finally {
+            io.micrometer.core.instrument.Metrics.removeRegistry(meters);
+        }
+    }
+
+    private void lateAndUnassigned(TestOutputTopic<byte[], byte[]> dlq, io.micrometer.core.instrument.MeterRegistry meters) {
+        double unassignedBefore = meters.counter(RollupTopology.UNASSIGNED_METRIC, "kind", "OEE").count();
+        pipe(oeeHour("A1", 60, HOUR, 0, HOUR, 0, 0, 120, 0, 30_000, 0));
+        // 2 days + 1 hour before the roll-up's clock (03 March 13:00): past rollup.correction-window
+        pipe(oeeHour("A1", 11, HOUR, 0, HOUR, 0, 0, 120, 0, 30_000, 0));
+        List<org.apache.kafka.streams.test.TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+        assertThat(dead).as("once for each roll-up the line hour feeds: its area and its site").hasSize(2);
+        assertThat(dead).allSatisfy(r -> assertThat(new String(r.headers().lastHeader("reason").value(),
+                java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("LATE"));
+        assertThat(latest(oeeRollups.readKeyValuesToList())).noneSatisfy((k, w) -> assertThat(w.getWindowStart()).isEqualTo(hour(11)));
+
+        pipe(oeeHour("NO-CONFIG", 60, HOUR, 0, HOUR, 0, 0, 120, 0, 30_000, 0));
+        assertThat(dlq.isEmpty()).isTrue();
+        assertThat(meters.counter(RollupTopology.UNASSIGNED_METRIC, "kind", "OEE").count())
+                .isEqualTo(unassignedBefore + 1);
+    }
+}
