@@ -21,8 +21,8 @@ import org.apache.kafka.streams.state.Stores;
  * public output stream of a topology (records keyed by {@link WindowKey}, as on {@code mfg.oee}, {@code mfg.quality},
  * {@code mfg.line-energy}), so it knows nothing of how the windows are computed.
  *
- * <p>Store: one record per line, keyed by lineId, in memory with a changelog (a restore reads one record per line;
- * no RocksDB instance). Work per record: one get and at most one put. The list endpoint reads this store whole: its
+ * <p>Store: one record per line, keyed by lineId, persistent with a changelog (RocksDB, so a clean restart finds
+ * it checkpointed and restores nothing; an in-memory store would re-read its changelog on every start). Work per record: one get and at most one put. The list endpoint reads this store whole: its
  * size is the number of lines, not of windows.
  */
 public final class LineLatestView {
@@ -36,7 +36,7 @@ public final class LineLatestView {
      */
     public static <W> void attach(StreamsBuilder builder, KStream<String, W> windows, String storeName, Serde<W> valueSerde,
                                   Function<W, Instant> windowStart) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(storeName), Serdes.String(), valueSerde));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeName), Serdes.String(), valueSerde));
         windows.process(() -> new Latest<>(storeName, windowStart), Named.as(storeName + "-writer"), storeName);
     }
 

@@ -73,11 +73,11 @@ public final class StoreNames {
     /** {@code KeyValueStore<String lineId/sequence, ParkedEvent>}: the held events, in arrival order per line. */
     public static final String REFERENCE_PARKED_EVENTS = "reference-parked-events";
     // Latest-per-line views of the window outputs (LineLatestView), read by GET /api/v1/lines
-    /** {@code KeyValueStore<String lineId, OeeWindow>} (in memory, logged): each line's latest final hourly OEE window. */
+    /** {@code KeyValueStore<String lineId, OeeWindow>} (persistent, logged): each line's latest final hourly OEE window. */
     public static final String LINE_LATEST_OEE = "line-latest-oee";
-    /** {@code KeyValueStore<String lineId, QualityWindow>} (in memory, logged): each line's latest final hourly quality window. */
+    /** {@code KeyValueStore<String lineId, QualityWindow>} (persistent, logged): each line's latest final hourly quality window. */
     public static final String LINE_LATEST_QUALITY = "line-latest-quality";
-    /** {@code KeyValueStore<String lineId, LineEnergyWindow>} (in memory, logged): each line's latest hourly energy window on mfg.line-energy. */
+    /** {@code KeyValueStore<String lineId, LineEnergyWindow>} (persistent, logged): each line's latest hourly energy window on mfg.line-energy. */
     public static final String LINE_LATEST_ENERGY = "line-latest-energy";
     // Area and site roll-ups (RollupTopology), partitioned by roll-up id (area:<id> or site:<id>)
     /** {@code KeyValueStore<String area:<id>|site:<id>/GRANULARITY/start, OeeRollupWindow>}: published roll-up windows. */
