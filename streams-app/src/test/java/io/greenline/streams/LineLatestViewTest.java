@@ -83,7 +83,12 @@ class LineLatestViewTest {
         in.pipeInput(WindowKey.of("L2", Granularity.HOUR, H06).format(), window("L2", Granularity.HOUR, H06, 1));
         assertThat(latest.get("L1").getRevision()).isEqualTo(2);
         assertThat(latest.get("L2").getWindowStart()).isEqualTo(H06);
-        assertThat(latest.approximateNumEntries()).isEqualTo(2);
+        // one record per line (counted: RocksDB's approximateNumEntries is only an estimate)
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        try (var all = latest.all()) {
+            all.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        assertThat(keys).containsExactly("L1", "L2");
     }
 
     @Test
