@@ -25,6 +25,7 @@ import io.greenline.schemas.DeadLetterReason;
 import io.greenline.schemas.Topic;
 import io.greenline.schemas.TopicNames;
 import io.greenline.schemas.Topics;
+import io.greenline.local.kafka.KafkaBroker;
 import io.greenline.streams.GreenlineTopology;
 import io.greenline.streams.ReferenceSettings;
 import io.greenline.streams.app.GreenlineApp;
@@ -81,6 +82,7 @@ class ReferenceOrderIT {
 
     @TempDir
     static Path dirs;
+    private static KafkaBroker broker;
     private static GreenlineApp app;
 
     /** One record to produce: topic, key, value, timestamp. */
@@ -89,9 +91,10 @@ class ReferenceOrderIT {
 
     @BeforeAll
     static void start() {
-        AppItSupport.broker();
+        // its own broker: the app must see only this test's events, not first replay the other tests' days
+        broker = AppItSupport.ownBroker();
         Map<String, String> props = new HashMap<>(AppItSupport.settings("it-reference-order", AppItSupport.freePort(),
-                dirs.resolve("app")).all());
+                dirs.resolve("app"), broker.bootstrapServers(), AppItSupport.REGISTRY, Map.of()).all());
         props.put(ReferenceSettings.MISSING_WAIT, "PT10M");
         props.put(ReferenceSettings.MISSING_WALL_CLOCK_MIN, "PT5S");
         app = AppItSupport.startApp(AppSettings.of(props));
@@ -101,6 +104,9 @@ class ReferenceOrderIT {
     static void stop() {
         if (app != null) {
             app.close();
+        }
+        if (broker != null) {
+            broker.stop();
         }
     }
 
@@ -335,7 +341,7 @@ class ReferenceOrderIT {
 
     private static KafkaProducer<String, byte[]> batchingProducer() {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, AppItSupport.broker().bootstrapServers());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "200");
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(1 << 20));
@@ -373,7 +379,7 @@ class ReferenceOrderIT {
 
     private static KafkaConsumer<String, byte[]> consumer(String group) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, AppItSupport.broker().bootstrapServers());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
