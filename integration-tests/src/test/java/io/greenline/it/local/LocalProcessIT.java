@@ -94,9 +94,11 @@ class LocalProcessIT {
             assertThat(delete.body()).contains("40101");
             assertThat(send("PUT", registry + "/config", null, "{\"compatibility\":\"NONE\"}").statusCode()).isEqualTo(401);
             assertThat(send("GET", registry + "/config", null, null).body()).contains("BACKWARD");
-            // the simulated line's data flows end to end with the token in place
+            // the simulated line's data flows end to end with the token in place: its live hourly OEE window (the
+            // /lines list shows final hours only, and 20 minutes of history at wall-clock speed close none in time)
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(5)).untilAsserted(() ->
-                    assertThat(send("GET", api + "/api/v1/lines", "Bearer " + TOKEN, null).body()).contains("drum-line-1"));
+                    assertThat(send("GET", api + "/api/v1/lines/drum-line-1/oee?granularity=hour", "Bearer " + TOKEN, null).body())
+                            .contains("\"windowStart\""));
 
             // Ctrl-C: the broker child ignores SIGINT (its parent stops it after the app) ...
             for (ProcessHandle child : local.descendants().toList()) {
