@@ -106,6 +106,16 @@ class DashboardIT {
         broker = KafkaBroker.builder(Files.createTempDirectory("greenline-dashboard-it-broker")).build().start();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             new TopicProvisioner(admin).provision(TopicProvisioner.Settings.defaults().withPartitions(2));
+            // produce only once every partition has a leader: a fresh broker answers NOT_LEADER for a moment, and
+            // the replay below must not lose records to that
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                var names = admin.listTopics().names().get();
+                for (var description : admin.describeTopics(names).allTopicNames().get().values()) {
+                    for (var partition : description.partitions()) {
+                        assertThat(partition.leader()).as("leader of %s-%d", description.name(), partition.partition()).isNotNull();
+                    }
+                }
+            });
         }
         String registry = "mock://dashboard-it-" + UUID.randomUUID();
         replayPlants(registry);
