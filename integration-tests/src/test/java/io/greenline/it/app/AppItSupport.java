@@ -180,8 +180,13 @@ final class AppItSupport {
     }
 
     static KafkaProducer<String, byte[]> producer() {
+        return producer(broker().bootstrapServers());
+    }
+
+    /** A producer to another broker ({@link #ownBroker}). */
+    static KafkaProducer<String, byte[]> producer(String bootstrapServers) {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker().bootstrapServers());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }

@@ -43,6 +43,7 @@ class RollupClusterIT {
     @TempDir
     static Path dirs;
 
+    private static io.greenline.local.kafka.KafkaBroker broker;
     private static GreenlineApp a;
     private static GreenlineApp b;
     private static int portA;
@@ -50,8 +51,9 @@ class RollupClusterIT {
 
     @BeforeAll
     static void startInstances() {
-        AppItSupport.broker();
-        try (KafkaProducer<String, byte[]> producer = AppItSupport.producer()) {
+        // a broker of its own: its days of data must not be replayed first by the other tests' apps (nor theirs by it)
+        broker = AppItSupport.ownBroker();
+        try (KafkaProducer<String, byte[]> producer = AppItSupport.producer(broker.bootstrapServers())) {
             AppItSupport.sendFactors(producer);
             for (int i = 0; i < LINES.size(); i++) {
                 AppItSupport.produceLine(producer, LINES.get(i), START, PER_COUNT.get(i));
@@ -64,8 +66,10 @@ class RollupClusterIT {
         }
         portA = AppItSupport.freePort();
         portB = AppItSupport.freePort();
-        a = AppItSupport.startApp(AppItSupport.settings("it-rollup", portA, dirs.resolve("a")));
-        b = AppItSupport.startApp(AppItSupport.settings("it-rollup", portB, dirs.resolve("b")));
+        a = AppItSupport.startApp(AppItSupport.settings("it-rollup", portA, dirs.resolve("a"), broker.bootstrapServers(),
+                AppItSupport.REGISTRY, java.util.Map.of()));
+        b = AppItSupport.startApp(AppItSupport.settings("it-rollup", portB, dirs.resolve("b"), broker.bootstrapServers(),
+                AppItSupport.REGISTRY, java.util.Map.of()));
     }
 
     @AfterAll
@@ -74,6 +78,9 @@ class RollupClusterIT {
             if (app != null) {
                 app.close();
             }
+        }
+        if (broker != null) {
+            broker.stop();
         }
     }
 
