@@ -19,9 +19,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.streams.KeyValue;
@@ -60,12 +58,8 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
 
     private static final Granularity[] GRANULARITIES = Granularity.values();
 
-    private static final int MAX_CALENDARS = 10_000;
-
     private final QualitySettings settings;
     private final PChart chart;
-    /** The parsed calendar of the config last found per line (in memory only; rebuilt from the store after a restart). */
-    private final Map<String, ParsedCalendar> calendars = new HashMap<>();
     private final AtomicLong unitsRemembered = new AtomicLong();
 
     private ProcessorContext<String, QualityTopology.Output> context;
@@ -167,25 +161,16 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
 
     /**
      * The calendar of the line config valid at {@code atMs}; a 24/7 UTC calendar while none is known. The config is
-     * looked up every time (a new version may arrive at any moment); its parsed calendar is kept per line while the
-     * config found is the same, so the shifts are not parsed again for every inspection.
+     * looked up every time (a new version may arrive at any moment); {@link WindowCalendar#of} shares the parsed
+     * calendar of equal configs, so the shifts are not parsed again for every inspection.
      */
     private WindowCalendar calendarAt(String lineId, long atMs) {
         VersionedRecord<LineConfig> config = lineConfigs.get(lineId, atMs);
         if (config == null) {
             return WindowCalendar.utc24x7();
         }
-        ParsedCalendar parsed = calendars.get(lineId);
-        if (parsed != null && parsed.config().equals(config.value())) {
-            return parsed.calendar();
-        }
         try {
-            WindowCalendar calendar = WindowCalendar.of(config.value());
-            if (calendars.size() >= MAX_CALENDARS) {
-                calendars.clear(); // a bound, not an eviction policy: the lines of one task are far fewer
-            }
-            calendars.put(lineId, new ParsedCalendar(config.value(), calendar));
-            return calendar;
+            return WindowCalendar.of(config.value());
         } catch (RuntimeException e) {
             throw BadRecordException.invalid("line " + lineId + ": the line config valid at " + Instant.ofEpochMilli(atMs)
                     + " has no usable calendar (" + e.getMessage() + ")");
@@ -354,10 +339,6 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
         }
         expired.forEach(units::delete);
         unitsRemembered.addAndGet(-expired.size());
-    }
-
-    /** A line config and the calendar parsed from it. */
-    private record ParsedCalendar(LineConfig config, WindowCalendar calendar) {
     }
 
     @Override

@@ -11,7 +11,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 
 /**
@@ -48,9 +50,27 @@ public final class WindowCalendar {
         this.shifts = List.copyOf(shifts);
     }
 
-    /** The calendar of a line config: its timezone and shifts (an empty list = 24/7). */
+    /** Calendars already built, by what defines them (timezone and shifts): every event looks its line's calendar up. */
+    private static final Map<List<Object>, WindowCalendar> BUILT = new ConcurrentHashMap<>();
+    /** A bound on {@link #BUILT}, far above the distinct calendars of any plant (it is cleared when reached). */
+    private static final int MAX_BUILT = 4096;
+    private static final WindowCalendar UTC_24X7 = twentyFourSeven(ZoneOffset.UTC);
+
+    /**
+     * The calendar of a line config: its timezone and shifts (an empty list = 24/7). Built once per distinct
+     * timezone and shift list and shared (a calendar is immutable), so the per-event lookup parses nothing.
+     */
     public static WindowCalendar of(LineConfig config) {
-        return new WindowCalendar(ZoneId.of(config.getTimezone()), config.getShifts().stream().map(ShiftDefinition::from).toList());
+        List<Object> key = List.of(config.getTimezone(), List.copyOf(config.getShifts()));
+        WindowCalendar calendar = BUILT.get(key);
+        if (calendar == null) {
+            calendar = new WindowCalendar(ZoneId.of(config.getTimezone()), config.getShifts().stream().map(ShiftDefinition::from).toList());
+            if (BUILT.size() >= MAX_BUILT) {
+                BUILT.clear();
+            }
+            BUILT.put(key, calendar);
+        }
+        return calendar;
     }
 
     /** A line planned all the time, with days in {@code zone}. */
@@ -60,7 +80,7 @@ public final class WindowCalendar {
 
     /** A 24/7 calendar in UTC: what a line runs on before its first line-config is known. */
     public static WindowCalendar utc24x7() {
-        return twentyFourSeven(ZoneOffset.UTC);
+        return UTC_24X7;
     }
 
     public ZoneId zone() {
