@@ -71,6 +71,11 @@ class RollupTopologyTest {
     private TestOutputTopic<String, EnergyRollupWindow> energyRollups;
 
     private void start(RollupSettings settings) {
+        start(settings, false);
+    }
+
+    /** With {@code withCarbonLedger}, the carbon ledger is in the same builder first, as in the whole application. */
+    private void start(RollupSettings settings, boolean withCarbonLedger) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "rollup-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -78,6 +83,9 @@ class RollupTopologyTest {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
+        if (withCarbonLedger) {
+            io.greenline.streams.carbon.CarbonLedgerTopology.addTo(builder, TOPICS, io.greenline.streams.carbon.CarbonSettings.defaults());
+        }
         RollupTopology.addTo(builder, TOPICS, settings);
         driver = new TopologyTestDriver(builder.build(props), props, DAY);
         configs = driver.createInputTopic(TOPICS.lineConfig.name(), new StringSerializer(), TOPICS.lineConfig.valueSerde().serializer());
@@ -547,6 +555,27 @@ class RollupTopologyTest {
         assertThat(day.getFootprints()).isEqualTo(1);
         assertThat(day.getGoodOutputMassKg()).isCloseTo(2_000, within(EPS));
         assertThat(day.getFootprintKgCo2eMarket()).isCloseTo(800, within(EPS));
+    }
+
+    @Test
+    @DisplayName("in the whole application the roll-up follows mfg.batch-footprint through the carbon ledger's footprint table")
+    void footprintsThroughTheCarbonLedgersTable() {
+        start(RollupSettings.defaults(), true);
+        foundry();
+        // B1 on A1, 22:00 (1 March) - 02:00: half of its 3 000 kg in 1 March, half (1 500 kg) in 2 March
+        footprint("B1", "A1", 1, FootprintStatus.FINAL, hour(-2), hour(2), 3_000.0, 600);
+        KeyValueStore<String, BatchFootprint> table = driver.getKeyValueStore(StoreNames.BATCH_FOOTPRINTS);
+        assertThat(table.get("B1").getVersion()).isEqualTo(1);
+        for (int h = 0; h < 24; h++) {
+            energyHour("A1", h, 100, 40);
+            energyHour("A2", h, 50, 20);
+        }
+        EnergyRollupWindow day = latest(energyRollups.readKeyValuesToList()).get(key("site:plant", Granularity.DAY, DAY));
+        assertThat(day.getFootprints()).isEqualTo(1);
+        assertThat(day.getGoodOutputMassKg()).isCloseTo(1_500, within(EPS));
+        assertThat(day.getFootprintKgCo2eMarket()).isCloseTo(300, within(EPS));
+        // 1 440 kg / 1.5 t = 960 kg CO2e/t
+        assertThat(day.getKgCo2ePerTonneGoodOutput()).isCloseTo(960, within(EPS));
     }
 
     @Test
