@@ -10,11 +10,11 @@ import io.greenline.streams.errors.BadRecordException;
 import io.greenline.streams.windows.Interval;
 import io.greenline.streams.windows.Window;
 import java.time.Instant;
+import io.micrometer.core.instrument.Metrics;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import io.micrometer.core.instrument.Metrics;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -30,7 +30,8 @@ import org.apache.kafka.streams.state.VersionedRecord;
  * day: the mass then sits in the days whose line energy made it. A batch without a run (no startedAt) goes wholly
  * to the day it completed in. A newer version of a batch's footprint replaces the parts the earlier one added (they
  * are remembered per batch); a CANCELLED one removes them; PROVISIONAL footprints and unallocated-energy ledgers
- * add nothing.
+ * add nothing. Work per footprint: the days of its run (parts are remembered per batch in rollup-contributions and
+ * leave with the roll-up's correction window).
  */
 final class RollupFootprints {
 
@@ -78,9 +79,14 @@ final class RollupFootprints {
         return parts;
     }
 
-    /** A part's day window: {@code [startMs, endMs]} from a key of {@link #parts}. */
-    static long[] window(String partKey) {
-        String[] fields = partKey.split("/", 3);
+    /** A part's day: {@code <startMs>/<endMs>} of a key of {@link #parts}. */
+    static String day(String partKey) {
+        return partKey.substring(0, partKey.indexOf('/', partKey.indexOf('/') + 1));
+    }
+
+    /** A day's window {@code [startMs, endMs]} from {@link #day}. */
+    static long[] window(String day) {
+        String[] fields = day.split("/", 2);
         return new long[] {Long.parseLong(fields[0]), Long.parseLong(fields[1])};
     }
 

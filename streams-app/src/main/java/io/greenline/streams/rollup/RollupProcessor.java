@@ -167,10 +167,10 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
         }
 
         Map<String, Map<String, Double>> byDay = new TreeMap<>();
-        delta.forEach((part, value) -> byDay.computeIfAbsent(part.substring(0, part.lastIndexOf('/')), d -> new HashMap<>())
+        delta.forEach((part, value) -> byDay.computeIfAbsent(RollupFootprints.day(part), d -> new HashMap<>())
                 .put(RollupFootprints.measure(part), value));
         for (Map.Entry<String, Map<String, Double>> day : byDay.entrySet()) {
-            long[] window = RollupFootprints.window(day.getKey() + "/x");
+            long[] window = RollupFootprints.window(day.getKey());
             String key = accumulatorKey(base, Granularity.DAY, window[0]);
             RollupAccumulator acc = accumulators.get(key);
             if (acc == null) {
