@@ -558,6 +558,24 @@ class RollupTopologyTest {
     }
 
     @Test
+    @DisplayName("a footprint whose batch completed before the site's correction window is dead-lettered LATE, not summed")
+    void lateFootprint() {
+        start(RollupSettings.defaults());
+        foundry();
+        TestOutputTopic<byte[], byte[]> dlq = driver.createOutputTopic(TOPICS.dlq.name(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+        // the site's energy clock at 5 March 01:00 (hour 72 ends then); 2 March 06:00 is 2 days 19 hours before: past the 2-day window
+        energyHour("A1", 48, 100, 40);
+        energyHour("A1", 72, 100, 40);
+        energyRollups.readKeyValuesToList();
+        footprint("B1", "A1", 1, FootprintStatus.FINAL, hour(2), hour(6), 2_000.0, 900);
+        List<org.apache.kafka.streams.test.TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+        assertThat(dead).hasSize(1);
+        assertThat(new String(dead.get(0).headers().lastHeader("reason").value(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("LATE");
+        assertThat(energyRollups.readKeyValuesToList()).isEmpty();
+    }
+
+    @Test
     @DisplayName("in the whole application the roll-up follows mfg.batch-footprint through the carbon ledger's footprint table")
     void footprintsThroughTheCarbonLedgersTable() {
         start(RollupSettings.defaults(), true);
