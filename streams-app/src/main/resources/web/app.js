@@ -357,7 +357,74 @@
     }));
     return '<h1>Plant overview</h1><p class="sub">' + items.length + ' line' + (items.length > 1 ? 's' : '')
       + ' · current shift (a 24/7 line: the current day) in each line\'s time zone · colour against the line\'s OEE target · click a line for its detail</p>'
-      + '<div class="tiles">' + tiles.join('') + '</div>';
+      + '<div class="tiles">' + tiles.join('') + '</div>' + await rollups();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Areas and sites (roll-ups: the lines summed, then divided; docs/rollup.md)
+  // ---------------------------------------------------------------------------------------------
+
+  /** The areas and sites table: each one's latest final hourly roll-up, and a site's latest day per tonne. */
+  async function rollups() {
+    const [areas, sites] = await Promise.all([apiOrNull('/api/v1/areas'), apiOrNull('/api/v1/sites')]);
+    const areaItems = (areas && areas.items) || [];
+    const siteItems = (sites && sites.items) || [];
+    if (!areas && !sites) return ''; // a deployment without roll-ups
+    if (!areaItems.length && !siteItems.length) {
+      return '<section class="card rollups" data-section="rollups"><h2>Areas and sites</h2>'
+        + '<p class="muted" data-empty="rollups">No area or site roll-up yet: the first appears once the lines\' first hour is final.</p></section>';
+    }
+    const since = new Date(Date.now() - 72 * 3600e3).toISOString();
+    const days = await Promise.all(siteItems.map(site => apiOrNull('/api/v1/sites/' + encodeURIComponent(site.siteId)
+      + '/energy?granularity=day&from=' + since)));
+    const rows = [];
+    siteItems.forEach((site, i) => {
+      rows.push(rollupRow(site, 'site', lastItem(days[i])));
+      areaItems.filter(a => siteOf(a) === site.siteId).forEach(a => rows.push(rollupRow(a, 'area', null)));
+    });
+    areaItems.filter(a => !siteItems.some(site => site.siteId === siteOf(a))).forEach(a => rows.push(rollupRow(a, 'area', null)));
+    return '<section class="card rollups" data-section="rollups"><h2>Areas and sites</h2>'
+      + '<p class="sub">Latest final hour of each site and area: the lines\' time elements, counts and energy summed, then divided '
+      + '(ISO 22400-2, never a mean of percentages). Intensity per tonne: the site\'s latest day, the lines\' energy emissions over the '
+      + 'good output of its final batch footprints.</p>'
+      + '<div class="table-wrap"><table><thead><tr><th>Site / area</th><th>Hour</th><th class="n">Lines</th><th class="n">OEE</th>'
+      + '<th class="n">Availability</th><th class="n">Quality</th><th class="n">Defect rate</th><th class="n">Energy</th>'
+      + '<th class="n">kg CO2e / good unit</th><th class="n">kg CO2e / t (day)</th></tr></thead><tbody>' + rows.join('') + '</tbody></table></div></section>';
+  }
+
+  function siteOf(area) {
+    const w = area.latestOee || area.latestQuality || area.latestEnergy;
+    return w ? w.siteId : null;
+  }
+
+  function rollupRow(item, level, day) {
+    const id = level === 'site' ? item.siteId : item.areaId;
+    const w = item.latestOee, q = item.latestQuality, en = item.latestEnergy;
+    const any = w || q || en;
+    const tz = zoneOf(any);
+    const missing = any && any.linesMissing && any.linesMissing.length ? ' <span class="pill open" title="lines without a final hour yet">missing '
+      + esc(any.linesMissing.join(', ')) + '</span>' : '';
+    const cell = (kpi, value, text) => '<td class="n" data-kpi="' + kpi + '" data-value="' + (value == null ? '' : value) + '">' + text + '</td>';
+    const intensity = day && day.kgCo2ePerTonneGoodOutput != null ? day.kgCo2ePerTonneGoodOutput : null;
+    return '<tr class="rollup ' + level + '" data-rollup="' + esc(item.rollupId) + '">'
+      + '<td>' + (level === 'area' ? '<span class="indent" aria-hidden="true">└ </span>' : '') + '<span class="muted small">' + level + '</span> <b>' + esc(id) + '</b></td>'
+      + '<td>' + (any ? esc(period(any, tz)) : '–') + '</td>'
+      + '<td class="n">' + (any ? any.lines : '–') + missing + '</td>'
+      + cell('oee', w ? w.oee : null, pct(w && w.oee)) + cell('availability', w ? w.availability : null, pct(w && w.availability))
+      + cell('quality', w ? w.quality : null, pct(w && w.quality))
+      + cell('defectRate', q ? q.defectRate : null, q && q.inspected ? pct(q.defectRate) : '–')
+      + cell('electricityKwh', en ? en.electricityKwh : null, en ? num(en.electricityKwh, 0) + ' kWh' : '–')
+      + cell('kgCo2ePerGoodUnit', en ? en.kgCo2ePerGoodUnit : null, en && en.kgCo2ePerGoodUnit != null ? num(en.kgCo2ePerGoodUnit, 2) : '–')
+      + cell('intensityPerTonne', intensity, intensity == null ? (level === 'site' ? '<span class="muted small">no final day yet</span>' : '') : num(intensity, 0)
+        + ' <span class="muted small">' + esc(new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: tz || 'UTC' }).format(new Date(day.windowStart))) + '</span>')
+      + '</tr>';
+  }
+
+  /** The time zone of a roll-up: its first contributing line's, when the page knows that line's config. */
+  function zoneOf(w) {
+    const line = w && w.contributingLines && w.contributingLines[0];
+    const cfg = line && state.configs[line];
+    return cfg ? cfg.timezone : null;
   }
 
   function lastItem(answer) {

@@ -19,9 +19,14 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
+import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * One {@link KStream} per input topic and {@link StreamsBuilder}. Kafka Streams refuses a topic registered by two
@@ -65,6 +70,25 @@ public final class InputStreams {
         synchronized (STREAMS) {
             Map<String, KStream<?, ?>> streams = STREAMS.computeIfAbsent(builder, b -> new HashMap<>());
             return (KStream<K, V>) streams.computeIfAbsent(topic.name(), name -> source(builder, topic));
+        }
+    }
+
+    /**
+     * The table of {@code topic} in {@code builder}, materialized as {@code materialized}; from here on {@link #of} hands
+     * out the table's updates ({@code toStream}, processor {@code updatesName}) as the topic's stream, so another
+     * topology can follow the topic although the table holds its one source (the roll-up follows mfg.batch-footprint,
+     * the carbon ledger's table). Call it before any topology asks {@link #of} for the topic.
+     */
+    public static <K, V> KTable<K, V> table(StreamsBuilder builder, Topic<K, V> topic, Consumed<K, V> consumed,
+                                            Materialized<K, V, KeyValueStore<Bytes, byte[]>> materialized, String updatesName) {
+        synchronized (STREAMS) {
+            Map<String, KStream<?, ?>> streams = STREAMS.computeIfAbsent(builder, b -> new HashMap<>());
+            if (streams.containsKey(topic.name())) {
+                throw new IllegalStateException("The table of " + topic.name() + " must be built before any topology reads it as a stream");
+            }
+            KTable<K, V> table = builder.table(topic.name(), consumed, materialized);
+            streams.put(topic.name(), table.toStream(Named.as(updatesName)));
+            return table;
         }
     }
 

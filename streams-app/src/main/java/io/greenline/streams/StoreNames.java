@@ -86,6 +86,12 @@ public final class StoreNames {
     public static final String QUALITY_ROLLUP_WINDOWS = "quality-rollup-windows";
     /** {@code KeyValueStore<String area:<id>|site:<id>/GRANULARITY/start, EnergyRollupWindow>}: published roll-up windows. */
     public static final String ENERGY_ROLLUP_WINDOWS = "energy-rollup-windows";
+    /** {@code KeyValueStore<String area:<id>|site:<id>, OeeRollupWindow>} (LineLatestView): each roll-up's latest HOUR window, read by GET /api/v1/areas and /sites. */
+    public static final String ROLLUP_LATEST_OEE = "rollup-latest-oee";
+    /** {@code KeyValueStore<String area:<id>|site:<id>, QualityRollupWindow>} (LineLatestView): each roll-up's latest HOUR window. */
+    public static final String ROLLUP_LATEST_QUALITY = "rollup-latest-quality";
+    /** {@code KeyValueStore<String area:<id>|site:<id>, EnergyRollupWindow>} (LineLatestView): each roll-up's latest HOUR window. */
+    public static final String ROLLUP_LATEST_ENERGY = "rollup-latest-energy";
     /** {@code KeyValueStore<String kind|rollupId, RollupMembers>}: lines known to a roll-up and its clock. */
     public static final String ROLLUP_MEMBERS = "rollup-members";
     /** {@code KeyValueStore<String kind|rollupId|GRANULARITY|startMs, RollupAccumulator>}: running sums per roll-up window. */

@@ -177,7 +177,14 @@ class DashboardIT {
             String snapshot = lines.body().replaceAll("\"servedBy\":\"[^\"]*\"", "") + batches.body();
             boolean settled = snapshot.equals(previous[0]);
             previous[0] = snapshot;
-            return bothLines && completedBatch && settled;
+            // both plants' areas and sites have a final hourly OEE roll-up
+            boolean rollups = true;
+            for (String level : new String[] {"areas", "sites"}) {
+                HttpResponse<String> list = get("/api/v1/" + level);
+                JsonNode listed = list.statusCode() == 200 ? JSON.readTree(list.body()).path("items") : JSON.createArrayNode();
+                rollups &= listed.size() == 2 && listed.findValues("latestOee").stream().noneMatch(JsonNode::isNull);
+            }
+            return bothLines && completedBatch && settled && rollups;
         });
     }
 
@@ -237,6 +244,56 @@ class DashboardIT {
 
     @Test
     @Order(2)
+    @DisplayName("the overview's areas-and-sites table shows every area and site with the OEE, quality and energy of its latest final hourly roll-up as /api/v1/areas and /api/v1/sites return them")
+    void overviewShowsTheAreaAndSiteRollups() throws Exception {
+        openOverview();
+        JsonNode areas = api("/api/v1/areas").path("items");
+        JsonNode sites = api("/api/v1/sites").path("items");
+        assertThat(areas).as("areas: foundry (Queshan) and polymerisation (Puyang)").hasSize(2);
+        assertThat(sites).hasSize(2);
+        new WebDriverWait(browser, WAIT).until(d -> d.findElements(By.cssSelector("tr[data-rollup]")).size() == areas.size() + sites.size());
+        eventually(() -> {
+            for (String level : new String[] {"area", "site"}) {
+                for (JsonNode item : api("/api/v1/" + level + "s").path("items")) {
+                    String rollupId = item.path("rollupId").asText();
+                    WebElement row = browser.findElement(By.cssSelector("tr[data-rollup='" + rollupId + "']"));
+                    assertThat(row.getText()).contains(item.path(level + "Id").asText());
+                    JsonNode oee = item.path("latestOee");
+                    assertThat(oee.path("final").asBoolean()).as(rollupId + " latest hour is final").isTrue();
+                    assertKpi(row, "oee", oee.path("oee"));
+                    assertKpi(row, "availability", oee.path("availability"));
+                    assertKpi(row, "quality", oee.path("quality"));
+                    assertKpi(row, "defectRate", item.path("latestQuality").path("defectRate"));
+                    assertKpi(row, "electricityKwh", item.path("latestEnergy").path("electricityKwh"));
+                    if (!oee.path("oee").isNull()) {
+                        assertThat(percent(row.findElement(By.cssSelector("[data-kpi='oee']")).getText()))
+                                .isCloseTo(oee.path("oee").asDouble() * 100, within(0.05));
+                    }
+                    if (level.equals("site")) {
+                        // the latest site day, when one is final already (the 14 replayed hours may not span a whole local day)
+                        JsonNode days = api("/api/v1/sites/" + item.path("siteId").asText() + "/energy?granularity=day&from="
+                                + Instant.now().minus(Duration.ofHours(72))).path("items");
+                        JsonNode day = days.isEmpty() ? null : days.get(days.size() - 1);
+                        assertKpi(row, "intensityPerTonne", day == null ? JSON.nullNode() : day.path("kgCo2ePerTonneGoodOutput"));
+                    }
+                }
+            }
+        });
+        screenshot("overview-rollups", 1800);
+    }
+
+    /** A table cell's {@code data-value} is the API's number (empty for null). */
+    private static void assertKpi(WebElement row, String kpi, JsonNode expected) {
+        String shown = row.findElement(By.cssSelector("[data-kpi='" + kpi + "']")).getAttribute("data-value");
+        if (expected.isNull() || expected.isMissingNode()) {
+            assertThat(shown).as(kpi + " of " + row.getAttribute("data-rollup")).isEmpty();
+        } else {
+            assertThat(Double.parseDouble(shown)).as(kpi + " of " + row.getAttribute("data-rollup")).isEqualTo(expected.asDouble());
+        }
+    }
+
+    @Test
+    @Order(3)
     @DisplayName("a click on a line opens its view with the stop-reason and defect Paretos of the chosen shift, as the API returns them; the URL holds the view")
     void lineViewShowsTheApisPareto() throws Exception {
         openOverview();
@@ -268,7 +325,7 @@ class DashboardIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     @DisplayName("the batch view lists a line's footprints, shows the selected one's intensity, splits and biogenic share, and its PACT download parses as the API's ProductFootprint")
     void batchViewShowsAFootprintAndItsPactDownloadParses() throws Exception {
         browser.get(base + "/#/batches/bio-po-1?ref=1800");
@@ -312,7 +369,7 @@ class DashboardIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     @DisplayName("while no instance can answer (Kafka Streams not running), the page says the instances are rebalancing and gives the API's reason")
     void rebalancingState() throws Exception {
         int port = AppItSupport.freePort();

@@ -156,6 +156,21 @@ class RollupClusterIT {
             assertThat(ids).contains(AREA);
         }
         assertThat(servedBy).as("one instance owns area:" + AREA + ", the other forwards to it").hasSize(1);
+        // the list reads the small latest-per-roll-up view: the same latest hour as the area's own windows
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            for (int port : new int[] {portA, portB}) {
+                JsonNode hours = json(get(port, path)).get("items");
+                JsonNode listed = null;
+                for (JsonNode item : json(get(port, "/api/v1/areas")).get("items")) {
+                    if (item.get("areaId").asText().equals(AREA)) {
+                        listed = item;
+                    }
+                }
+                assertThat(listed).isNotNull();
+                assertThat(listed.get("rollupId").asText()).isEqualTo("area:" + AREA);
+                assertThat(listed.get("latestOee")).isEqualTo(hours.get(hours.size() - 1));
+            }
+        });
 
         String sitePath = "/api/v1/sites/" + SITE + "/oee?granularity=hour";
         await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {

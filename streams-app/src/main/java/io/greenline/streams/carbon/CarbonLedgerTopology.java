@@ -122,10 +122,11 @@ public final class CarbonLedgerTopology {
 
         addLineEnergy(builder, topics, settings);
 
-        builder.table(topics.batchFootprint.name(),
+        // through InputStreams: the roll-up follows the table's updates (the topic can have one source per builder)
+        InputStreams.table(builder, topics.batchFootprint,
                 Consumed.with(Serdes.String(), footprintSerde).withName("carbon-batch-footprint-table-source"),
                 Materialized.<String, BatchFootprint, KeyValueStore<Bytes, byte[]>>as(StoreNames.BATCH_FOOTPRINTS)
-                        .withKeySerde(Serdes.String()).withValueSerde(footprintSerde));
+                        .withKeySerde(Serdes.String()).withValueSerde(footprintSerde), "carbon-batch-footprint-table-updates");
     }
 
     private static void addReferenceStores(StreamsBuilder builder, Topics topics, CarbonSettings settings) {

@@ -31,7 +31,9 @@ import org.apache.kafka.common.config.ConfigException;
  *       key upper-cased with {@code .} and {@code -} as {@code _} and {@code GREENLINE_} in front (so
  *       {@code GREENLINE_OEE_GRACE} is {@code oee.grace}, {@code GREENLINE_CARBON_FACTOR_RECHECK_INTERVAL} is
  *       {@code carbon.factor-recheck-interval}, {@code GREENLINE_OEE_RETENTION_HOUR} is {@code oee.retention.hour});
- *       such a variable naming no known key fails, naming it;</li>
+ *       such a variable naming no known key fails, naming it; the per-id roll-up calendars are
+ *       {@code GREENLINE_ROLLUP_CALENDAR_AREA_<areaId>} and {@code GREENLINE_ROLLUP_CALENDAR_SITE_<siteId>}, the id as
+ *       written ({@link #rollupCalendarKey});</li>
  *   <li>any other {@code GREENLINE_FOO_BAR} becomes the application setting {@code greenline.foo.bar}; one naming no
  *       setting of {@link AppSettings#DEFINITION} fails, naming it (launcher variables such as
  *       {@code GREENLINE_JAVA_OPTS} and Kubernetes service-link variables are skipped:
@@ -93,6 +95,10 @@ public final class ConfigSources {
 
     /** The property key an environment variable sets, or null when it sets none. */
     static String propertyKey(String variable) {
+        String calendar = rollupCalendarKey(variable);
+        if (calendar != null) {
+            return calendar;
+        }
         if (TOPOLOGY_PREFIXES.stream().anyMatch(variable::startsWith)) {
             String key = TOPOLOGY_KEYS.get(variable);
             if (key == null) {
@@ -116,6 +122,30 @@ public final class ConfigSources {
             return key;
         }
         return ClientEnvironment.propertyKey(variable);
+    }
+
+    /** Prefix of the per-id roll-up calendar variables; {@code AREA_} or {@code SITE_} and the id follow (docs/rollup.md). */
+    static final String ROLLUP_CALENDAR_VARIABLE = "GREENLINE_ROLLUP_CALENDAR_";
+
+    /**
+     * {@code GREENLINE_ROLLUP_CALENDAR_AREA_<areaId>} is {@code rollup.calendar.area.<areaId>} and
+     * {@code GREENLINE_ROLLUP_CALENDAR_SITE_<siteId>} is {@code rollup.calendar.site.<siteId>}: an id is data, not a
+     * key, so it is taken as written (case, {@code -}, {@code .} and {@code _} kept), never lower-cased and dotted like
+     * a key. Null for any other variable; another level or an empty id fails, naming the variable.
+     */
+    static String rollupCalendarKey(String variable) {
+        if (!variable.startsWith(ROLLUP_CALENDAR_VARIABLE)) {
+            return null;
+        }
+        String rest = variable.substring(ROLLUP_CALENDAR_VARIABLE.length());
+        for (String level : List.of("AREA", "SITE")) {
+            if (rest.startsWith(level + "_") && rest.length() > level.length() + 1) {
+                return io.greenline.streams.rollup.RollupSettings.CALENDAR_PREFIX + level.toLowerCase(Locale.ROOT) + "."
+                        + rest.substring(level.length() + 1);
+            }
+        }
+        throw new ConfigException(variable, "(environment)", "expected " + ROLLUP_CALENDAR_VARIABLE + "AREA_<areaId>=<lineId> or "
+                + ROLLUP_CALENDAR_VARIABLE + "SITE_<siteId>=<lineId> (the id as written)");
     }
 
     private static String dotted(String upperSnake) {

@@ -210,35 +210,45 @@ public final class QueryApi {
         });
     }
 
+    /** The latest-per-roll-up views ({@link io.greenline.streams.LineLatestView}) and the field each fills. */
+    private static final Map<String, String> ROLLUP_VIEWS = orderedMap(StoreNames.ROLLUP_LATEST_OEE, "latestOee",
+            StoreNames.ROLLUP_LATEST_QUALITY, "latestQuality", StoreNames.ROLLUP_LATEST_ENERGY, "latestEnergy");
+
+    /**
+     * This instance's roll-ups of one level: the key range {@code <level>:} of each small latest-per-roll-up view (one
+     * record per area or site), never the window stores, so the cost follows the number of areas and sites.
+     */
     private StoreRouter.Read<Listing> localRollups(String level) {
         Map<String, ObjectNode> rollups = new TreeMap<>();
         boolean stale = false;
         long lag = 0;
         boolean anyStore = false;
         String prefix = level + ":";
-        for (Map.Entry<String, String> store : Map.of(StoreNames.OEE_ROLLUP_WINDOWS, "latestOee",
-                StoreNames.QUALITY_ROLLUP_WINDOWS, "latestQuality", StoreNames.ENERGY_ROLLUP_WINDOWS, "latestEnergy").entrySet()) {
-            if (!router.serves(store.getKey())) {
+        // ids sort between "<level>:" and "<level>;" (';' follows ':')
+        String end = level + ";";
+        for (Map.Entry<String, String> view : ROLLUP_VIEWS.entrySet()) {
+            if (!router.serves(view.getKey())) {
                 continue;
             }
             anyStore = true;
-            StoreRouter.Read<Map<String, Object>> read = router.readLocal(store.getKey(),
-                    s -> WindowScan.<Object>latestPerLine(s, Granularity.HOUR));
+            StoreRouter.Read<Map<String, Object>> read = router.readLocal(view.getKey(), s -> {
+                Map<String, Object> latest = new TreeMap<>();
+                try (KeyValueIterator<String, Object> it = s.range(prefix, end)) {
+                    it.forEachRemaining(kv -> latest.put(kv.key, kv.value));
+                }
+                return latest;
+            });
             stale |= read.stale();
             lag = Math.max(lag, read.lagRecords());
-            read.value().forEach((rollupId, window) -> {
-                if (rollupId.startsWith(prefix)) {
-                    rollups.computeIfAbsent(rollupId, id -> {
-                        ObjectNode item = json.createObjectNode();
-                        item.put("rollupId", id);
-                        item.put(level + "Id", id.substring(prefix.length()));
-                        item.putNull("latestOee");
-                        item.putNull("latestQuality");
-                        item.putNull("latestEnergy");
-                        return item;
-                    }).set(store.getValue(), json.valueToTree(window));
-                }
-            });
+            read.value().forEach((rollupId, window) -> rollups.computeIfAbsent(rollupId, id -> {
+                ObjectNode item = json.createObjectNode();
+                item.put("rollupId", id);
+                item.put(level + "Id", id.substring(prefix.length()));
+                item.putNull("latestOee");
+                item.putNull("latestQuality");
+                item.putNull("latestEnergy");
+                return item;
+            }).set(view.getValue(), json.valueToTree(window)));
         }
         if (!anyStore) {
             throw ApiException.notFound("Area and site roll-ups are not part of this deployment");

@@ -61,6 +61,15 @@ public final class RollupMeasures {
     public static final String KG_MARKET = "kgCo2eMarket";
     public static final String GOOD_UNKNOWN = "goodQuantityUnknownLines";
 
+    /** Final batch footprints (site DAY energy only, {@link RollupFootprints}): good output mass, kg, share of the day. */
+    public static final String FP_MASS = "footprintGoodMassKg";
+    /** The footprints' totalMarketKgCo2e, share of the day. */
+    public static final String FP_KG_MARKET = "footprintKgCo2eMarket";
+    /** 1 per footprint with a part in the day. */
+    public static final String FP_COUNT = "footprints";
+    /** 1 per footprint with a part in the day whose good mass is unknown: the day's intensities are then unknown. */
+    public static final String FP_MASS_UNKNOWN = "footprintMassUnknown";
+
     private RollupMeasures() {
     }
 

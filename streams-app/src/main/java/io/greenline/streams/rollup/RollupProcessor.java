@@ -88,6 +88,10 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
     @Override
     public void process(Record<String, RollupContribution> record) {
         configCache.clear();
+        if (RollupFootprints.KIND.equals(record.value().getKind())) {
+            footprint(record);
+            return;
+        }
         RollupContribution c = record.value();
         String rollupId = record.key();
         RollupKind kind = RollupKind.valueOf(c.getKind());
@@ -120,6 +124,81 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
         }
         publishDue(base, clock, record, seen.keySet());
         purge(base, rollupId, kind, clock);
+    }
+
+    /**
+     * A final (or cancelled) batch footprint of a site: replaces the parts its batch added to the site's DAY energy
+     * windows before with its new parts ({@link RollupFootprints}); each DAY window that changes is republished when it
+     * was already published, else waits for its lines as usual. It moves no clock and makes no line known. Work: the
+     * days of the batch's run.
+     */
+    private void footprint(Record<String, RollupContribution> record) {
+        RollupContribution c = record.value();
+        String rollupId = record.key();
+        String base = RollupKind.ENERGY + SEP + rollupId;
+        RollupMembers known = members.get(base);
+        List<String> lines = known == null ? List.of() : new ArrayList<>(known.getLastSeenMs().keySet());
+        if (known != null && c.getWindowEnd() < known.getClockMs() - settings.correctionWindow().toMillis()) {
+            throw new BadRecordException(DeadLetterReason.LATE, "footprint of batch " + c.getBatchId() + " completed "
+                    + Instant.ofEpochMilli(c.getWindowEnd()) + " for " + rollupId + " is older than the roll-up's correction window ("
+                    + settings.correctionWindow() + " before " + Instant.ofEpochMilli(known.getClockMs()) + ")");
+        }
+        // the days of the roll-up's calendar as of the batch's end; before any line is known, its own line's calendar
+        long last = Math.max(c.getWindowStart(), c.getWindowEnd() - 1);
+        WindowCalendar calendar = calendar(rollupId, last, lines.isEmpty() ? List.of(c.getLineId()) : lines);
+        List<Window> days = calendar.windows(Granularity.DAY, Instant.ofEpochMilli(Math.min(c.getWindowStart(), last)),
+                Instant.ofEpochMilli(last + 1));
+        Map<String, Double> parts = RollupFootprints.parts(c, days);
+
+        String byBatch = footprintKey(base, c.getBatchId());
+        RollupContribution previous = contributions.get(byBatch);
+        Map<String, Double> delta = new TreeMap<>(parts);
+        if (previous != null) {
+            RollupMeasures.add(delta, previous.getMeasures(), -1);
+            contributions.delete(footprintMarker(base, previous));
+        }
+        if (parts.isEmpty()) {
+            contributions.delete(byBatch);
+        } else {
+            RollupContribution remembered = new RollupContribution(RollupFootprints.KIND, rollupId, c.getLineId(),
+                    c.getWindowStart(), c.getWindowEnd(), parts, c.getBatchId());
+            contributions.put(byBatch, remembered);
+            contributions.put(footprintMarker(base, remembered), remembered);
+        }
+
+        Map<String, Map<String, Double>> byDay = new TreeMap<>();
+        delta.forEach((part, value) -> byDay.computeIfAbsent(RollupFootprints.day(part), d -> new HashMap<>())
+                .put(RollupFootprints.measure(part), value));
+        for (Map.Entry<String, Map<String, Double>> day : byDay.entrySet()) {
+            long[] window = RollupFootprints.window(day.getKey());
+            String key = accumulatorKey(base, Granularity.DAY, window[0]);
+            RollupAccumulator acc = accumulators.get(key);
+            if (acc == null) {
+                acc = new RollupAccumulator(rollupId, RollupKind.ENERGY.name(), Granularity.DAY.name(), null,
+                        window[0], window[1], new HashMap<>(), new HashMap<>(), false, 0);
+            }
+            Map<String, Double> sums = new HashMap<>(acc.getMeasures());
+            RollupMeasures.add(sums, day.getValue(), 1);
+            acc.setMeasures(sums);
+            if (acc.getEmitted()) {
+                acc.setRevision(acc.getRevision() + 1);
+                accumulators.put(key, acc);
+                publish(acc, record, lines);
+            } else {
+                accumulators.put(key, acc);
+                open.put(openKey(base, acc), key);
+            }
+        }
+    }
+
+    /** Where a batch's footprint parts are remembered, by batch (outside the time-ordered range the purge reads). */
+    private static String footprintKey(String base, String batchId) {
+        return base + SEP + "F" + SEP + batchId;
+    }
+
+    /** The same parts, in the time-ordered range of contributions, so they leave with the correction window. */
+    private static String footprintMarker(String base, RollupContribution footprint) {
+        return base + SEP + pad(footprint.getWindowEnd()) + SEP + RollupFootprints.KIND + ":" + footprint.getBatchId();
     }
 
     /** The roll-up windows a line hour falls into: its own hour, and the overlapping shifts and days of the roll-up's calendar. */
@@ -301,7 +380,12 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
         if (cutoff > 0) {
             List<String> old = new ArrayList<>();
             try (KeyValueIterator<String, RollupContribution> it = contributions.range(base + SEP, base + SEP + pad(cutoff - 1) + SEP + '\uffff')) {
-                it.forEachRemaining(kv -> old.add(kv.key));
+                it.forEachRemaining(kv -> {
+                    old.add(kv.key);
+                    if (kv.value != null && RollupFootprints.KIND.equals(kv.value.getKind())) {
+                        old.add(footprintKey(base, kv.value.getBatchId()));
+                    }
+                });
             }
             old.forEach(contributions::delete);
         }

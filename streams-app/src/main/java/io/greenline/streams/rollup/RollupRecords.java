@@ -84,7 +84,7 @@ final class RollupRecords {
         Double good = get(s, RollupMeasures.GOOD_UNKNOWN) > RollupMeasures.EPSILON ? null : get(s, RollupMeasures.GOOD);
         double market = get(s, RollupMeasures.KG_MARKET);
         double kwh = get(s, RollupMeasures.ELECTRICITY_KWH);
-        return EnergyRollupWindow.newBuilder()
+        EnergyRollupWindow out = EnergyRollupWindow.newBuilder()
                 .setRollupId(acc.getRollupId()).setLevel(id.level()).setSiteId(id.siteId()).setAreaId(id.areaId())
                 .setGranularity(Granularity.valueOf(acc.getGranularity())).setShiftName(acc.getShiftName())
                 .setWindowStart(Instant.ofEpochMilli(acc.getWindowStart())).setWindowEnd(Instant.ofEpochMilli(acc.getWindowEnd()))
@@ -95,7 +95,31 @@ final class RollupRecords {
                 .setKwhPerGoodUnit(good == null ? null : RollupMeasures.ratio(kwh, good))
                 .setLines(lines.contributing().size()).setContributingLines(lines.contributing()).setLinesMissing(lines.missing())
                 .setFinal$(true).setRevision(acc.getRevision())
+                .setFootprints(0)
                 .build();
+        if ("SITE".equals(id.level()) && acc.getGranularity().equals(Granularity.DAY.name())) {
+            perTonne(out, s);
+        }
+        return out;
+    }
+
+    /**
+     * A site DAY's intensity per tonne of good output ({@link RollupFootprints}): the final footprints' good mass
+     * attributed to the day, the lines' energy and emissions of the day over it; null without good output or when a
+     * footprint's mass is unknown.
+     */
+    private static void perTonne(EnergyRollupWindow out, Map<String, Double> s) {
+        out.setFootprints((int) Math.round(get(s, RollupMeasures.FP_COUNT)));
+        out.setFootprintKgCo2eMarket(get(s, RollupMeasures.FP_KG_MARKET));
+        if (get(s, RollupMeasures.FP_MASS_UNKNOWN) > RollupMeasures.EPSILON) {
+            return;
+        }
+        double massKg = get(s, RollupMeasures.FP_MASS);
+        out.setGoodOutputMassKg(massKg);
+        double tonnes = massKg / 1000;
+        out.setKgCo2ePerTonneGoodOutput(RollupMeasures.ratio(out.getKgCo2eMarket(), tonnes));
+        out.setKwhPerTonneGoodOutput(RollupMeasures.ratio(out.getElectricityKwh(), tonnes));
+        out.setFootprintKgCo2ePerTonneGoodOutput(RollupMeasures.ratio(out.getFootprintKgCo2eMarket(), tonnes));
     }
 
     /** A roll-up id: {@code area:<areaId>} (its site comes from its lines' configs) or {@code site:<siteId>}. */

@@ -15,6 +15,7 @@ import io.greenline.schemas.DeadLetterReason;
 import io.greenline.schemas.Topics;
 import io.greenline.schemas.state.StateSerde;
 import io.greenline.streams.InputStreams;
+import io.greenline.streams.LineLatestView;
 import io.greenline.streams.ReferenceStores;
 import io.greenline.streams.StoreNames;
 import io.greenline.streams.errors.BadRecordException;
@@ -42,7 +43,8 @@ import org.apache.kafka.streams.state.VersionedRecord;
  * Area and site roll-ups of OEE, quality and energy (docs/rollup.md, docs/design.md section 4: sum, then divide).
  *
  * <p>Inputs: the public final line windows of {@code mfg.oee}, {@code mfg.quality} (line level) and
- * {@code mfg.line-energy}, HOUR granularity only (the building block: shift and day roll-ups are sums of line hours
+ * {@code mfg.line-energy}, HOUR granularity only, and the final batch footprints of {@code mfg.batch-footprint} for
+ * the site DAY intensity per tonne ({@link RollupFootprints}); all (the building block: shift and day roll-ups are sums of line hours
  * inside the roll-up's own shift and day windows), and the global line-config store
  * {@link StoreNames#LINE_CONFIG_VERSIONS} (a line's area and site as of each hour). Each line hour is keyed by
  * {@code area:<areaId>} and by {@code site:<siteId>} and repartitioned through
@@ -53,7 +55,9 @@ import org.apache.kafka.streams.state.VersionedRecord;
  * (key {@code area:<id>/GRANULARITY/windowStart}), kept in the queryable stores {@link StoreNames#OEE_ROLLUP_WINDOWS},
  * {@link StoreNames#QUALITY_ROLLUP_WINDOWS}, {@link StoreNames#ENERGY_ROLLUP_WINDOWS} (partitioned by roll-up id).
  * Internal stores: {@link StoreNames#ROLLUP_MEMBERS}, {@link StoreNames#ROLLUP_ACCUMULATORS},
- * {@link StoreNames#ROLLUP_OPEN}, {@link StoreNames#ROLLUP_CONTRIBUTIONS}.
+ * {@link StoreNames#ROLLUP_OPEN}, {@link StoreNames#ROLLUP_CONTRIBUTIONS}; the latest-per-roll-up views
+ * {@link StoreNames#ROLLUP_LATEST_OEE}, {@link StoreNames#ROLLUP_LATEST_QUALITY}, {@link StoreNames#ROLLUP_LATEST_ENERGY}
+ * ({@link LineLatestView}: each roll-up's latest published HOUR window, for the list endpoints).
  */
 public final class RollupTopology {
 
@@ -99,8 +103,13 @@ public final class RollupTopology {
                         w -> w.getFinal$() && w.getGranularity() == Granularity.HOUR),
                         Named.as("rollup-energy-by-area-and-site"));
 
+        // mfg.batch-footprint: in the whole application the updates of the carbon ledger's footprint table (InputStreams)
+        KStream<String, RollupContribution> footprints = InputStreams.of(builder, topics.batchFootprint)
+                .process(RollupFootprints.BySite::new, Named.as("rollup-footprints-by-site"));
+
         KStream<String, SpecificRecord> rollups = oee.merge(quality, Named.as("rollup-oee-and-quality"))
-                .merge(energy, Named.as("rollup-inputs"))
+                .merge(energy, Named.as("rollup-line-windows"))
+                .merge(footprints, Named.as("rollup-inputs"))
                 .repartition(Repartitioned.with(Serdes.String(), StateSerde.of(RollupContribution.class)).withName(REPARTITION))
                 .process(() -> new RollupProcessor(settings), Named.as("rollup-processor"),
                         StoreNames.ROLLUP_MEMBERS, StoreNames.ROLLUP_ACCUMULATORS, StoreNames.ROLLUP_OPEN,
@@ -111,12 +120,21 @@ public final class RollupTopology {
                 .branch((k, v) -> v instanceof OeeRollupWindow, Branched.as("oee"))
                 .branch((k, v) -> v instanceof QualityRollupWindow, Branched.as("quality"))
                 .defaultBranch(Branched.as("energy"));
-        branches.get("rollup-output-oee").mapValues(v -> (OeeRollupWindow) v, Named.as("rollup-oee-windows"))
-                .to(topics.oeeRollup.name(), topics.oeeRollup.produced());
-        branches.get("rollup-output-quality").mapValues(v -> (QualityRollupWindow) v, Named.as("rollup-quality-windows"))
-                .to(topics.qualityRollup.name(), topics.qualityRollup.produced());
-        branches.get("rollup-output-energy").mapValues(v -> (EnergyRollupWindow) v, Named.as("rollup-energy-windows"))
-                .to(topics.energyRollup.name(), topics.energyRollup.produced());
+        KStream<String, OeeRollupWindow> oeeOut = branches.get("rollup-output-oee")
+                .mapValues(v -> (OeeRollupWindow) v, Named.as("rollup-oee-windows"));
+        oeeOut.to(topics.oeeRollup.name(), topics.oeeRollup.produced());
+        KStream<String, QualityRollupWindow> qualityOut = branches.get("rollup-output-quality")
+                .mapValues(v -> (QualityRollupWindow) v, Named.as("rollup-quality-windows"));
+        qualityOut.to(topics.qualityRollup.name(), topics.qualityRollup.produced());
+        KStream<String, EnergyRollupWindow> energyOut = branches.get("rollup-output-energy")
+                .mapValues(v -> (EnergyRollupWindow) v, Named.as("rollup-energy-windows"));
+        energyOut.to(topics.energyRollup.name(), topics.energyRollup.produced());
+        // latest HOUR window per roll-up id (one record per area or site), so GET /api/v1/areas and /sites read no window store
+        LineLatestView.attach(builder, oeeOut, StoreNames.ROLLUP_LATEST_OEE, topics.oeeRollup.valueSerde(), OeeRollupWindow::getWindowStart);
+        LineLatestView.attach(builder, qualityOut, StoreNames.ROLLUP_LATEST_QUALITY, topics.qualityRollup.valueSerde(),
+                QualityRollupWindow::getWindowStart);
+        LineLatestView.attach(builder, energyOut, StoreNames.ROLLUP_LATEST_ENERGY, topics.energyRollup.valueSerde(),
+                EnergyRollupWindow::getWindowStart);
     }
 
     private static <V> StoreBuilder<KeyValueStore<String, V>> kv(String name, Serde<V> valueSerde) {
@@ -192,7 +210,7 @@ public final class RollupTopology {
             Map<String, Double> m = measures.apply(window);
             for (String rollupId : new String[] {RollupIds.area(config.value().getAreaId()), RollupIds.site(config.value().getSiteId())}) {
                 context.forward(record.withKey(rollupId)
-                        .withValue(new RollupContribution(kind.name(), rollupId, line, startMs, endMs, m)));
+                        .withValue(new RollupContribution(kind.name(), rollupId, line, startMs, endMs, m, null)));
             }
         }
     }

@@ -66,4 +66,31 @@ class ConfigSourcesTest {
         assertThat(CarbonSettings.from(app.all()).lineEnergyGrace()).isEqualTo(Duration.ofMinutes(2));
         assertThat(QualitySettings.fromConfig(app.all()).grace()).isEqualTo(Duration.ofMinutes(3));
     }
+
+    @Test
+    @DisplayName("A roll-up's calendar line is set from GREENLINE_ROLLUP_CALENDAR_AREA_<id> / _SITE_<id>, the id as written; another level or no id fails")
+    void rollupCalendarsFromEnvironment() {
+        Map<String, String> env = Map.of("GREENLINE_ROLLUP_CALENDAR_AREA_foundry", "F1",
+                "GREENLINE_ROLLUP_CALENDAR_SITE_plant-1.North", "A2",
+                "GREENLINE_ROLLUP_CALENDAR_AREA_PAINT_SHOP", "P1",
+                "GREENLINE_ROLLUP_WAIT", "PT20M");
+        assertThat(ConfigSources.fromEnvironment(env)).containsOnly(
+                Map.entry("rollup.calendar.area.foundry", "F1"),
+                Map.entry("rollup.calendar.site.plant-1.North", "A2"),
+                Map.entry("rollup.calendar.area.PAINT_SHOP", "P1"),
+                Map.entry("rollup.wait", "PT20M"));
+
+        // through the application's layers to the roll-up settings, as `greenline streams` reads them
+        AppSettings app = AppSettings.of(Map.of(), env, Map.of());
+        io.greenline.streams.rollup.RollupSettings rollup = io.greenline.streams.rollup.RollupSettings.from(app.all());
+        assertThat(rollup.calendarLines()).containsOnly(Map.entry("area:foundry", "F1"), Map.entry("site:plant-1.North", "A2"),
+                Map.entry("area:PAINT_SHOP", "P1"));
+        assertThat(rollup.waitForLines()).isEqualTo(Duration.ofMinutes(20));
+
+        assertThatThrownBy(() -> ConfigSources.fromEnvironment(Map.of("GREENLINE_ROLLUP_CALENDAR_LINE_L1", "L1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("GREENLINE_ROLLUP_CALENDAR_LINE_L1")
+                .hasMessageContaining("GREENLINE_ROLLUP_CALENDAR_AREA_<areaId>");
+        assertThatThrownBy(() -> ConfigSources.fromEnvironment(Map.of("GREENLINE_ROLLUP_CALENDAR_SITE_", "L1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("GREENLINE_ROLLUP_CALENDAR_SITE_");
+    }
 }

@@ -3,11 +3,13 @@ package io.greenline.streams.rollup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.greenline.events.BatchFootprint;
 import io.greenline.events.CarrierEnergy;
 import io.greenline.events.DayOfWeek;
 import io.greenline.events.DefectCount;
 import io.greenline.events.EnergyRollupWindow;
 import io.greenline.events.EnergyUnit;
+import io.greenline.events.FootprintStatus;
 import io.greenline.events.Granularity;
 import io.greenline.events.LineConfig;
 import io.greenline.events.LineEnergyWindow;
@@ -63,11 +65,17 @@ class RollupTopologyTest {
     private TestInputTopic<String, OeeWindow> oee;
     private TestInputTopic<String, QualityWindow> quality;
     private TestInputTopic<String, LineEnergyWindow> energy;
+    private TestInputTopic<String, BatchFootprint> footprints;
     private TestOutputTopic<String, OeeRollupWindow> oeeRollups;
     private TestOutputTopic<String, QualityRollupWindow> qualityRollups;
     private TestOutputTopic<String, EnergyRollupWindow> energyRollups;
 
     private void start(RollupSettings settings) {
+        start(settings, false);
+    }
+
+    /** With {@code withCarbonLedger}, the carbon ledger is in the same builder first, as in the whole application. */
+    private void start(RollupSettings settings, boolean withCarbonLedger) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "rollup-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -75,12 +83,16 @@ class RollupTopologyTest {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
+        if (withCarbonLedger) {
+            io.greenline.streams.carbon.CarbonLedgerTopology.addTo(builder, TOPICS, io.greenline.streams.carbon.CarbonSettings.defaults());
+        }
         RollupTopology.addTo(builder, TOPICS, settings);
         driver = new TopologyTestDriver(builder.build(props), props, DAY);
         configs = driver.createInputTopic(TOPICS.lineConfig.name(), new StringSerializer(), TOPICS.lineConfig.valueSerde().serializer());
         oee = driver.createInputTopic(TOPICS.oee.name(), new StringSerializer(), TOPICS.oee.valueSerde().serializer());
         quality = driver.createInputTopic(TOPICS.quality.name(), new StringSerializer(), TOPICS.quality.valueSerde().serializer());
         energy = driver.createInputTopic(TOPICS.lineEnergy.name(), new StringSerializer(), TOPICS.lineEnergy.valueSerde().serializer());
+        footprints = driver.createInputTopic(TOPICS.batchFootprint.name(), new StringSerializer(), TOPICS.batchFootprint.valueSerde().serializer());
         oeeRollups = driver.createOutputTopic(TOPICS.oeeRollup.name(), new StringDeserializer(), TOPICS.oeeRollup.valueSerde().deserializer());
         qualityRollups = driver.createOutputTopic(TOPICS.qualityRollup.name(), new StringDeserializer(), TOPICS.qualityRollup.valueSerde().deserializer());
         energyRollups = driver.createOutputTopic(TOPICS.energyRollup.name(), new StringDeserializer(), TOPICS.energyRollup.valueSerde().deserializer());
@@ -436,6 +448,152 @@ class RollupTopologyTest {
         // 350 kg / 100 good units = 3.5, not the mean of 2.22 and 15
         assertThat(en.getKgCo2ePerGoodUnit()).isCloseTo(3.5, within(EPS));
         assertThat(en.getKwhPerGoodUnit()).isCloseTo(5.0, within(EPS));
+    }
+
+    // ---- intensity per tonne of good output (final footprints) -------------------------------------------
+
+    /** A final line-energy HOUR window with electricity only (location = market emissions). */
+    private void energyHour(String line, int h, double kwh, double kgCo2e) {
+        Instant s = hour(h);
+        Instant e = hour(h + 1);
+        energy.pipeInput(line + "/HOUR/" + s, new LineEnergyWindow(line, Granularity.HOUR, null, s, e,
+                Map.of("ELECTRICITY", new CarrierEnergy(kwh, EnergyUnit.KWH)), kwh, kgCo2e, kgCo2e, 10.0, kgCo2e / 10, kwh / 10, true, 0), e);
+    }
+
+    private void footprint(String batchId, String line, int version, FootprintStatus status, Instant started, Instant completed,
+                           Double goodKg, double marketKg) {
+        BatchFootprint f = BatchFootprint.newBuilder().setBatchId(batchId).setLineId(line).setSiteId("plant").setProductId("P")
+                .setStatus(status).setVersion(version).setReplacesVersion(version > 1 ? version - 1 : null)
+                .setStartedAt(started).setCompletedAt(completed).setOutputGoodMassKg(goodKg)
+                .setScope1KgCo2e(0).setScope2LocationKgCo2e(marketKg).setScope2MarketKgCo2e(marketKg).setScope3UpstreamKgCo2e(0)
+                .setTotalLocationKgCo2e(marketKg).setTotalMarketKgCo2e(marketKg).build();
+        footprints.pipeInput(batchId, f, completed.plusSeconds(300));
+    }
+
+    @Test
+    @DisplayName("site DAY intensity per tonne: final footprints' good mass split over the days of their run by time, a new version replacing the old, over the lines' energy of the day")
+    void intensityPerTonneOfGoodOutput() {
+        start(RollupSettings.defaults());
+        foundry(); // A1 and A2, site "plant", UTC: the site's days are UTC days
+        String siteDay = key("site:plant", Granularity.DAY, DAY);
+        // every hour of 2 March: A1 100 kWh and 40 kg CO2e, A2 50 kWh and 20 kg: the day 24 x 150 = 3 600 kWh, 24 x 60 = 1 440 kg
+        for (int h = 0; h < 12; h++) {
+            energyHour("A1", h, 100, 40);
+            energyHour("A2", h, 50, 20);
+        }
+        // B1 on A1 ran 02:00-06:00: all 2 000 kg of good output and its 900 kg CO2e go to 2 March
+        footprint("B1", "A1", 1, FootprintStatus.FINAL, hour(2), hour(6), 2_000.0, 900);
+        for (int h = 12; h < 24; h++) {
+            energyHour("A1", h, 100, 40);
+            energyHour("A2", h, 50, 20);
+        }
+        Map<String, EnergyRollupWindow> out = latest(energyRollups.readKeyValuesToList());
+        EnergyRollupWindow day = out.get(siteDay);
+        assertThat(day.getRevision()).isZero();
+        assertThat(day.getElectricityKwh()).isCloseTo(3_600, within(EPS));
+        assertThat(day.getKgCo2eMarket()).isCloseTo(1_440, within(EPS));
+        assertThat(day.getFootprints()).isEqualTo(1);
+        assertThat(day.getGoodOutputMassKg()).isCloseTo(2_000, within(EPS));
+        // 1 440 kg / 2 t = 720 kg CO2e/t; 3 600 kWh / 2 t = 1 800 kWh/t; the batch's own 900 kg / 2 t = 450 kg/t
+        assertThat(day.getKgCo2ePerTonneGoodOutput()).isCloseTo(720, within(EPS));
+        assertThat(day.getKwhPerTonneGoodOutput()).isCloseTo(1_800, within(EPS));
+        assertThat(day.getFootprintKgCo2ePerTonneGoodOutput()).isCloseTo(450, within(EPS));
+        // only a site's DAY has it: the area's day and the site's hours have no footprint figures
+        EnergyRollupWindow areaDay = out.get(key("area:foundry", Granularity.DAY, DAY));
+        EnergyRollupWindow siteHour = out.get(key("site:plant", Granularity.HOUR, hour(23)));
+        for (EnergyRollupWindow w : List.of(areaDay, siteHour)) {
+            assertThat(w.getFootprints()).isZero();
+            assertThat(w.getGoodOutputMassKg()).isNull();
+            assertThat(w.getKgCo2ePerTonneGoodOutput()).isNull();
+        }
+        // GET /api/v1/sites and /areas read the latest HOUR roll-up per id from a small view, not the window stores
+        KeyValueStore<String, EnergyRollupWindow> view = driver.getKeyValueStore(StoreNames.ROLLUP_LATEST_ENERGY);
+        assertThat(view.get("site:plant").getWindowStart()).isEqualTo(hour(23));
+        assertThat(view.get("area:foundry")).isEqualTo(out.get(key("area:foundry", Granularity.HOUR, hour(23))));
+
+        // B2 on A2 ran 2 March 20:00 - 3 March 04:00: 4 of its 8 hours in 2 March, so half of 4 000 kg and of 1 600 kg
+        footprint("B2", "A2", 1, FootprintStatus.FINAL, hour(20), hour(28), 4_000.0, 1_600);
+        day = latest(energyRollups.readKeyValuesToList()).get(siteDay);
+        assertThat(day.getRevision()).isEqualTo(1);
+        assertThat(day.getFootprints()).isEqualTo(2);
+        assertThat(day.getGoodOutputMassKg()).isCloseTo(2_000 + 2_000, within(EPS));
+        assertThat(day.getFootprintKgCo2eMarket()).isCloseTo(900 + 800, within(EPS));
+        // 1 440 kg / 4 t = 360 kg/t (by end day, B2 would all go to 3 March and 2 March would stay at 720 kg/t)
+        assertThat(day.getKgCo2ePerTonneGoodOutput()).isCloseTo(360, within(EPS));
+        assertThat(day.getKwhPerTonneGoodOutput()).isCloseTo(900, within(EPS));
+        assertThat(day.getFootprintKgCo2ePerTonneGoodOutput()).isCloseTo(1_700.0 / 4, within(EPS));
+
+        // a PROVISIONAL footprint adds nothing: no republication
+        footprint("B3", "A1", 1, FootprintStatus.PROVISIONAL, hour(10), hour(12), 500.0, 100);
+        assertThat(energyRollups.readKeyValuesToList()).isEmpty();
+
+        // B1 version 2 (a late reading: 900 -> 1 100 kg) replaces version 1's part instead of adding a second one
+        footprint("B1", "A1", 2, FootprintStatus.FINAL, hour(2), hour(6), 2_000.0, 1_100);
+        day = latest(energyRollups.readKeyValuesToList()).get(siteDay);
+        assertThat(day.getRevision()).isEqualTo(2);
+        assertThat(day.getFootprints()).isEqualTo(2);
+        assertThat(day.getGoodOutputMassKg()).isCloseTo(4_000, within(EPS));
+        assertThat(day.getFootprintKgCo2eMarket()).isCloseTo(1_100 + 800, within(EPS));
+        assertThat(day.getFootprintKgCo2ePerTonneGoodOutput()).isCloseTo(1_900.0 / 4, within(EPS));
+        assertThat(day.getKgCo2ePerTonneGoodOutput()).isCloseTo(360, within(EPS));
+
+        // 3 March: B2's other half (2 000 kg, 800 kg) waits in the day's running totals; it is published with the day
+        for (int h = 24; h < 48; h++) {
+            energyHour("A1", h, 100, 40);
+            energyHour("A2", h, 50, 20);
+        }
+        EnergyRollupWindow next = latest(energyRollups.readKeyValuesToList()).get(key("site:plant", Granularity.DAY, DAY.plusMillis(24 * HOUR)));
+        assertThat(next.getRevision()).isZero();
+        assertThat(next.getFootprints()).isEqualTo(1);
+        assertThat(next.getGoodOutputMassKg()).isCloseTo(2_000, within(EPS));
+        assertThat(next.getKgCo2ePerTonneGoodOutput()).isCloseTo(720, within(EPS));
+
+        // a CANCELLED version takes B1's part out of 2 March again
+        footprint("B1", "A1", 3, FootprintStatus.CANCELLED, hour(2), hour(6), null, 0);
+        day = latest(energyRollups.readKeyValuesToList()).get(siteDay);
+        assertThat(day.getRevision()).isEqualTo(3);
+        assertThat(day.getFootprints()).isEqualTo(1);
+        assertThat(day.getGoodOutputMassKg()).isCloseTo(2_000, within(EPS));
+        assertThat(day.getFootprintKgCo2eMarket()).isCloseTo(800, within(EPS));
+    }
+
+    @Test
+    @DisplayName("a footprint whose batch completed before the site's correction window is dead-lettered LATE, not summed")
+    void lateFootprint() {
+        start(RollupSettings.defaults());
+        foundry();
+        TestOutputTopic<byte[], byte[]> dlq = driver.createOutputTopic(TOPICS.dlq.name(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+        // the site's energy clock at 5 March 01:00 (hour 72 ends then); 2 March 06:00 is 2 days 19 hours before: past the 2-day window
+        energyHour("A1", 48, 100, 40);
+        energyHour("A1", 72, 100, 40);
+        energyRollups.readKeyValuesToList();
+        footprint("B1", "A1", 1, FootprintStatus.FINAL, hour(2), hour(6), 2_000.0, 900);
+        List<org.apache.kafka.streams.test.TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+        assertThat(dead).hasSize(1);
+        assertThat(new String(dead.get(0).headers().lastHeader("reason").value(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("LATE");
+        assertThat(energyRollups.readKeyValuesToList()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("in the whole application the roll-up follows mfg.batch-footprint through the carbon ledger's footprint table")
+    void footprintsThroughTheCarbonLedgersTable() {
+        start(RollupSettings.defaults(), true);
+        foundry();
+        // B1 on A1, 22:00 (1 March) - 02:00: half of its 3 000 kg in 1 March, half (1 500 kg) in 2 March
+        footprint("B1", "A1", 1, FootprintStatus.FINAL, hour(-2), hour(2), 3_000.0, 600);
+        KeyValueStore<String, BatchFootprint> table = driver.getKeyValueStore(StoreNames.BATCH_FOOTPRINTS);
+        assertThat(table.get("B1").getVersion()).isEqualTo(1);
+        for (int h = 0; h < 24; h++) {
+            energyHour("A1", h, 100, 40);
+            energyHour("A2", h, 50, 20);
+        }
+        EnergyRollupWindow day = latest(energyRollups.readKeyValuesToList()).get(key("site:plant", Granularity.DAY, DAY));
+        assertThat(day.getFootprints()).isEqualTo(1);
+        assertThat(day.getGoodOutputMassKg()).isCloseTo(1_500, within(EPS));
+        assertThat(day.getFootprintKgCo2eMarket()).isCloseTo(300, within(EPS));
+        // 1 440 kg / 1.5 t = 960 kg CO2e/t
+        assertThat(day.getKgCo2ePerTonneGoodOutput()).isCloseTo(960, within(EPS));
     }
 
     @Test
