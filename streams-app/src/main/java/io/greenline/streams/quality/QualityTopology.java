@@ -81,8 +81,7 @@ public final class QualityTopology {
                 Serdes.String(), new LineClockSerde()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.QUALITY_UNITS),
                 Serdes.String(), StateSerde.of(QualityUnitMemory.class)).withCachingEnabled());
-        builder.addStateStore(EventDeduplicator.storeBuilder(StoreNames.QUALITY_SEEN_EVENTS, settings.dedupRetention())
-                .withCachingEnabled());
+        builder.addStateStore(EventDeduplicator.storeBuilder(StoreNames.QUALITY_SEEN_EVENTS, settings.dedupRetention()));
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(StoreNames.QUALITY_OEE_ALERTS_RAISED,
                 settings.alertRetention(), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()).withCachingEnabled());
 

@@ -1,5 +1,6 @@
 package io.greenline.streams.windows;
 
+import io.greenline.streams.CachedStoresBuilder;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -30,10 +31,14 @@ public final class EventDeduplicator {
         ChangelogMarker.mark(store, 0L);
     }
 
-    /** The store this deduplicator needs (it keeps three times the retention: see the class comment). */
+    /**
+     * The store this deduplicator needs (it keeps three times the retention: see the class comment), without a
+     * record cache: each id is written once, so a cache would only hold new ids and evict what repeats.
+     */
     public static StoreBuilder<WindowStore<String, Long>> storeBuilder(String name, Duration retention) {
-        return Stores.windowStoreBuilder(Stores.persistentWindowStore(name, retention.multipliedBy(3), Duration.ofMillis(1), false),
-                Serdes.String(), Serdes.Long());
+        return CachedStoresBuilder.uncached(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(name, retention.multipliedBy(3), Duration.ofMillis(1), false),
+                Serdes.String(), Serdes.Long()));
     }
 
     /** True when {@code id} was remembered at a time at most the retention away from {@code atMs}. Reads only. */
