@@ -3,6 +3,9 @@ package io.greenline.streams;
 import io.greenline.events.Granularity;
 import io.greenline.schemas.WindowKey;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -27,7 +30,19 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class LineLatestView {
 
+    /** Per view store, how many times a writer of this JVM changed it: the list endpoints' cache key. */
+    private static final Map<String, AtomicLong> VERSIONS = new ConcurrentHashMap<>();
+
     private LineLatestView() {
+    }
+
+    /**
+     * How many times the view {@code storeName} was written in this JVM so far. A list answer built from the views is
+     * still right while the versions it was built at are unchanged (and the instance's tasks did not move).
+     */
+    public static long version(String storeName) {
+        AtomicLong v = VERSIONS.get(storeName);
+        return v == null ? 0 : v.get();
     }
 
     /**
@@ -73,6 +88,7 @@ public final class LineLatestView {
             W current = store.get(key.lineId());
             if (current == null || !windowStart.apply(current).isAfter(key.windowStart())) {
                 store.put(key.lineId(), record.value());
+                VERSIONS.computeIfAbsent(storeName, n -> new AtomicLong()).incrementAndGet();
             }
         }
     }

@@ -175,7 +175,7 @@ public final class QueryApi {
 
     /** {@code GET /api/v1/lines}: every line with its latest hourly OEE, quality and energy windows. */
     public void lines(Context ctx) {
-        gather(ctx, this::localLines, "lineId", (a, b) -> {
+        gather(ctx, () -> cachedLocal("lines", LINE_VIEWS.keySet(), this::localLines), "lineId", (a, b) -> {
             ObjectNode merged = a.deepCopy();
             for (String field : List.of("latestOee", "latestQuality", "latestEnergy")) {
                 merged.set(field, later(a.get(field), b.get(field)));
@@ -201,7 +201,7 @@ public final class QueryApi {
      * known to any instance, with its latest HOUR OEE, quality and energy roll-up windows.
      */
     public void rollups(Context ctx, String level) {
-        gather(ctx, () -> localRollups(level), "rollupId", (a, b) -> {
+        gather(ctx, () -> cachedLocal(level, ROLLUP_VIEWS.keySet(), () -> localRollups(level)), "rollupId", (a, b) -> {
             ObjectNode merged = a.deepCopy();
             for (String field : List.of("latestOee", "latestQuality", "latestEnergy")) {
                 merged.set(field, later(a.get(field), b.get(field)));
@@ -213,6 +213,39 @@ public final class QueryApi {
     /** The latest-per-roll-up views ({@link io.greenline.streams.LineLatestView}) and the field each fills. */
     private static final Map<String, String> ROLLUP_VIEWS = orderedMap(StoreNames.ROLLUP_LATEST_OEE, "latestOee",
             StoreNames.ROLLUP_LATEST_QUALITY, "latestQuality", StoreNames.ROLLUP_LATEST_ENERGY, "latestEnergy");
+
+    /** How long a cached list answer may be served while no view changed (a bound, in case a change is not seen). */
+    private static final long LIST_CACHE_MAX_AGE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+
+    /** A list answer of this instance and the view versions it was read at. */
+    private record CachedListing(List<Long> versions, long readAtNanos, StoreRouter.Read<Listing> read) {
+    }
+
+    private final Map<String, CachedListing> listings = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * This instance's list answer from the latest-per-line (or per-roll-up) views, built again only when a view was
+     * written since ({@link io.greenline.streams.LineLatestView#version}), Kafka Streams is not RUNNING (tasks may be
+     * moving) or the answer is older than 5 s. The views change when a window becomes final, so between two hours a
+     * list of 1,000 lines is served without reading or converting a record. Answers are shared, never changed.
+     */
+    private StoreRouter.Read<Listing> cachedLocal(String list, java.util.Collection<String> views, Supplier<StoreRouter.Read<Listing>> read) {
+        List<Long> versions = views.stream().map(io.greenline.streams.LineLatestView::version).toList();
+        long now = System.nanoTime();
+        CachedListing cached = listings.get(list);
+        if (cached != null && router.running() && cached.versions().equals(versions)
+                && now - cached.readAtNanos() < LIST_CACHE_MAX_AGE_NANOS) {
+            return cached.read();
+        }
+        boolean running = router.running();
+        StoreRouter.Read<Listing> fresh = read.get();
+        if (running && !fresh.stale()) {
+            listings.put(list, new CachedListing(versions, now, fresh));
+        } else {
+            listings.remove(list);
+        }
+        return fresh;
+    }
 
     /**
      * This instance's roll-ups of one level: the key range {@code <level>:} of each small latest-per-roll-up view (one
@@ -404,7 +437,7 @@ public final class QueryApi {
             return;
         }
         ObjectNode body = json.createObjectNode();
-        body.set("items", json.valueToTree(gathered.items()));
+        body.set("items", arrayOf(gathered.items()));
         body.set("instances", gathered.instances());
         body.put("complete", gathered.complete());
         respond(ctx, body, new StoreRouter.Read<>(null, gathered.stale(), gathered.lagRecords()));
@@ -434,7 +467,7 @@ public final class QueryApi {
         if (isForwarded(ctx)) {
             StoreRouter.Read<Listing> read = local.get();
             ObjectNode body = json.createObjectNode();
-            body.set("items", json.valueToTree(read.value().items()));
+            body.set("items", arrayOf(read.value().items()));
             if (read.value().scannedTo() != null) {
                 body.put("scannedTo", read.value().scannedTo());
             }
@@ -505,7 +538,7 @@ public final class QueryApi {
     private InstanceAnswer localAnswer(Supplier<StoreRouter.Read<Listing>> local) {
         try {
             StoreRouter.Read<Listing> read = local.get();
-            return new InstanceAnswer(json.valueToTree(read.value().items()), read.stale(), read.lagRecords(), null,
+            return new InstanceAnswer(arrayOf(read.value().items()), read.stale(), read.lagRecords(), null,
                     read.value().scannedTo());
         } catch (ApiException e) {
             return InstanceAnswer.failed(e.getMessage());
@@ -530,6 +563,13 @@ public final class QueryApi {
     }
 
     // ---- helpers ----------------------------------------------------------------------------------
+
+    /** The items as a JSON array, the nodes themselves (not copied: list items are never changed once built). */
+    private ArrayNode arrayOf(List<ObjectNode> items) {
+        ArrayNode array = json.createArrayNode();
+        array.addAll(items);
+        return array;
+    }
 
     private void respond(Context ctx, JsonNode body, StoreRouter.Read<?> read) {
         if (body instanceof ObjectNode object && object.has("items")) {

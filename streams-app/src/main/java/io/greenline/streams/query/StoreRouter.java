@@ -107,6 +107,11 @@ public final class StoreRouter {
     }
 
     /** Runs {@code query} against every local partition of a store (list endpoints). */
+    /** True while Kafka Streams is RUNNING (no task is moving between instances). */
+    public boolean running() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
     public <V, R> Read<R> readLocal(String store, Function<ReadOnlyKeyValueStore<String, V>, R> query) {
         StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> params =
                 StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.<String, V>keyValueStore());
