@@ -102,7 +102,11 @@ public final class AppSettings {
      * record caches in front of every store so RocksDB and the changelogs see one write per key per commit; a
      * one-second commit (exactly_once_v2 would commit every 100 ms), which is also how late a final window reaches a
      * read_committed consumer at most (the query API reads through the caches and is not delayed); producer batches
-     * of up to 256 KiB, lz4-compressed, lingering 50 ms (under exactly_once_v2 the commit flushes them anyway).
+     * of up to 256 KiB, lz4-compressed, lingering 50 ms (under exactly_once_v2 the commit flushes them anyway), one
+     * request in flight per broker: with Kafka 4.4's transactions v2, a first batch of a transaction answered
+     * CONCURRENT_TRANSACTIONS (the previous commit's markers not yet written) was overtaken by the partition's next
+     * batch, which the broker then refused as OUT_OF_ORDER_SEQUENCE_NUMBER ("no existing state") on every retry, and
+     * the stream thread's commit never finished (seen twice in the 1,000-line benchmark).
      */
     public static final Map<String, String> KAFKA_DEFAULTS = Map.ofEntries(
             Map.entry(StreamsConfig.APPLICATION_ID_CONFIG, "greenline"),
@@ -119,6 +123,7 @@ public final class AppSettings {
             Map.entry(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "50"),
             Map.entry(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), String.valueOf(256 * 1024)),
             Map.entry(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4"),
+            Map.entry(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), "1"),
             Map.entry(AvroSerdeConfig.SCHEMA_REGISTRY_URL, "http://localhost:8081"));
 
     private static final Set<String> SERDE_KEYS = Set.of(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS,
