@@ -1,0 +1,108 @@
+package io.greenline.streams.windows;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The aligned event-time frontier of each line over the several input topics a windowed topology merges (OEE:
+ * machine states and production counts; line energy: line meter readings and counts). Plain Java, kept in memory by
+ * the processor of one task; a few longs per active line.
+ *
+ * <p>Why: Kafka Streams reads all input partitions of a task together and, when one partition has nothing buffered,
+ * processes the others anyway. When hours of two topics are produced into a running application, one topic's fetch
+ * may land first: its events move the line's clock hours ahead while the other topic's, produced together with them,
+ * are still in flight. Judged against that clock, windows would be final too early and the other topic's events
+ * late. A window is therefore final only when the line's clock <i>and</i> its frontier have passed its end plus the
+ * grace, the frontier being the least, over the line's inputs, of the largest event time each has delivered.
+ *
+ * <p>An input that has delivered nothing of the line for {@code idleMs} of wall-clock time is taken as caught up and
+ * does not hold the frontier (as a Flink source is marked idle): a line without counters, or one stopped, is final by
+ * the other input after that wait. A line first seen by this processor (a new line, or every line after a restart,
+ * since the frontier is not stored) holds until each input has delivered, or {@code idleMs} has passed. Holding only
+ * delays finalization, which never changes a final window's content; it never makes an event late.
+ */
+public final class InputAlignment {
+
+    /** The frontier when no input holds it. */
+    public static final long NONE = Long.MAX_VALUE;
+
+    private final int inputs;
+    private final long idleMs;
+    /** Per line: the largest event time of each input (Long.MIN_VALUE before its first), then its last wall time. */
+    private final Map<String, long[]> lines = new HashMap<>();
+
+    /**
+     * @param inputs how many inputs are aligned (input indexes are 0 to inputs - 1)
+     * @param idleMs how long an input may deliver nothing before it is taken as caught up; 0 aligns nothing
+     */
+    public InputAlignment(int inputs, long idleMs) {
+        if (inputs < 1) {
+            throw new IllegalArgumentException("at least one input, got " + inputs);
+        }
+        if (idleMs < 0) {
+            throw new IllegalArgumentException("idleMs must be at least 0, got " + idleMs);
+        }
+        this.inputs = inputs;
+        this.idleMs = idleMs;
+    }
+
+    /** Records that {@code input} delivered an event of {@code lineId} at {@code eventMs}, at wall-clock time {@code wallMs}. */
+    public void observe(String lineId, int input, long eventMs, long wallMs) {
+        if (idleMs == 0) {
+            return;
+        }
+        long[] times = lines.computeIfAbsent(lineId, k -> fresh(wallMs));
+        times[input] = Math.max(times[input], eventMs);
+        times[inputs + input] = Math.max(times[inputs + input], wallMs);
+    }
+
+    private long[] fresh(long wallMs) {
+        long[] times = new long[2 * inputs];
+        Arrays.fill(times, 0, inputs, Long.MIN_VALUE);
+        // an input not seen yet holds from the line's first sighting, for idleMs at most
+        Arrays.fill(times, inputs, 2 * inputs, wallMs);
+        return times;
+    }
+
+    /**
+     * The line's frontier at wall-clock time {@code wallNowMs}: the least event time reached by the inputs that
+     * delivered within the last {@code idleMs}, {@link #NONE} when none did (or the line is unknown here: all of
+     * its inputs have been silent so long that it was {@link #forgetIdle forgotten}).
+     */
+    public long frontier(String lineId, long wallNowMs) {
+        long[] times = lines.get(lineId);
+        if (times == null) {
+            return NONE;
+        }
+        long frontier = NONE;
+        for (int i = 0; i < inputs; i++) {
+            if (wallNowMs - times[inputs + i] < idleMs) {
+                frontier = Math.min(frontier, times[i]);
+            }
+        }
+        return frontier;
+    }
+
+    /** Forgets the lines none of whose inputs holds any more (their frontier is {@link #NONE} anyway); returns them. */
+    public List<String> forgetIdle(long wallNowMs) {
+        List<String> gone = new ArrayList<>();
+        lines.entrySet().removeIf(e -> {
+            for (int i = 0; i < inputs; i++) {
+                if (wallNowMs - e.getValue()[inputs + i] < idleMs) {
+                    return false;
+                }
+            }
+            gone.add(e.getKey());
+            return true;
+        });
+        return gone;
+    }
+
+    /** How long an input may be silent before it no longer holds (0: alignment off). */
+    public long idleMs() {
+        return idleMs;
+    }
+}
