@@ -259,7 +259,6 @@ final class LineEnergyProcessor implements Processor<String, SpecificRecord, Str
                 held.remove(lineId);
             }
         }
-        alignment.forgetIdle(wallNowMs);
     }
 
     private void advanceIdleLines(long wallNowMs) {

@@ -363,7 +363,6 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
                 held.remove(lineId);
             }
         }
-        alignment.forgetIdle(wallNowMs);
     }
 
     /**

@@ -1,9 +1,7 @@
 package io.greenline.streams.windows;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,7 +29,11 @@ public final class InputAlignment {
 
     private final int inputs;
     private final long idleMs;
-    /** Per line: the largest event time of each input (Long.MIN_VALUE before its first), then its last wall time. */
+    /**
+     * Per line: the largest event time of each input (Long.MIN_VALUE before its first), then its last wall time. Kept
+     * for every line the task has seen since it started (a bounded set: the lines of a plant), never evicted, since a
+     * forgotten line would hold again as if new.
+     */
     private final Map<String, long[]> lines = new HashMap<>();
 
     /**
@@ -69,8 +71,8 @@ public final class InputAlignment {
 
     /**
      * The line's frontier at wall-clock time {@code wallNowMs}: the least event time reached by the inputs that
-     * delivered within the last {@code idleMs}, {@link #NONE} when none did (or the line is unknown here: all of
-     * its inputs have been silent so long that it was {@link #forgetIdle forgotten}).
+     * delivered within the last {@code idleMs}; {@link #NONE} when none did, or the line has not been seen by this
+     * processor (an idle advance after a restart).
      */
     public long frontier(String lineId, long wallNowMs) {
         long[] times = lines.get(lineId);
@@ -84,21 +86,6 @@ public final class InputAlignment {
             }
         }
         return frontier;
-    }
-
-    /** Forgets the lines none of whose inputs holds any more (their frontier is {@link #NONE} anyway); returns them. */
-    public List<String> forgetIdle(long wallNowMs) {
-        List<String> gone = new ArrayList<>();
-        lines.entrySet().removeIf(e -> {
-            for (int i = 0; i < inputs; i++) {
-                if (wallNowMs - e.getValue()[inputs + i] < idleMs) {
-                    return false;
-                }
-            }
-            gone.add(e.getKey());
-            return true;
-        });
-        return gone;
     }
 
     /** How long an input may be silent before it no longer holds (0: alignment off). */
