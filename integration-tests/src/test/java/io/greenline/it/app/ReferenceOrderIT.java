@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.greenline.events.BatchEvent;
 import io.greenline.events.BatchEventType;
+import io.greenline.events.BatchFootprint;
 import io.greenline.events.DayOfWeek;
 import io.greenline.events.EmissionBasis;
 import io.greenline.events.EmissionFactor;
@@ -244,6 +245,8 @@ class ReferenceOrderIT {
             for (Out r : records) {
                 inputs.get(r.topic()).pipeInput(r.key(), r.value(), r.at());
             }
+            // past oee.align-idle (5 s), short of the idle advance (30 s): the windows the clock made final are emitted
+            driver.advanceWallClockTime(Duration.ofSeconds(6));
             for (String topic : OUTPUTS) {
                 Map<String, Object> byKey = new HashMap<>();
                 driver.createOutputTopic(topic, new StringDeserializer(), cast(topicOf(topics, topic).valueSerde().deserializer()))
@@ -373,13 +376,19 @@ class ReferenceOrderIT {
     }
 
     /**
-     * A window with its {@code revision} (how many live updates it had before it was final) set to 0: that count
-     * depends on how a task interleaves the records of its input topics, not on the data, so it is no part of the
-     * comparison. Every other field is.
+     * A window with its {@code revision} (how many live updates it had before it was final) set to 0, and a
+     * footprint with its {@code version} and {@code replacesVersion} left out: those count publications, which
+     * depend on how a task interleaves the records of its input topics (the carbon ledger's repartition topic
+     * interleaves two upstream tasks), not on the data, so they are no part of the comparison. The content of the
+     * last version, status included, is: every other field is compared.
      */
     private static Object withoutRevision(Object value) {
         if (value instanceof SpecificRecord record && record.getSchema().getField("revision") != null) {
             record.put(record.getSchema().getField("revision").pos(), 0);
+        }
+        if (value instanceof BatchFootprint footprint) {
+            footprint.setVersion(0);
+            footprint.setReplacesVersion(null);
         }
         return value;
     }

@@ -1,0 +1,86 @@
+package io.greenline.streams.windows;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.greenline.events.Granularity;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class InputAlignmentTest {
+
+    private static final int STATES = 0;
+    private static final int COUNTS = 1;
+    private static final long IDLE = 5_000L;
+    private static final long WALL = 1_000_000_000L;
+    private static final long GRACE = 300_000L;
+    private static final WindowCalendar UTC = new WindowCalendar(ZoneOffset.UTC, List.of());
+
+    private static long at(String hhmm) {
+        return Instant.parse("2026-01-05T" + hhmm + ":00Z").toEpochMilli();
+    }
+
+    @Test
+    @DisplayName("The frontier is the least event time of the inputs; an unseen input holds at nothing until idle time passed")
+    void leastOfTheInputs() {
+        InputAlignment a = new InputAlignment(2, IDLE);
+        assertThat(a.frontier("L", WALL)).isEqualTo(InputAlignment.NONE);
+        a.observe("L", STATES, at("10:00"), WALL);
+        // counts not seen yet: they hold everything, for the idle time from the line's first sighting
+        assertThat(a.frontier("L", WALL + 1_000)).isEqualTo(Long.MIN_VALUE);
+        a.observe("L", COUNTS, at("12:00"), WALL + 1_000);
+        assertThat(a.frontier("L", WALL + 1_000)).isEqualTo(at("10:00"));
+        a.observe("L", STATES, at("11:00"), WALL + 2_000);
+        a.observe("L", STATES, at("10:30"), WALL + 2_000); // an older event does not move it back
+        assertThat(a.frontier("L", WALL + 2_000)).isEqualTo(at("11:00"));
+        // other lines are apart
+        assertThat(a.frontier("M", WALL + 2_000)).isEqualTo(InputAlignment.NONE);
+    }
+
+    @Test
+    @DisplayName("An input silent for the idle time no longer holds; when all are silent nothing holds; 0 aligns nothing")
+    void idleInputsDoNotHold() {
+        InputAlignment a = new InputAlignment(2, IDLE);
+        a.observe("L", STATES, at("10:00"), WALL);
+        a.observe("L", COUNTS, at("08:00"), WALL);
+        a.observe("L", STATES, at("11:00"), WALL + 4_000);
+        // counts silent for 4.999 s: still holding at 08:00; at 5 s they no longer hold
+        assertThat(a.frontier("L", WALL + IDLE - 1)).isEqualTo(at("08:00"));
+        assertThat(a.frontier("L", WALL + IDLE)).isEqualTo(at("11:00"));
+        assertThat(a.frontier("L", WALL + 4_000 + IDLE)).isEqualTo(InputAlignment.NONE);
+        // a count again: it holds again from its own time
+        a.observe("L", COUNTS, at("10:40"), WALL + 20_000);
+        assertThat(a.frontier("L", WALL + 20_000)).isEqualTo(at("10:40"));
+
+        InputAlignment off = new InputAlignment(2, 0);
+        off.observe("L", STATES, at("10:00"), WALL);
+        assertThat(off.frontier("L", WALL)).isEqualTo(InputAlignment.NONE);
+    }
+
+    @Test
+    @DisplayName("A line clock drains against the frontier: held windows stay open, lateness is judged against what was made final")
+    void clockDrainsAgainstTheFrontier() {
+        LineClock clock = new LineClock();
+        clock.observe(at("10:00"), WALL);
+        clock.observe(at("14:06"), WALL);
+        // frontier 11:30: only hour 10 (ends 11:00, + 5 min) is final; hours 11 to 13 stay open
+        assertThat(clock.drainFinal(UTC, GRACE, at("11:30"))).extracting(Window::granularity, w -> w.start().toString())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(Granularity.HOUR, "2026-01-05T10:00:00Z"));
+        assertThat(clock.finalizedClockMs()).isEqualTo(at("11:30"));
+        assertThat(clock.openWindows(UTC, GRACE, at("11:30"))).extracting(w -> w.start().toString())
+                .contains("2026-01-05T11:00:00Z", "2026-01-05T12:00:00Z", "2026-01-05T13:00:00Z", "2026-01-05T14:00:00Z");
+        // a count at 12:30 is not late against what was finalized, though the raw clock would call it late
+        assertThat(clock.isLateAtFinalized(at("12:30"), UTC, GRACE)).isFalse();
+        assertThat(clock.isLateAt(at("12:30"), UTC, GRACE)).isTrue();
+        assertThat(clock.isLateAtFinalized(at("10:30"), UTC, GRACE)).isTrue();
+        // a frontier behind what was finalized never takes finality back
+        assertThat(clock.drainFinal(UTC, GRACE, at("09:00"))).isEmpty();
+        assertThat(clock.finalizedClockMs()).isEqualTo(at("11:30"));
+        // the frontier released: hours 11 to 13 are final, each once
+        assertThat(clock.drainFinal(UTC, GRACE, InputAlignment.NONE)).extracting(w -> w.start().toString())
+                .containsExactly("2026-01-05T11:00:00Z", "2026-01-05T12:00:00Z", "2026-01-05T13:00:00Z");
+        assertThat(clock.drainFinal(UTC, GRACE, InputAlignment.NONE)).isEmpty();
+    }
+}
