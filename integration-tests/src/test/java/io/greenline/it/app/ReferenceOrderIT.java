@@ -245,8 +245,9 @@ class ReferenceOrderIT {
             for (Out r : records) {
                 inputs.get(r.topic()).pipeInput(r.key(), r.value(), r.at());
             }
-            // past oee.align-idle (5 s), short of the idle advance (30 s): the windows the clock made final are emitted
-            driver.advanceWallClockTime(Duration.ofSeconds(6));
+            // past oee.align-idle (30 s): the windows the lines' clocks made final are emitted (the idle advance moves
+            // the clocks by these 31 s too, as it does in the running application)
+            driver.advanceWallClockTime(Duration.ofSeconds(31));
             for (String topic : OUTPUTS) {
                 Map<String, Object> byKey = new HashMap<>();
                 driver.createOutputTopic(topic, new StringDeserializer(), cast(topicOf(topics, topic).valueSerde().deserializer()))

@@ -28,7 +28,7 @@ import java.util.Objects;
  *                              end until it is final and published on mfg.line-energy
  * @param factorRecheckInterval {@code carbon.factor-recheck-interval} (default PT5M): how often published footprints
  *                              still in the correction window are re-priced, to catch factor corrections
- * @param lineEnergyAlignIdle   {@code carbon.line-energy-align-idle} (default PT5S, PT0S turns it off): how long one of a
+ * @param lineEnergyAlignIdle   {@code carbon.line-energy-align-idle} (default PT30S, PT0S turns it off): how long one of a
  *                              line's inputs (line meter readings, production counts) may deliver nothing before it no
  *                              longer holds the line's energy windows open; they are final against the line's aligned
  *                              frontier ({@link io.greenline.streams.windows.InputAlignment}) where the application
@@ -85,7 +85,7 @@ public record CarbonSettings(IdleEnergy idleEnergy, Duration finalizationDelay, 
 
     public static CarbonSettings defaults() {
         return new CarbonSettings(IdleEnergy.NEXT, Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofDays(7),
-                Duration.ofDays(3650), "GLOBAL", Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofSeconds(5));
+                Duration.ofDays(3650), "GLOBAL", Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofSeconds(30));
     }
 
     /** Settings from {@code carbon.*} keys; a missing key keeps its default. */

@@ -22,8 +22,9 @@ import java.util.Objects;
  * @param shiftRetention how long final SHIFT windows stay in the store (default 35 days)
  * @param dayRetention how long final DAY windows stay in the store (default 400 days)
  * @param alignIdle how long one of a line's inputs (machine states, production counts) may deliver nothing before it
- *        no longer holds the line's windows open (default 5 s; {@code PT0S} turns alignment off): windows are final
- *        against the line's aligned frontier, see {@link io.greenline.streams.windows.InputAlignment}. Applies where
+ *        no longer holds the line's windows open (default 30 s, longer than a broker failover takes to give a
+ *        partition a new leader; {@code PT0S} turns alignment off): windows are final against the line's aligned
+ *        frontier, see {@link io.greenline.streams.windows.InputAlignment}. Applies where
  *        the application aligns its inputs ({@code InputStreams.align}); a topology built alone reads them in order
  */
 public record OeeSettings(Duration grace, Duration idleAdvanceInterval, Duration dedupRetention, Duration configHistory,
@@ -48,7 +49,7 @@ public record OeeSettings(Duration grace, Duration idleAdvanceInterval, Duration
     public static final Duration DEFAULT_HOUR_RETENTION = Duration.ofDays(7);
     public static final Duration DEFAULT_SHIFT_RETENTION = Duration.ofDays(35);
     public static final Duration DEFAULT_DAY_RETENTION = Duration.ofDays(400);
-    public static final Duration DEFAULT_ALIGN_IDLE = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_ALIGN_IDLE = Duration.ofSeconds(30);
 
     public OeeSettings {
         requirePositive(grace, GRACE, true);

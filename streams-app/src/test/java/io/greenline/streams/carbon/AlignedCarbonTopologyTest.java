@@ -50,7 +50,8 @@ class AlignedCarbonTopologyTest {
 
     private static final String LINE = "L1";
     private static final String SITE = "S1";
-    /** Less than the idle advance (30 s), more than the alignment's idle time (5 s). */
+    private static final CarbonSettings SETTINGS = CarbonSettings.from(Map.of(CarbonSettings.LINE_ENERGY_ALIGN_IDLE, "PT5S"));
+    /** Less than the idle advance (30 s), more than the alignment's idle time (5 s here). */
     private static final Duration PAST_ALIGN_IDLE = Duration.ofSeconds(6);
 
     /** In which order the input topics arrive. */
@@ -109,7 +110,7 @@ class AlignedCarbonTopologyTest {
         props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/aligned-carbon-" + scope + "-" + System.nanoTime());
         StreamsBuilder builder = new StreamsBuilder();
         InputStreams.align(builder);
-        CarbonLedgerTopology.addTo(builder, topics, CarbonSettings.defaults());
+        CarbonLedgerTopology.addTo(builder, topics, SETTINGS);
         try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props, Instant.parse("2026-06-01T00:00:00Z"))) {
             StringSerializer keys = new StringSerializer();
             TestInputTopic<String, LineConfig> lines = driver.createInputTopic(topics.lineConfig.name(), keys, topics.lineConfig.valueSerde().serializer());
