@@ -266,13 +266,22 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
             List<Window> open, boolean rebuilt) {
     }
 
+    /**
+     * The line's aligned frontier, held at most {@code oee.dedup-retention} (2 days, longer than any window plus the
+     * grace) behind its clock: a line tracks the windows between the two, and an input that far behind could not be
+     * deduplicated any more anyway.
+     */
+    private long frontier(String lineId, LineClock clock, long wallNowMs) {
+        return Math.max(alignment.frontier(lineId, wallNowMs), clock.clockMs() - settings.dedupRetention().toMillis());
+    }
+
     /** Brings the ledger's totals up to its clock, for the windows final now and those open. */
     private LineView track(String lineId, LineLedger ledger, Timeline timeline) {
         LineClock clock = ledger.clock();
         LineConfig config = configAt(lineId, clock.clockMs());
         WindowCalendar calendar = calendarOf(config);
         long threshold = thresholdOf(config);
-        long frontierMs = alignment.frontier(lineId, context.currentSystemTimeMs());
+        long frontierMs = frontier(lineId, clock, context.currentSystemTimeMs());
         List<Window> finals = clock.drainFinal(calendar, graceMs, frontierMs);
         List<Window> open = clock.openWindows(calendar, graceMs, frontierMs);
         List<Window> tracked = new ArrayList<>(finals.size() + open.size());
@@ -355,7 +364,7 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
                 continue;
             }
             LineLedger ledger = LineLedger.fromState(entry.getLedger());
-            long frontierMs = alignment.frontier(lineId, wallNowMs);
+            long frontierMs = frontier(lineId, ledger.clock(), wallNowMs);
             if (ledger.clock().finalClockMs(frontierMs) > ledger.clock().finalizedClockMs()) {
                 Timeline timeline = new StoreTimeline(ledgers, lineId);
                 publish(lineId, ledger, track(lineId, ledger, timeline), timeline);
