@@ -16,6 +16,7 @@ import io.greenline.events.LineEnergyWindow;
 import io.greenline.events.ProductionCounted;
 import io.greenline.schemas.Topics;
 import io.greenline.schemas.serde.GreenlineSerdes;
+import io.greenline.schemas.serde.TrustedEventClasses;
 import io.greenline.streams.InputStreams;
 import io.greenline.streams.errors.DeadLetterHandler;
 import java.time.Duration;
@@ -37,6 +38,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -68,6 +70,12 @@ class AlignedCarbonTopologyTest {
     }
 
     private record In(String topic, SpecificRecord value, Instant at) {
+    }
+
+    @BeforeAll
+    static void trustEventClasses() {
+        // the events are built before any serde exists, and their builders deep-copy nested Avro records
+        TrustedEventClasses.install();
     }
 
     /** 00:00 to 25:00: a reading every 15 min, counts every 7 to 13 min, four batches of about five hours. */
