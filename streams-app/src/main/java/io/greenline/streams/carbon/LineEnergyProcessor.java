@@ -245,6 +245,7 @@ final class LineEnergyProcessor implements Processor<String, SpecificRecord, Str
 
     /** Wall-clock punctuation (aligned only): finalizes what each held line's frontier now allows. Reads held lines' clocks by key. */
     private void releaseHeldLines(long wallNowMs) {
+        alignment.touch(wallNowMs);
         for (String lineId : new ArrayList<>(held)) {
             LineClock clock = clocks.get(lineId);
             if (clock == null) {

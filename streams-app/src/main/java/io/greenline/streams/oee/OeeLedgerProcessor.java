@@ -357,6 +357,7 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
      * input having caught up or fallen idle. Reads the held lines' ledgers only, by key.
      */
     private void releaseHeldLines(long wallNowMs) {
+        alignment.touch(wallNowMs);
         for (String lineId : new ArrayList<>(held)) {
             OeeLedgerEntry entry = ledgers.get(ledgerKey(lineId));
             if (entry == null) {

@@ -21,6 +21,12 @@ import java.util.Map;
  * the other input after that wait. A line first seen by this processor (a new line, or every line after a restart,
  * since the frontier is not stored) holds until each input has delivered, or {@code idleMs} has passed. Holding only
  * delays finalization, which never changes a final window's content; it never makes an event late.
+ *
+ * <p>Silence is counted only while the task runs: when a record comes more than {@link #resumeGapMs} of wall-clock
+ * time after the processor's last activity (a record or a punctuation, which runs at least every second while the
+ * task is alive), the task was not running (its stream thread blocked in a commit during a broker failover, a
+ * rebalance), and every input holds again from that moment as after a start. Otherwise the input whose record
+ * happens to be processed first after the pause would make every other input look idle.
  */
 public final class InputAlignment {
 
@@ -35,6 +41,10 @@ public final class InputAlignment {
      * forgotten line would hold again as if new.
      */
     private final Map<String, long[]> lines = new HashMap<>();
+    private final long resumeGapMs;
+    private long lastActivityWallMs = Long.MIN_VALUE;
+    /** Wall time of the last resume after a pause of the task: no input is idle since before it. */
+    private long resumedWallMs = Long.MIN_VALUE;
 
     /**
      * @param inputs how many inputs are aligned (input indexes are 0 to inputs - 1)
@@ -49,6 +59,17 @@ public final class InputAlignment {
         }
         this.inputs = inputs;
         this.idleMs = idleMs;
+        this.resumeGapMs = Math.max(2_000, idleMs / 6);
+    }
+
+    /** Records that the processor ran at {@code wallMs} (a punctuation): the task is alive, its inputs' silence counts. */
+    public void touch(long wallMs) {
+        lastActivityWallMs = Math.max(lastActivityWallMs, wallMs);
+    }
+
+    /** How long the processor may show no activity before the next record counts as a resume after a pause. */
+    public long resumeGapMs() {
+        return resumeGapMs;
     }
 
     /** Records that {@code input} delivered an event of {@code lineId} at {@code eventMs}, at wall-clock time {@code wallMs}. */
@@ -56,6 +77,10 @@ public final class InputAlignment {
         if (idleMs == 0) {
             return;
         }
+        if (lastActivityWallMs != Long.MIN_VALUE && wallMs - lastActivityWallMs > resumeGapMs) {
+            resumedWallMs = wallMs;
+        }
+        touch(wallMs);
         long[] times = lines.computeIfAbsent(lineId, k -> fresh(wallMs));
         times[input] = Math.max(times[input], eventMs);
         times[inputs + input] = Math.max(times[inputs + input], wallMs);
@@ -81,7 +106,7 @@ public final class InputAlignment {
         }
         long frontier = NONE;
         for (int i = 0; i < inputs; i++) {
-            if (wallNowMs - times[inputs + i] < idleMs) {
+            if (wallNowMs - Math.max(times[inputs + i], resumedWallMs) < idleMs) {
                 frontier = Math.min(frontier, times[i]);
             }
         }

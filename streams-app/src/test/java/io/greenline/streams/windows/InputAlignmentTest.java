@@ -45,18 +45,41 @@ class InputAlignmentTest {
         InputAlignment a = new InputAlignment(2, IDLE);
         a.observe("L", STATES, at("10:00"), WALL);
         a.observe("L", COUNTS, at("08:00"), WALL);
+        // the task runs on (a punctuation every second)
+        for (long s = 1; s <= 20; s++) {
+            a.touch(WALL + s * 1_000);
+        }
         a.observe("L", STATES, at("11:00"), WALL + 4_000);
         // counts silent for 4.999 s: still holding at 08:00; at 5 s they no longer hold
         assertThat(a.frontier("L", WALL + IDLE - 1)).isEqualTo(at("08:00"));
         assertThat(a.frontier("L", WALL + IDLE)).isEqualTo(at("11:00"));
         assertThat(a.frontier("L", WALL + 4_000 + IDLE)).isEqualTo(InputAlignment.NONE);
-        // a count again: it holds again from its own time
+        // a count again: it holds again from its own time (the states, silent for 16 s, do not)
         a.observe("L", COUNTS, at("10:40"), WALL + 20_000);
         assertThat(a.frontier("L", WALL + 20_000)).isEqualTo(at("10:40"));
 
         InputAlignment off = new InputAlignment(2, 0);
         off.observe("L", STATES, at("10:00"), WALL);
         assertThat(off.frontier("L", WALL)).isEqualTo(InputAlignment.NONE);
+    }
+
+    @Test
+    @DisplayName("A pause of the task (no record, no punctuation) is not silence: after it every input holds again for the idle time")
+    void pauseOfTheTaskIsNotSilence() {
+        InputAlignment a = new InputAlignment(2, IDLE);
+        a.observe("L", STATES, at("10:00"), WALL);
+        a.observe("L", COUNTS, at("10:00"), WALL);
+        // punctuations every second while the task runs and the line is quiet: its inputs fall idle
+        for (long s = 1; s <= 6; s++) {
+            a.touch(WALL + s * 1_000);
+        }
+        assertThat(a.frontier("L", WALL + 6_000)).isEqualTo(InputAlignment.NONE);
+        a.observe("L", STATES, at("10:05"), WALL + 6_500);
+        // the task stalls 40 s (a blocked commit); then a count comes first: the states, silent only because the
+        // task did not run, still hold
+        a.observe("L", COUNTS, at("11:00"), WALL + 46_500);
+        assertThat(a.frontier("L", WALL + 46_500)).isEqualTo(at("10:05"));
+        assertThat(a.frontier("L", WALL + 46_500 + IDLE)).isEqualTo(InputAlignment.NONE);
     }
 
     @Test
