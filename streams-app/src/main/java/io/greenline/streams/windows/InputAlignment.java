@@ -16,9 +16,12 @@ import java.util.Map;
  * late. A window is therefore final only when the line's clock <i>and</i> its frontier have passed its end plus the
  * grace, the frontier being the least, over the line's inputs, of the largest event time each has delivered.
  *
- * <p>An input that has delivered nothing of the line for {@code idleMs} of wall-clock time is taken as caught up and
- * does not hold the frontier (as a Flink source is marked idle): a line without counters, or one stopped, is final by
- * the other input after that wait. A line first seen by this processor (a new line, or every line after a restart,
+ * <p>An input is taken as caught up, and no longer holds the frontier (as a Flink source marked idle), when the
+ * line's other inputs have been delivering for {@code idleMs} of wall-clock time while it delivered nothing (a line
+ * without a counter, a counter stopped), or when the whole line has been silent for {@code idleMs} (a quiet line, so
+ * that its idle advance closes its windows). A silence of the whole line does not make its inputs idle for what comes
+ * after it: the first input to deliver again re-arms the wait for the others, since a fresh batch of one topic
+ * commonly lands before the other's. A line first seen by this processor (a new line, or every line after a restart,
  * since the frontier is not stored) holds until each input has delivered, or {@code idleMs} has passed. Holding only
  * delays finalization, which never changes a final window's content; it never makes an event late.
  *
@@ -32,13 +35,15 @@ public final class InputAlignment {
 
     /** The frontier when no input holds it. */
     public static final long NONE = Long.MAX_VALUE;
+    private static final long NOT_BEHIND = Long.MAX_VALUE;
 
     private final int inputs;
     private final long idleMs;
     /**
-     * Per line: the largest event time of each input (Long.MIN_VALUE before its first), then its last wall time. Kept
-     * for every line the task has seen since it started (a bounded set: the lines of a plant), never evicted, since a
-     * forgotten line would hold again as if new.
+     * Per line, for each input: the largest event time (Long.MIN_VALUE before its first), the wall time of its last
+     * delivery, and the wall time since which it is behind (the first delivery of another input after its own last,
+     * {@link #NOT_BEHIND} when it delivered last). Kept for every line the task has seen since it started (a bounded
+     * set: the lines of a plant), never evicted, since a forgotten line would hold again as if new.
      */
     private final Map<String, long[]> lines = new HashMap<>();
     private final long resumeGapMs;
@@ -81,22 +86,34 @@ public final class InputAlignment {
             resumedWallMs = wallMs;
         }
         touch(wallMs);
-        long[] times = lines.computeIfAbsent(lineId, k -> fresh(wallMs));
+        long[] times = lines.get(lineId);
+        if (times == null) {
+            times = new long[3 * inputs];
+            Arrays.fill(times, 0, inputs, Long.MIN_VALUE);
+            Arrays.fill(times, inputs, 2 * inputs, wallMs);
+            // an input not seen yet is behind from the line's first sighting: it holds for idleMs at most
+            Arrays.fill(times, 2 * inputs, 3 * inputs, wallMs);
+        }
+        boolean lineWasQuiet = true;
+        for (int i = 0; i < inputs; i++) {
+            lineWasQuiet &= wallMs - times[inputs + i] >= idleMs;
+        }
+        for (int i = 0; i < inputs; i++) {
+            if (i != input && (lineWasQuiet || times[2 * inputs + i] == NOT_BEHIND)) {
+                // behind from now; after a silence of the whole line, the others get idleMs from now to deliver too
+                times[2 * inputs + i] = wallMs;
+            }
+        }
         times[input] = Math.max(times[input], eventMs);
         times[inputs + input] = Math.max(times[inputs + input], wallMs);
-    }
-
-    private long[] fresh(long wallMs) {
-        long[] times = new long[2 * inputs];
-        Arrays.fill(times, 0, inputs, Long.MIN_VALUE);
-        // an input not seen yet holds from the line's first sighting, for idleMs at most
-        Arrays.fill(times, inputs, 2 * inputs, wallMs);
-        return times;
+        times[2 * inputs + input] = NOT_BEHIND;
+        lines.put(lineId, times);
     }
 
     /**
-     * The line's frontier at wall-clock time {@code wallNowMs}: the least event time reached by the inputs that
-     * delivered within the last {@code idleMs}; {@link #NONE} when none did, or the line has not been seen by this
+     * The line's frontier at wall-clock time {@code wallNowMs}: the least event time reached by the inputs that hold
+     * (the one that delivered last, and those behind for less than {@code idleMs}, a pause of the task not counted);
+     * {@link #NONE} when the whole line has been silent for {@code idleMs}, or the line has not been seen by this
      * processor (an idle advance after a restart).
      */
     public long frontier(String lineId, long wallNowMs) {
@@ -104,9 +121,17 @@ public final class InputAlignment {
         if (times == null) {
             return NONE;
         }
+        boolean quiet = true;
+        for (int i = 0; i < inputs; i++) {
+            quiet &= wallNowMs - times[inputs + i] >= idleMs;
+        }
+        if (quiet) {
+            return NONE;
+        }
         long frontier = NONE;
         for (int i = 0; i < inputs; i++) {
-            if (wallNowMs - Math.max(times[inputs + i], resumedWallMs) < idleMs) {
+            long behindSince = times[2 * inputs + i];
+            if (behindSince == NOT_BEHIND || wallNowMs - Math.max(behindSince, resumedWallMs) < idleMs) {
                 frontier = Math.min(frontier, times[i]);
             }
         }

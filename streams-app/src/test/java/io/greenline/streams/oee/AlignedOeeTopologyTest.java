@@ -154,24 +154,26 @@ class AlignedOeeTopologyTest {
     }
 
     @Test
-    @DisplayName("An input silent beyond oee.align-idle holds nothing back: the states' clock finalizes, a count behind it is then LATE")
+    @DisplayName("An input silent beyond oee.align-idle while the other delivers holds nothing back; a count behind the finals is then LATE")
     void idleInputDoesNotHoldFinals() {
         try (OeeDriver d = driver("aligned-idle")) {
             d.state(LINE, "run", at("06:00"), MachineState.RUNNING, null);
             d.count(LINE, "c1", at("06:30"), "P", 10, 0, 0);
             d.count(LINE, "c2", at("07:10"), "P", 10, 0, 0);
-            // the counter falls silent; states go on to 10:30 (same wall-clock instant): counts hold at 07:10
-            d.state(LINE, "stop", at("08:00"), MachineState.IDLE, "no-order");
-            d.state(LINE, "run2", at("10:30"), MachineState.RUNNING, null);
-            // only hour 06 is final (07:00 + 5 min grace <= 07:10); hours 07 to 09 are held by the counts
-            assertThat(d.finalsByKey()).containsOnlyKeys(key(Granularity.HOUR, at("06:00")));
-            // 6 s of wall clock without a count: the counts no longer hold, hours 07, 08 and 09 are final
-            d.advanceWallClock(PAST_ALIGN_IDLE);
+            // the counter falls silent; machine states go on, one a second of wall-clock time
+            List<String> times = List.of("08:00", "09:00", "10:00", "10:30", "11:00", "11:30");
+            for (int i = 0; i < times.size(); i++) {
+                d.advanceWallClock(Duration.ofSeconds(1));
+                MachineState state = i < 3 ? MachineState.IDLE : MachineState.RUNNING;
+                d.state(LINE, "s" + i, at(times.get(i)), state, state == MachineState.IDLE ? "no-order" : null);
+                if (i == 4) {
+                    // counts behind for 4 s: they hold at 07:10, only hour 06 (07:00 + 5 min grace) is final
+                    assertThat(d.finalsByKey()).containsOnlyKeys(key(Granularity.HOUR, at("06:00")));
+                }
+            }
+            // counts behind for 5 s: idle; the states alone move the frontier to 11:30, hours 07 to 10 are final
             assertThat(d.finalsByKey()).containsOnlyKeys(key(Granularity.HOUR, at("06:00")), key(Granularity.HOUR, at("07:00")),
-                    key(Granularity.HOUR, at("08:00")), key(Granularity.HOUR, at("09:00")));
-            // the states go on, the counter stays silent: the states alone now move the frontier, hour 10 is final
-            d.state(LINE, "run3", at("11:30"), MachineState.RUNNING, null);
-            assertThat(d.finalsByKey()).containsKey(key(Granularity.HOUR, at("10:00")));
+                    key(Granularity.HOUR, at("08:00")), key(Granularity.HOUR, at("09:00")), key(Granularity.HOUR, at("10:00")));
             OeeWindow h8 = d.finalsByKey().get(key(Granularity.HOUR, at("08:00")));
             // IDLE all hour inside the early shift: down time, no production
             assertThat(h8.getAptMs()).isZero();

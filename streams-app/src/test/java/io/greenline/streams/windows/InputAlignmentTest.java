@@ -40,23 +40,30 @@ class InputAlignmentTest {
     }
 
     @Test
-    @DisplayName("An input silent for the idle time no longer holds; when all are silent nothing holds; 0 aligns nothing")
+    @DisplayName("An input silent while the other delivers for the idle time no longer holds; a silent line holds nothing; 0 aligns nothing")
     void idleInputsDoNotHold() {
         InputAlignment a = new InputAlignment(2, IDLE);
         a.observe("L", STATES, at("10:00"), WALL);
         a.observe("L", COUNTS, at("08:00"), WALL);
-        // the task runs on (a punctuation every second)
-        for (long s = 1; s <= 20; s++) {
-            a.touch(WALL + s * 1_000);
+        // the counter stops; states come every second: the counts are behind from the first of them (WALL + 1 s)
+        for (int s = 1; s <= 6; s++) {
+            a.observe("L", STATES, at("10:00") + s * 60_000L, WALL + s * 1_000L);
+            if (s == 5) {
+                assertThat(a.frontier("L", WALL + 5_000)).as("behind for 4 s").isEqualTo(at("08:00"));
+            }
         }
-        a.observe("L", STATES, at("11:00"), WALL + 4_000);
-        // counts silent for 4.999 s: still holding at 08:00; at 5 s they no longer hold
-        assertThat(a.frontier("L", WALL + IDLE - 1)).isEqualTo(at("08:00"));
-        assertThat(a.frontier("L", WALL + IDLE)).isEqualTo(at("11:00"));
-        assertThat(a.frontier("L", WALL + 4_000 + IDLE)).isEqualTo(InputAlignment.NONE);
-        // a count again: it holds again from its own time (the states, silent for 16 s, do not)
+        assertThat(a.frontier("L", WALL + 6_000)).as("behind for 5 s: idle").isEqualTo(at("10:06"));
+        // the whole line silent for the idle time: nothing holds (its idle advance may close its windows)
+        assertThat(a.frontier("L", WALL + 11_000)).isEqualTo(InputAlignment.NONE);
+        // a count after the silence re-arms the wait for the states: a fresh batch of one topic often lands first
         a.observe("L", COUNTS, at("10:40"), WALL + 20_000);
-        assertThat(a.frontier("L", WALL + 20_000)).isEqualTo(at("10:40"));
+        assertThat(a.frontier("L", WALL + 20_000)).isEqualTo(at("10:06"));
+        for (int s = 21; s <= 24; s++) {
+            a.observe("L", COUNTS, at("10:40") + (s - 20) * 1_000L, WALL + s * 1_000L);
+        }
+        assertThat(a.frontier("L", WALL + 24_999)).isEqualTo(at("10:06"));
+        a.observe("L", COUNTS, at("10:41"), WALL + 25_000);
+        assertThat(a.frontier("L", WALL + 25_000)).as("states behind for 5 s").isEqualTo(at("10:41"));
 
         InputAlignment off = new InputAlignment(2, 0);
         off.observe("L", STATES, at("10:00"), WALL);
