@@ -135,7 +135,9 @@ final class LineEnergyProcessor implements Processor<String, SpecificRecord, Str
         WindowCalendar calendar = config == null ? WindowCalendar.utc24x7() : WindowCalendar.of(config);
         // a reading is on time when the windows of its period end are open; earlier windows it covers may be final
         // already (a long steam or gas reading): they are revised and published again (revision + 1)
-        if (clock.isLateAtFinalized(at - 1, calendar, settings.lineEnergyGrace().toMillis())) {
+        long graceMs = settings.lineEnergyGrace().toMillis();
+        if (clock.isLateAtFinalized(at - 1, calendar, graceMs)
+                || clock.isLateAt(at - 1, calendar, graceMs, alignment.inputTime(lineId, READINGS))) {
             throw BadRecordException.late("energy reading " + e.getEventId() + " of line " + lineId
                     + " ends in a line-energy window that is already final");
         }
@@ -187,7 +189,9 @@ final class LineEnergyProcessor implements Processor<String, SpecificRecord, Str
         }
         LineConfig config = config(lineId, c.getTimestamp());
         WindowCalendar calendar = config == null ? WindowCalendar.utc24x7() : WindowCalendar.of(config);
-        if (clock.isLateAtFinalized(at, calendar, settings.lineEnergyGrace().toMillis())) {
+        long graceMs = settings.lineEnergyGrace().toMillis();
+        if (clock.isLateAtFinalized(at, calendar, graceMs)
+                || clock.isLateAt(at, calendar, graceMs, alignment.inputTime(lineId, COUNTS))) {
             throw BadRecordException.late("production count " + c.getEventId() + " of line " + lineId
                     + " falls in a line-energy window that is already final");
         }

@@ -122,7 +122,8 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
         }
         LineLedger ledger = ledgerOf(lineId);
         WindowCalendar calendar = calendarOf(configAt(lineId, ledger.clock().clockOr(t)));
-        if (ledger.clock().isLateFromFinalized(t, calendar, graceMs)) {
+        if (ledger.clock().isLateFromFinalized(t, calendar, graceMs)
+                || ledger.clock().isLateFrom(t, calendar, graceMs, alignment.inputTime(lineId, STATES))) {
             refuseLate("machine-state", lineId, e.getEventId(), t, ledger);
         }
         seen.remember(seenKey, t);
@@ -144,7 +145,8 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
         }
         LineLedger ledger = ledgerOf(lineId);
         WindowCalendar calendar = calendarOf(configAt(lineId, ledger.clock().clockOr(t)));
-        if (ledger.clock().isLateAtFinalized(t, calendar, graceMs)) {
+        if (ledger.clock().isLateAtFinalized(t, calendar, graceMs)
+                || ledger.clock().isLateAt(t, calendar, graceMs, alignment.inputTime(lineId, COUNTS))) {
             refuseLate("production-count", lineId, c.getEventId(), t, ledger);
         }
         Double pru = pruAt(lineId, c.getProductId(), t);

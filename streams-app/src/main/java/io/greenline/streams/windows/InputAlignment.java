@@ -138,6 +138,16 @@ public final class InputAlignment {
         return frontier;
     }
 
+    /**
+     * The largest event time {@code input} has delivered for the line, {@code Long.MIN_VALUE} when unknown (not seen
+     * since this processor started, or alignment off). An event further behind its own input than the grace is late
+     * whatever the frontier: that order is the order of one topic-partition, the same in every run.
+     */
+    public long inputTime(String lineId, int input) {
+        long[] times = lines.get(lineId);
+        return times == null ? Long.MIN_VALUE : times[input];
+    }
+
     /** How long an input may be silent before it no longer holds (0: alignment off). */
     public long idleMs() {
         return idleMs;

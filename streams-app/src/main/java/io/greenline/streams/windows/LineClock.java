@@ -144,8 +144,12 @@ public final class LineClock {
         return isLateAt(t, calendar, graceMs, drainedClockMs);
     }
 
-    private boolean isLateAt(long t, WindowCalendar calendar, long graceMs, long finalClockMs) {
-        if (!started) {
+    /**
+     * True when an event counted in the windows containing {@code t} would change a window final by {@code finalClockMs}
+     * (Long.MIN_VALUE: none is).
+     */
+    public boolean isLateAt(long t, WindowCalendar calendar, long graceMs, long finalClockMs) {
+        if (!started || finalClockMs == Long.MIN_VALUE) {
             return false;
         }
         long finalUpTo = finalClockMs - graceMs;
@@ -169,8 +173,9 @@ public final class LineClock {
         return isLateFrom(t, calendar, graceMs, drainedClockMs);
     }
 
-    private boolean isLateFrom(long t, WindowCalendar calendar, long graceMs, long finalClockMs) {
-        if (!started) {
+    /** True when an event changing all time from {@code t} on would change a window final by {@code finalClockMs}. */
+    public boolean isLateFrom(long t, WindowCalendar calendar, long graceMs, long finalClockMs) {
+        if (!started || finalClockMs == Long.MIN_VALUE) {
             return false;
         }
         long finalUpTo = finalClockMs - graceMs;
