@@ -122,8 +122,9 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
         }
         LineLedger ledger = ledgerOf(lineId);
         WindowCalendar calendar = calendarOf(configAt(lineId, ledger.clock().clockOr(t)));
-        if (ledger.clock().isLateFromFinalized(t, calendar, graceMs)
-                || ledger.clock().isLateFrom(t, calendar, graceMs, alignment.inputTime(lineId, STATES))) {
+        // aligned, also late when that far behind the line's own states (its latest change, kept in the ledger)
+        long statesMs = !alignment.aligned() || ledger.lastChange() == null ? Long.MIN_VALUE : ledger.lastChange().getAtMs();
+        if (ledger.clock().isLateFromFinalized(t, calendar, graceMs) || ledger.clock().isLateFrom(t, calendar, graceMs, statesMs)) {
             refuseLate("machine-state", lineId, e.getEventId(), t, ledger);
         }
         seen.remember(seenKey, t);

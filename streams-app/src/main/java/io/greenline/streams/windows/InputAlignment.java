@@ -148,6 +148,11 @@ public final class InputAlignment {
         return times == null ? Long.MIN_VALUE : times[input];
     }
 
+    /** True when inputs are aligned (idle time above 0). */
+    public boolean aligned() {
+        return idleMs > 0;
+    }
+
     /** How long an input may be silent before it no longer holds (0: alignment off). */
     public long idleMs() {
         return idleMs;
