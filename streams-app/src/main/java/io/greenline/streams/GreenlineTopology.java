@@ -46,6 +46,8 @@ public final class GreenlineTopology {
         ReferenceStores.lineConfigVersions(builder, topics, reference.lineConfigHistory());
         ReferenceStores.emissionFactorVersions(builder, topics, reference.emissionFactorHistory());
         InputStreams.gate(builder, topics, reference);
+        // windows final against each line's aligned input frontier, not its fastest input (docs/design.md)
+        InputStreams.align(builder);
         CarbonLedgerTopology.addTo(builder, topics, CarbonSettings.from(settings.all()));
         OeeTopology.addTo(builder, topics, OeeSettings.from(settings.all()));
         QualityTopology.addTo(builder, topics, QualitySettings.fromConfig(settings.all()));

@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.WeakHashMap;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
@@ -47,6 +48,7 @@ public final class InputStreams {
 
     private static final Map<StreamsBuilder, Map<String, KStream<?, ?>>> STREAMS = Collections.synchronizedMap(new WeakHashMap<>());
     private static final Map<StreamsBuilder, Guard> GUARDS = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final Set<StreamsBuilder> ALIGNED = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     private record Guard(EventTimeRule rule, PoisonPills poisonPills) {
     }
@@ -57,6 +59,21 @@ public final class InputStreams {
     /** Puts the event-time guard and poison-pill quarantine in front of every stream this builder hands out next. */
     public static void guard(StreamsBuilder builder, EventTimeRule rule, PoisonPills poisonPills) {
         GUARDS.put(builder, new Guard(rule, poisonPills));
+    }
+
+    /**
+     * Has the windowed topologies added to this builder from now on finalize against each line's aligned frontier
+     * over its inputs ({@link io.greenline.streams.windows.InputAlignment}) rather than against the fastest input:
+     * the application reads every input topic in one task, whose fetches land in any order. A topology built alone
+     * (tests that feed their inputs in event-time order) is not aligned.
+     */
+    public static void align(StreamsBuilder builder) {
+        ALIGNED.add(builder);
+    }
+
+    /** True when {@link #align} was called for {@code builder}. */
+    public static boolean aligned(StreamsBuilder builder) {
+        return ALIGNED.contains(builder);
     }
 
     /** The name of the guard store of {@code topic}. */

@@ -374,6 +374,7 @@ final class FaultHarness implements AutoCloseable {
             for (TransactionListing t : admin.listTransactions(new ListTransactionsOptions()).all().get(30, TimeUnit.SECONDS)) {
                 if (t.state() == TransactionState.ONGOING || t.state() == TransactionState.PREPARE_COMMIT
                         || t.state() == TransactionState.PREPARE_ABORT) {
+                    System.out.printf("open transaction: %s %s (producer %d)%n", t.transactionalId(), t.state(), t.producerId());
                     open++;
                 }
             }

@@ -127,10 +127,14 @@ class FaultsIT {
             // the same log with out-of-order inspections and states mixed in: some within the grace, some far beyond
             EventLog log = new EventLog();
             Map<String, Long> lastAt = new HashMap<>();
+            long lastStateAt = 0;
             int injectedLate = 0;
             int n = 0;
             for (EventLog.Entry e : sim.entries()) {
                 log.add(e.topic(), e.key(), e.value(), e.timestampMs());
+                if (e.value() instanceof MachineStateChanged s && s.getLineId().equals("drum-line-1")) {
+                    lastStateAt = Math.max(lastStateAt, e.timestampMs());
+                }
                 if (e.value() instanceof InspectionRecorded in && in.getLineId().equals("drum-line-1")) {
                     long t = Math.max(lastAt.getOrDefault(in.getLineId(), 0L), e.timestampMs());
                     lastAt.put(in.getLineId(), t);
@@ -139,10 +143,13 @@ class FaultsIT {
                         long beyond = t - 3 * 3_600_000L;
                         add(log, new InspectionRecorded("ooo-i-" + n, in.getLineId(), "station", in.getProductId(),
                                 Instant.ofEpochMilli(within), null, null, InspectionResult.PASS, List.of(), 1.0));
-                        if (beyond > START.toEpochMilli() + 3_600_000L) {
+                        // a late state: 3 h behind the line's own machine states (windows are final against the line's
+                        // aligned frontier, so a state is judged against the states' progress, docs/design.md section 4)
+                        long stateBeyond = lastStateAt - 3 * 3_600_000L;
+                        if (beyond > START.toEpochMilli() + 3_600_000L && stateBeyond > START.toEpochMilli() + 3_600_000L) {
                             add(log, new InspectionRecorded("late-i-" + n, in.getLineId(), "station", in.getProductId(),
                                     Instant.ofEpochMilli(beyond), null, null, InspectionResult.SCRAP, List.of("CRACK"), 1.0));
-                            add(log, new MachineStateChanged("late-s-" + n, in.getLineId(), "cell", Instant.ofEpochMilli(beyond),
+                            add(log, new MachineStateChanged("late-s-" + n, in.getLineId(), "cell", Instant.ofEpochMilli(stateBeyond),
                                     MachineState.FAULT, "LATE_TEST"));
                             injectedLate += 2;
                         }

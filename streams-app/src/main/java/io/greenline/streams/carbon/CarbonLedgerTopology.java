@@ -147,8 +147,9 @@ public final class CarbonLedgerTopology {
                 .mapValues(v -> (SpecificRecord) v, Named.as("carbon-line-energy-readings"));
         KStream<String, SpecificRecord> counts = InputStreams.of(builder, topics.productionCount)
                 .mapValues(v -> (SpecificRecord) v, Named.as("carbon-line-energy-counts"));
+        boolean aligned = InputStreams.aligned(builder);
         KStream<String, LineEnergyWindow> energyWindows = readings.merge(counts, Named.as("carbon-line-energy-inputs"))
-                .process(() -> new LineEnergyProcessor(settings), Named.as("carbon-line-energy"),
+                .process(() -> new LineEnergyProcessor(settings, aligned), Named.as("carbon-line-energy"),
                         StoreNames.LINE_ENERGY_WINDOWS, StoreNames.CARBON_LINE_CLOCKS, StoreNames.CARBON_LINE_ENERGY_DEDUP);
         energyWindows.to(topics.lineEnergy.name(), topics.lineEnergy.produced());
         LineLatestView.attach(builder, energyWindows, StoreNames.LINE_LATEST_ENERGY, topics.lineEnergy.valueSerde(),

@@ -28,10 +28,15 @@ import java.util.Objects;
  *                              end until it is final and published on mfg.line-energy
  * @param factorRecheckInterval {@code carbon.factor-recheck-interval} (default PT5M): how often published footprints
  *                              still in the correction window are re-priced, to catch factor corrections
+ * @param lineEnergyAlignIdle   {@code carbon.line-energy-align-idle} (default PT30S, PT0S turns it off): how long one of a
+ *                              line's inputs (line meter readings, production counts) may deliver nothing before it no
+ *                              longer holds the line's energy windows open; they are final against the line's aligned
+ *                              frontier ({@link io.greenline.streams.windows.InputAlignment}) where the application
+ *                              aligns its inputs
  */
 public record CarbonSettings(IdleEnergy idleEnergy, Duration finalizationDelay, Duration idleAdvanceInterval,
                              Duration correctionWindow, Duration factorHistory, String fallbackFactorRegion,
-                             Duration lineEnergyGrace, Duration factorRecheckInterval) {
+                             Duration lineEnergyGrace, Duration factorRecheckInterval, Duration lineEnergyAlignIdle) {
 
     public static final String IDLE_ENERGY = "carbon.idle-energy";
     public static final String FINALIZATION_DELAY = "carbon.finalization-delay";
@@ -41,10 +46,11 @@ public record CarbonSettings(IdleEnergy idleEnergy, Duration finalizationDelay, 
     public static final String FALLBACK_FACTOR_REGION = "carbon.fallback-factor-region";
     public static final String LINE_ENERGY_GRACE = "carbon.line-energy-grace";
     public static final String FACTOR_RECHECK_INTERVAL = "carbon.factor-recheck-interval";
+    public static final String LINE_ENERGY_ALIGN_IDLE = "carbon.line-energy-align-idle";
 
     /** Every key {@link #from(Map)} reads. */
     public static final List<String> KEYS = List.of(IDLE_ENERGY, FINALIZATION_DELAY, IDLE_ADVANCE_INTERVAL, CORRECTION_WINDOW,
-            FACTOR_HISTORY, FALLBACK_FACTOR_REGION, LINE_ENERGY_GRACE, FACTOR_RECHECK_INTERVAL);
+            FACTOR_HISTORY, FALLBACK_FACTOR_REGION, LINE_ENERGY_GRACE, FACTOR_RECHECK_INTERVAL, LINE_ENERGY_ALIGN_IDLE);
 
     /** Where energy used while no batch runs is charged. */
     public enum IdleEnergy {
@@ -74,11 +80,12 @@ public record CarbonSettings(IdleEnergy idleEnergy, Duration finalizationDelay, 
         Objects.requireNonNull(fallbackFactorRegion, "fallbackFactorRegion");
         requirePositive(lineEnergyGrace, LINE_ENERGY_GRACE, true);
         requirePositive(factorRecheckInterval, FACTOR_RECHECK_INTERVAL, false);
+        requirePositive(lineEnergyAlignIdle, LINE_ENERGY_ALIGN_IDLE, true);
     }
 
     public static CarbonSettings defaults() {
         return new CarbonSettings(IdleEnergy.NEXT, Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofDays(7),
-                Duration.ofDays(3650), "GLOBAL", Duration.ofMinutes(5), Duration.ofMinutes(5));
+                Duration.ofDays(3650), "GLOBAL", Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofSeconds(30));
     }
 
     /** Settings from {@code carbon.*} keys; a missing key keeps its default. */
@@ -92,12 +99,13 @@ public record CarbonSettings(IdleEnergy idleEnergy, Duration finalizationDelay, 
                 duration(config, FACTOR_HISTORY, d.factorHistory()),
                 config.getOrDefault(FALLBACK_FACTOR_REGION, d.fallbackFactorRegion()),
                 duration(config, LINE_ENERGY_GRACE, d.lineEnergyGrace()),
-                duration(config, FACTOR_RECHECK_INTERVAL, d.factorRecheckInterval()));
+                duration(config, FACTOR_RECHECK_INTERVAL, d.factorRecheckInterval()),
+                duration(config, LINE_ENERGY_ALIGN_IDLE, d.lineEnergyAlignIdle()));
     }
 
     public CarbonSettings withIdleEnergy(IdleEnergy mode) {
         return new CarbonSettings(mode, finalizationDelay, idleAdvanceInterval, correctionWindow, factorHistory, fallbackFactorRegion,
-                lineEnergyGrace, factorRecheckInterval);
+                lineEnergyGrace, factorRecheckInterval, lineEnergyAlignIdle);
     }
 
     private static Duration duration(Map<String, String> config, String key, Duration fallback) {

@@ -13,14 +13,17 @@ import io.greenline.schemas.WindowKey;
 import io.greenline.streams.StoreNames;
 import io.greenline.streams.errors.BadRecordException;
 import io.greenline.streams.windows.EventDeduplicator;
+import io.greenline.streams.windows.InputAlignment;
 import io.greenline.streams.windows.LineClock;
 import io.greenline.streams.windows.Window;
 import io.greenline.streams.windows.WindowCalendar;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
@@ -44,8 +47,17 @@ import org.apache.kafka.streams.state.WindowStore;
  * a final window, is LATE (mfg.dlq); a reading that ends in an open window but began in final ones (a long gas or
  * steam reading) revises those final windows, which are published again with their revision increased.
  * Shared site meters (no lineId) are not line energy: they appear in the batch footprints only.
+ *
+ * <p>Aligned (in the application): a window is final only when the line's clock and its
+ * {@link InputAlignment aligned frontier} over line meter readings and production counts both pass its end plus the
+ * grace ({@code carbon.line-energy-align-idle}), and lateness is judged against the windows actually made final, so
+ * which topic's fetch lands first does not decide what is late.
  */
 final class LineEnergyProcessor implements Processor<String, SpecificRecord, String, LineEnergyWindow> {
+
+    /** Input indexes in the {@link InputAlignment}. */
+    private static final int READINGS = 0;
+    private static final int COUNTS = 1;
 
     private final CarbonSettings settings;
     private ProcessorContext<String, LineEnergyWindow> context;
@@ -55,9 +67,14 @@ final class LineEnergyProcessor implements Processor<String, SpecificRecord, Str
     private EventDeduplicator dedup;
     private CarbonLedger ledger;
     private long startWallMs;
+    private final InputAlignment alignment;
+    /** Lines whose finalization the frontier holds back (in memory; after a restart their next event or idle advance releases them). */
+    private final Set<String> held = new HashSet<>();
 
-    LineEnergyProcessor(CarbonSettings settings) {
+    /** @param aligned whether windows are final against each line's aligned frontier ({@code settings.lineEnergyAlignIdle()}) */
+    LineEnergyProcessor(CarbonSettings settings, boolean aligned) {
         this.settings = settings;
+        this.alignment = new InputAlignment(2, aligned ? settings.lineEnergyAlignIdle().toMillis() : 0);
     }
 
     @Override
@@ -72,6 +89,10 @@ final class LineEnergyProcessor implements Processor<String, SpecificRecord, Str
         ledger = new CarbonLedger(new VersionedFactorLookup(factors), settings.fallbackFactorRegion());
         startWallMs = context.currentSystemTimeMs();
         context.schedule(settings.idleAdvanceInterval(), PunctuationType.WALL_CLOCK_TIME, this::advanceIdleLines);
+        if (alignment.idleMs() > 0) {
+            Duration every = Duration.ofMillis(Math.max(100, Math.min(1_000, alignment.idleMs() / 2)));
+            context.schedule(every, PunctuationType.WALL_CLOCK_TIME, this::releaseHeldLines);
+        }
     }
 
     @Override
@@ -114,7 +135,9 @@ final class LineEnergyProcessor implements Processor<String, SpecificRecord, Str
         WindowCalendar calendar = config == null ? WindowCalendar.utc24x7() : WindowCalendar.of(config);
         // a reading is on time when the windows of its period end are open; earlier windows it covers may be final
         // already (a long steam or gas reading): they are revised and published again (revision + 1)
-        if (clock.isLateAt(at - 1, calendar, settings.lineEnergyGrace().toMillis())) {
+        long graceMs = settings.lineEnergyGrace().toMillis();
+        if (clock.isLateAtFinalized(at - 1, calendar, graceMs)
+                || clock.isLateAt(at - 1, calendar, graceMs, alignment.inputTime(lineId, READINGS))) {
             throw BadRecordException.late("energy reading " + e.getEventId() + " of line " + lineId
                     + " ends in a line-energy window that is already final");
         }
@@ -150,6 +173,7 @@ final class LineEnergyProcessor implements Processor<String, SpecificRecord, Str
         // the reading's windows exist from its period start on (a line's windows begin at its earliest event)
         clock.observe(e.getPeriodStart().toEpochMilli(), context.currentSystemTimeMs());
         clock.observe(at, context.currentSystemTimeMs());
+        alignment.observe(lineId, READINGS, at, context.currentSystemTimeMs());
         clocks.put(lineId, clock);
         emitFinal(lineId, clock, calendar);
     }
@@ -165,7 +189,9 @@ final class LineEnergyProcessor implements Processor<String, SpecificRecord, Str
         }
         LineConfig config = config(lineId, c.getTimestamp());
         WindowCalendar calendar = config == null ? WindowCalendar.utc24x7() : WindowCalendar.of(config);
-        if (clock.isLateAt(at, calendar, settings.lineEnergyGrace().toMillis())) {
+        long graceMs = settings.lineEnergyGrace().toMillis();
+        if (clock.isLateAtFinalized(at, calendar, graceMs)
+                || clock.isLateAt(at, calendar, graceMs, alignment.inputTime(lineId, COUNTS))) {
             throw BadRecordException.late("production count " + c.getEventId() + " of line " + lineId
                     + " falls in a line-energy window that is already final");
         }
@@ -178,6 +204,7 @@ final class LineEnergyProcessor implements Processor<String, SpecificRecord, Str
         }
         dedup.remember(id, at);
         clock.observe(at, context.currentSystemTimeMs());
+        alignment.observe(lineId, COUNTS, at, context.currentSystemTimeMs());
         clocks.put(lineId, clock);
         emitFinal(lineId, clock, calendar);
     }
@@ -200,8 +227,14 @@ final class LineEnergyProcessor implements Processor<String, SpecificRecord, Str
     }
 
     private void emitFinal(String lineId, LineClock clock, WindowCalendar calendar) {
-        List<Window> finals = clock.drainFinal(calendar, settings.lineEnergyGrace().toMillis());
+        long frontierMs = alignment.frontier(lineId, context.currentSystemTimeMs());
+        List<Window> finals = clock.drainFinal(calendar, settings.lineEnergyGrace().toMillis(), frontierMs);
         clocks.put(lineId, clock);
+        if (frontierMs < clock.clockMs()) {
+            held.add(lineId);
+        } else {
+            held.remove(lineId);
+        }
         for (Window w : finals) {
             String key = w.key(lineId).format();
             LineEnergyWindow window = windows.get(key);
@@ -211,6 +244,25 @@ final class LineEnergyProcessor implements Processor<String, SpecificRecord, Str
             window.setFinal$(true);
             windows.put(key, window);
             context.forward(new Record<>(key, window, w.endMs()));
+        }
+    }
+
+    /** Wall-clock punctuation (aligned only): finalizes what each held line's frontier now allows. Reads held lines' clocks by key. */
+    private void releaseHeldLines(long wallNowMs) {
+        alignment.touch(wallNowMs);
+        for (String lineId : new ArrayList<>(held)) {
+            LineClock clock = clocks.get(lineId);
+            if (clock == null) {
+                held.remove(lineId);
+                continue;
+            }
+            long frontierMs = alignment.frontier(lineId, wallNowMs);
+            if (clock.finalClockMs(frontierMs) > clock.finalizedClockMs()) {
+                LineConfig config = config(lineId, Instant.ofEpochMilli(clock.clockMs()));
+                emitFinal(lineId, clock, config == null ? WindowCalendar.utc24x7() : WindowCalendar.of(config));
+            } else if (frontierMs >= clock.clockMs()) {
+                held.remove(lineId);
+            }
         }
     }
 

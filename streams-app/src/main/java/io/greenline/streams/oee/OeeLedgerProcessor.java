@@ -12,13 +12,17 @@ import io.greenline.schemas.WindowKey;
 import io.greenline.streams.StoreNames;
 import io.greenline.streams.errors.BadRecordException;
 import io.greenline.streams.windows.EventDeduplicator;
+import io.greenline.streams.windows.InputAlignment;
 import io.greenline.streams.windows.LineClock;
 import io.greenline.streams.windows.Window;
 import io.greenline.streams.windows.WindowCalendar;
 import io.micrometer.core.instrument.Metrics;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -37,6 +41,13 @@ import org.slf4j.LoggerFactory;
  * Moves machine-state and production-count records into each line's {@link LineLedger}, keeps the live window
  * records in {@link StoreNames#OEE_WINDOWS} and forwards each window once, final, when the line's clock passes
  * its end plus the grace. Bad records are refused with a {@link BadRecordException} before any state changes.
+ *
+ * <p>Aligned (in the application, {@code oee.align-idle} above 0): a window is final only when the line's clock and
+ * its {@link InputAlignment aligned frontier} over machine states and production counts both pass its end plus the
+ * grace, so one topic's fetch landing before the other's does not finalize windows the other topic's events still
+ * belong to; an event is late only against the windows actually made final. Lines held by their frontier are
+ * released on their next event or by a wall-clock punctuation once the frontier moved or the lagging input fell
+ * idle.
  */
 final class OeeLedgerProcessor implements Processor<String, SpecificRecord, String, OeeWindow> {
 
@@ -49,6 +60,9 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
     static final String LEDGER_PREFIX = "L/";
 
     private static final Logger log = LoggerFactory.getLogger(OeeLedgerProcessor.class);
+    /** Input indexes in the {@link InputAlignment}. */
+    private static final int STATES = 0;
+    private static final int COUNTS = 1;
 
     private final OeeSettings settings;
     private final long graceMs;
@@ -58,10 +72,15 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
     private VersionedKeyValueStore<String, LineConfig> configs;
     private EventDeduplicator seen;
     private long startWallMs;
+    private final InputAlignment alignment;
+    /** Lines of this task whose finalization the frontier holds back (in memory: after a restart, their next event or idle advance releases them). */
+    private final Set<String> held = new HashSet<>();
 
-    OeeLedgerProcessor(OeeSettings settings) {
+    /** @param aligned whether windows are final against each line's aligned frontier ({@code settings.alignIdle()}) */
+    OeeLedgerProcessor(OeeSettings settings, boolean aligned) {
         this.settings = settings;
         this.graceMs = settings.grace().toMillis();
+        this.alignment = new InputAlignment(2, aligned ? settings.alignIdle().toMillis() : 0);
     }
 
     @Override
@@ -73,6 +92,10 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
         seen = new EventDeduplicator(context.getStateStore(StoreNames.OEE_DEDUP), settings.dedupRetention());
         startWallMs = context.currentSystemTimeMs();
         context.schedule(settings.idleAdvanceInterval(), PunctuationType.WALL_CLOCK_TIME, this::advanceIdleLines);
+        if (alignment.idleMs() > 0) {
+            Duration every = Duration.ofMillis(Math.max(100, Math.min(1_000, alignment.idleMs() / 2)));
+            context.schedule(every, PunctuationType.WALL_CLOCK_TIME, this::releaseHeldLines);
+        }
     }
 
     @Override
@@ -99,11 +122,14 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
         }
         LineLedger ledger = ledgerOf(lineId);
         WindowCalendar calendar = calendarOf(configAt(lineId, ledger.clock().clockOr(t)));
-        if (ledger.clock().isLateFrom(t, calendar, graceMs)) {
+        // aligned, also late when that far behind the line's own states (its latest change, kept in the ledger)
+        long statesMs = !alignment.aligned() || ledger.lastChange() == null ? Long.MIN_VALUE : ledger.lastChange().getAtMs();
+        if (ledger.clock().isLateFromFinalized(t, calendar, graceMs) || ledger.clock().isLateFrom(t, calendar, graceMs, statesMs)) {
             refuseLate("machine-state", lineId, e.getEventId(), t, ledger);
         }
         seen.remember(seenKey, t);
         ledger.clock().observe(t, context.currentSystemTimeMs());
+        alignment.observe(lineId, STATES, t, context.currentSystemTimeMs());
         Timeline timeline = new StoreTimeline(ledgers, lineId);
         LineView view = track(lineId, ledger, timeline);
         ledger.applyState(t, e.getState(), e.getReasonCode(), view.calendar, view.threshold, timeline);
@@ -120,7 +146,8 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
         }
         LineLedger ledger = ledgerOf(lineId);
         WindowCalendar calendar = calendarOf(configAt(lineId, ledger.clock().clockOr(t)));
-        if (ledger.clock().isLateAt(t, calendar, graceMs)) {
+        if (ledger.clock().isLateAtFinalized(t, calendar, graceMs)
+                || ledger.clock().isLateAt(t, calendar, graceMs, alignment.inputTime(lineId, COUNTS))) {
             refuseLate("production-count", lineId, c.getEventId(), t, ledger);
         }
         Double pru = pruAt(lineId, c.getProductId(), t);
@@ -137,6 +164,7 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
             containing.addAll(calendar.windowsContaining(g, c.getTimestamp()));
         }
         ledger.clock().observe(t, context.currentSystemTimeMs());
+        alignment.observe(lineId, COUNTS, t, context.currentSystemTimeMs());
         Timeline timeline = new StoreTimeline(ledgers, lineId);
         LineView view = track(lineId, ledger, timeline);
         ledger.applyCount(containing, c.getQuantity(), c.getScrapQuantity(), c.getReworkQuantity(), pru);
@@ -236,9 +264,18 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
         return config == null ? 120_000L : config.getMicroStopThresholdMs();
     }
 
-    /** The line's config at its clock, and the windows that become final now and those still open. */
-    private record LineView(LineConfig config, WindowCalendar calendar, long threshold, List<Window> finals, List<Window> open,
-            boolean rebuilt) {
+    /** The line's config at its clock, its frontier, and the windows that become final now and those still open. */
+    private record LineView(LineConfig config, WindowCalendar calendar, long threshold, long frontierMs, List<Window> finals,
+            List<Window> open, boolean rebuilt) {
+    }
+
+    /**
+     * The line's aligned frontier, held at most {@code oee.dedup-retention} (2 days, longer than any window plus the
+     * grace) behind its clock: a line tracks the windows between the two, and an input that far behind could not be
+     * deduplicated any more anyway.
+     */
+    private long frontier(String lineId, LineClock clock, long wallNowMs) {
+        return Math.max(alignment.frontier(lineId, wallNowMs), clock.clockMs() - settings.dedupRetention().toMillis());
     }
 
     /** Brings the ledger's totals up to its clock, for the windows final now and those open. */
@@ -247,13 +284,14 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
         LineConfig config = configAt(lineId, clock.clockMs());
         WindowCalendar calendar = calendarOf(config);
         long threshold = thresholdOf(config);
-        List<Window> finals = clock.drainFinal(calendar, graceMs);
-        List<Window> open = clock.openWindows(calendar, graceMs);
+        long frontierMs = frontier(lineId, clock, context.currentSystemTimeMs());
+        List<Window> finals = clock.drainFinal(calendar, graceMs, frontierMs);
+        List<Window> open = clock.openWindows(calendar, graceMs, frontierMs);
         List<Window> tracked = new ArrayList<>(finals.size() + open.size());
         tracked.addAll(finals);
         tracked.addAll(open);
         boolean rebuilt = ledger.track(tracked, calendar, threshold, graceMs, timeline);
-        return new LineView(config, calendar, threshold, finals, open, rebuilt);
+        return new LineView(config, calendar, threshold, frontierMs, finals, open, rebuilt);
     }
 
     /** Emits the windows that became final, refreshes the live ones, prunes, and saves the ledger. */
@@ -283,7 +321,12 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
         }
         if (!view.finals.isEmpty() || view.rebuilt) {
             // the timeline only needs the change in force at the start of the earliest open window, and later ones
-            timeline.forgetBefore(ledger.clock().earliestOpenStartMs(view.calendar, graceMs));
+            timeline.forgetBefore(ledger.clock().earliestOpenStartMs(view.calendar, graceMs, view.frontierMs));
+        }
+        if (view.frontierMs < ledger.clock().clockMs()) {
+            held.add(lineId);
+        } else {
+            held.remove(lineId);
         }
         if (!view.finals.isEmpty()) {
             pruneExpired(lineId, ledger.clock().clockMs());
@@ -309,6 +352,29 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
                 }
             }
             expired.forEach(windows::delete);
+        }
+    }
+
+    /**
+     * Wall-clock punctuation (aligned only): finalizes what the frontier of each held line now allows, its lagging
+     * input having caught up or fallen idle. Reads the held lines' ledgers only, by key.
+     */
+    private void releaseHeldLines(long wallNowMs) {
+        alignment.touch(wallNowMs);
+        for (String lineId : new ArrayList<>(held)) {
+            OeeLedgerEntry entry = ledgers.get(ledgerKey(lineId));
+            if (entry == null) {
+                held.remove(lineId);
+                continue;
+            }
+            LineLedger ledger = LineLedger.fromState(entry.getLedger());
+            long frontierMs = frontier(lineId, ledger.clock(), wallNowMs);
+            if (ledger.clock().finalClockMs(frontierMs) > ledger.clock().finalizedClockMs()) {
+                Timeline timeline = new StoreTimeline(ledgers, lineId);
+                publish(lineId, ledger, track(lineId, ledger, timeline), timeline);
+            } else if (frontierMs >= ledger.clock().clockMs()) {
+                held.remove(lineId);
+            }
         }
     }
 

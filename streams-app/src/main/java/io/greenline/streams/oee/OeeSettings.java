@@ -21,9 +21,14 @@ import java.util.Objects;
  * @param hourRetention how long final HOUR windows stay in the store (default 7 days)
  * @param shiftRetention how long final SHIFT windows stay in the store (default 35 days)
  * @param dayRetention how long final DAY windows stay in the store (default 400 days)
+ * @param alignIdle how long one of a line's inputs (machine states, production counts) may deliver nothing before it
+ *        no longer holds the line's windows open (default 30 s, longer than a broker failover takes to give a
+ *        partition a new leader; {@code PT0S} turns alignment off): windows are final against the line's aligned
+ *        frontier, see {@link io.greenline.streams.windows.InputAlignment}. Applies where
+ *        the application aligns its inputs ({@code InputStreams.align}); a topology built alone reads them in order
  */
 public record OeeSettings(Duration grace, Duration idleAdvanceInterval, Duration dedupRetention, Duration configHistory,
-        Duration hourRetention, Duration shiftRetention, Duration dayRetention) {
+        Duration hourRetention, Duration shiftRetention, Duration dayRetention, Duration alignIdle) {
 
     public static final String GRACE = "oee.grace";
     public static final String IDLE_ADVANCE_INTERVAL = "oee.idle-advance-interval";
@@ -32,9 +37,10 @@ public record OeeSettings(Duration grace, Duration idleAdvanceInterval, Duration
     public static final String HOUR_RETENTION = "oee.retention.hour";
     public static final String SHIFT_RETENTION = "oee.retention.shift";
     public static final String DAY_RETENTION = "oee.retention.day";
+    public static final String ALIGN_IDLE = "oee.align-idle";
     /** Every key {@link #from(Map)} reads. */
     public static final List<String> KEYS = List.of(GRACE, IDLE_ADVANCE_INTERVAL, DEDUP_RETENTION, CONFIG_HISTORY,
-            HOUR_RETENTION, SHIFT_RETENTION, DAY_RETENTION);
+            HOUR_RETENTION, SHIFT_RETENTION, DAY_RETENTION, ALIGN_IDLE);
 
     public static final Duration DEFAULT_GRACE = Duration.ofMinutes(5);
     public static final Duration DEFAULT_IDLE_ADVANCE_INTERVAL = Duration.ofSeconds(30);
@@ -43,6 +49,7 @@ public record OeeSettings(Duration grace, Duration idleAdvanceInterval, Duration
     public static final Duration DEFAULT_HOUR_RETENTION = Duration.ofDays(7);
     public static final Duration DEFAULT_SHIFT_RETENTION = Duration.ofDays(35);
     public static final Duration DEFAULT_DAY_RETENTION = Duration.ofDays(400);
+    public static final Duration DEFAULT_ALIGN_IDLE = Duration.ofSeconds(30);
 
     public OeeSettings {
         requirePositive(grace, GRACE, true);
@@ -52,11 +59,12 @@ public record OeeSettings(Duration grace, Duration idleAdvanceInterval, Duration
         requirePositive(hourRetention, HOUR_RETENTION, false);
         requirePositive(shiftRetention, SHIFT_RETENTION, false);
         requirePositive(dayRetention, DAY_RETENTION, false);
+        requirePositive(alignIdle, ALIGN_IDLE, true);
     }
 
     public static OeeSettings defaults() {
         return new OeeSettings(DEFAULT_GRACE, DEFAULT_IDLE_ADVANCE_INTERVAL, DEFAULT_DEDUP_RETENTION, DEFAULT_CONFIG_HISTORY,
-                DEFAULT_HOUR_RETENTION, DEFAULT_SHIFT_RETENTION, DEFAULT_DAY_RETENTION);
+                DEFAULT_HOUR_RETENTION, DEFAULT_SHIFT_RETENTION, DEFAULT_DAY_RETENTION, DEFAULT_ALIGN_IDLE);
     }
 
     /**
@@ -72,7 +80,8 @@ public record OeeSettings(Duration grace, Duration idleAdvanceInterval, Duration
                 duration(config, CONFIG_HISTORY, d.configHistory),
                 duration(config, HOUR_RETENTION, d.hourRetention),
                 duration(config, SHIFT_RETENTION, d.shiftRetention),
-                duration(config, DAY_RETENTION, d.dayRetention));
+                duration(config, DAY_RETENTION, d.dayRetention),
+                duration(config, ALIGN_IDLE, d.alignIdle));
     }
 
     private static Duration duration(Map<String, ?> config, String key, Duration fallback) {
@@ -88,27 +97,31 @@ public record OeeSettings(Duration grace, Duration idleAdvanceInterval, Duration
     }
 
     public OeeSettings withGrace(Duration value) {
-        return new OeeSettings(value, idleAdvanceInterval, dedupRetention, configHistory, hourRetention, shiftRetention, dayRetention);
+        return new OeeSettings(value, idleAdvanceInterval, dedupRetention, configHistory, hourRetention, shiftRetention, dayRetention, alignIdle);
     }
 
     public OeeSettings withIdleAdvanceInterval(Duration value) {
-        return new OeeSettings(grace, value, dedupRetention, configHistory, hourRetention, shiftRetention, dayRetention);
+        return new OeeSettings(grace, value, dedupRetention, configHistory, hourRetention, shiftRetention, dayRetention, alignIdle);
     }
 
     public OeeSettings withDedupRetention(Duration value) {
-        return new OeeSettings(grace, idleAdvanceInterval, value, configHistory, hourRetention, shiftRetention, dayRetention);
+        return new OeeSettings(grace, idleAdvanceInterval, value, configHistory, hourRetention, shiftRetention, dayRetention, alignIdle);
     }
 
     public OeeSettings withConfigHistory(Duration value) {
-        return new OeeSettings(grace, idleAdvanceInterval, dedupRetention, value, hourRetention, shiftRetention, dayRetention);
+        return new OeeSettings(grace, idleAdvanceInterval, dedupRetention, value, hourRetention, shiftRetention, dayRetention, alignIdle);
     }
 
     public OeeSettings withRetention(Granularity granularity, Duration value) {
         return switch (granularity) {
-            case HOUR -> new OeeSettings(grace, idleAdvanceInterval, dedupRetention, configHistory, value, shiftRetention, dayRetention);
-            case SHIFT -> new OeeSettings(grace, idleAdvanceInterval, dedupRetention, configHistory, hourRetention, value, dayRetention);
-            case DAY -> new OeeSettings(grace, idleAdvanceInterval, dedupRetention, configHistory, hourRetention, shiftRetention, value);
+            case HOUR -> new OeeSettings(grace, idleAdvanceInterval, dedupRetention, configHistory, value, shiftRetention, dayRetention, alignIdle);
+            case SHIFT -> new OeeSettings(grace, idleAdvanceInterval, dedupRetention, configHistory, hourRetention, value, dayRetention, alignIdle);
+            case DAY -> new OeeSettings(grace, idleAdvanceInterval, dedupRetention, configHistory, hourRetention, shiftRetention, value, alignIdle);
         };
+    }
+
+    public OeeSettings withAlignIdle(Duration value) {
+        return new OeeSettings(grace, idleAdvanceInterval, dedupRetention, configHistory, hourRetention, shiftRetention, dayRetention, value);
     }
 
     /** How long final windows of a granularity stay in the store. */

@@ -63,8 +63,9 @@ public final class OeeTopology {
                 .mapValues(v -> (SpecificRecord) v, Named.as("oee-production-count-events"));
         // the global line-config store is readable by every processor without being connected
         String[] stores = {StoreNames.OEE_LINE_LEDGER, StoreNames.OEE_WINDOWS, StoreNames.OEE_DEDUP};
+        boolean aligned = InputStreams.aligned(builder);
         KStream<String, OeeWindow> finals = states.merge(counts, Named.as("oee-line-events"))
-                .process(() -> new OeeLedgerProcessor(settings), Named.as(LEDGER_PROCESSOR), stores);
+                .process(() -> new OeeLedgerProcessor(settings, aligned), Named.as(LEDGER_PROCESSOR), stores);
         finals.to(topics.oee.name(), topics.oee.produced());
         LineLatestView.attach(builder, finals, StoreNames.LINE_LATEST_OEE, topics.oee.valueSerde(), OeeWindow::getWindowStart);
     }

@@ -118,12 +118,41 @@ public final class LineClock {
         return true;
     }
 
+    /**
+     * The clock up to which windows were made final ({@link #drainFinal}): the clock at the last drain, which is
+     * behind the clock while an {@link InputAlignment aligned frontier} holds finalization back.
+     */
+    public long finalizedClockMs() {
+        return drainedClockMs;
+    }
+
+    /** The clock windows are final by when the frontier is {@code frontierMs}: never behind what was made final already. */
+    public long finalClockMs(long frontierMs) {
+        return Math.max(drainedClockMs, Math.min(clockMs, frontierMs));
+    }
+
     /** True when an event counted in the windows containing {@code t} would change a final one. */
     public boolean isLateAt(long t, WindowCalendar calendar, long graceMs) {
-        if (!started) {
+        return isLateAt(t, calendar, graceMs, clockMs);
+    }
+
+    /**
+     * True when an event counted in the windows containing {@code t} would change a window made final so far
+     * ({@link #finalizedClockMs}): lateness judged against what was actually finalized, not against the raw clock.
+     */
+    public boolean isLateAtFinalized(long t, WindowCalendar calendar, long graceMs) {
+        return isLateAt(t, calendar, graceMs, drainedClockMs);
+    }
+
+    /**
+     * True when an event counted in the windows containing {@code t} would change a window final by {@code finalClockMs}
+     * (Long.MIN_VALUE: none is).
+     */
+    public boolean isLateAt(long t, WindowCalendar calendar, long graceMs, long finalClockMs) {
+        if (!started || finalClockMs == Long.MIN_VALUE) {
             return false;
         }
-        long finalUpTo = clockMs - graceMs;
+        long finalUpTo = finalClockMs - graceMs;
         for (Granularity g : GRANULARITIES) {
             for (Window w : calendar.windowsContaining(g, Instant.ofEpochMilli(t))) {
                 if (w.endMs() <= finalUpTo) {
@@ -136,10 +165,20 @@ public final class LineClock {
 
     /** True when an event changing all time from {@code t} on would change a final window. */
     public boolean isLateFrom(long t, WindowCalendar calendar, long graceMs) {
-        if (!started) {
+        return isLateFrom(t, calendar, graceMs, clockMs);
+    }
+
+    /** {@link #isLateFrom} against the windows made final so far ({@link #finalizedClockMs}). */
+    public boolean isLateFromFinalized(long t, WindowCalendar calendar, long graceMs) {
+        return isLateFrom(t, calendar, graceMs, drainedClockMs);
+    }
+
+    /** True when an event changing all time from {@code t} on would change a window final by {@code finalClockMs}. */
+    public boolean isLateFrom(long t, WindowCalendar calendar, long graceMs, long finalClockMs) {
+        if (!started || finalClockMs == Long.MIN_VALUE) {
             return false;
         }
-        long finalUpTo = clockMs - graceMs;
+        long finalUpTo = finalClockMs - graceMs;
         if (finalUpTo <= t) {
             return false;
         }
@@ -173,6 +212,24 @@ public final class LineClock {
         List<Window> list = new ArrayList<>(out.values());
         list.sort(BY_END);
         return list;
+    }
+
+    /**
+     * {@link #drainFinal(WindowCalendar, long)} with windows final only up to {@link #finalClockMs(long)
+     * finalClockMs(frontierMs)}: the windows the line's clock made final but the frontier holds stay open, and are
+     * returned by a later call once the frontier has moved on. {@code InputAlignment.NONE} holds nothing.
+     */
+    public List<Window> drainFinal(WindowCalendar calendar, long graceMs, long frontierMs) {
+        if (!started || frontierMs >= clockMs) {
+            return drainFinal(calendar, graceMs);
+        }
+        long realClockMs = clockMs;
+        clockMs = finalClockMs(frontierMs);
+        try {
+            return drainFinal(calendar, graceMs);
+        } finally {
+            clockMs = realClockMs;
+        }
     }
 
     /**
@@ -225,14 +282,23 @@ public final class LineClock {
 
     /** The existing windows that are not final yet (the live view), by end. */
     public List<Window> openWindows(WindowCalendar calendar, long graceMs) {
+        return openWindows(calendar, graceMs, clockMs);
+    }
+
+    /**
+     * The existing windows not final by {@link #finalClockMs(long) finalClockMs(frontierMs)} (the live view,
+     * including those the frontier holds), by end.
+     */
+    public List<Window> openWindows(WindowCalendar calendar, long graceMs, long frontierMs) {
         if (!started) {
             return List.of();
         }
-        long lo = Math.max(earliestMs, clockMs - graceMs);
+        long finalUpTo = finalClockMs(frontierMs) - graceMs;
+        long lo = Math.max(earliestMs, finalUpTo);
         List<Window> out = new ArrayList<>();
         for (Granularity g : GRANULARITIES) {
             for (Window w : calendar.windows(g, Instant.ofEpochMilli(lo), Instant.ofEpochMilli(clockMs + 1))) {
-                if (w.endMs() > earliestMs && w.endMs() > clockMs - graceMs && w.startMs() <= clockMs) {
+                if (w.endMs() > earliestMs && w.endMs() > finalUpTo && w.startMs() <= clockMs) {
                     out.add(w);
                 }
             }
@@ -243,6 +309,11 @@ public final class LineClock {
 
     /** The start of the earliest open window, or the clock when none is open. */
     public long earliestOpenStartMs(WindowCalendar calendar, long graceMs) {
-        return openWindows(calendar, graceMs).stream().mapToLong(Window::startMs).min().orElse(clockMs);
+        return earliestOpenStartMs(calendar, graceMs, clockMs);
+    }
+
+    /** The start of the earliest window open by {@link #openWindows(WindowCalendar, long, long)}, or the clock when none is. */
+    public long earliestOpenStartMs(WindowCalendar calendar, long graceMs, long frontierMs) {
+        return openWindows(calendar, graceMs, frontierMs).stream().mapToLong(Window::startMs).min().orElse(clockMs);
     }
 }

@@ -9,6 +9,7 @@ import io.greenline.events.ProductionCounted;
 import io.greenline.events.Shift;
 import io.greenline.schemas.Topics;
 import io.greenline.schemas.serde.GreenlineSerdes;
+import io.greenline.streams.InputStreams;
 import io.greenline.streams.StoreNames;
 import io.greenline.streams.errors.DeadLetterHandler;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -47,6 +49,11 @@ final class OeeDriver implements AutoCloseable {
     private int seq;
 
     OeeDriver(String scope, OeeSettings settings) {
+        this(scope, settings, false);
+    }
+
+    /** @param aligned whether the inputs are aligned as in the application ({@link InputStreams#align}) */
+    OeeDriver(String scope, OeeSettings settings, boolean aligned) {
         topics = new Topics(GreenlineSerdes.inMemory(scope));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "oee-test-" + scope);
@@ -55,7 +62,12 @@ final class OeeDriver implements AutoCloseable {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/oee-ttd-" + scope + "-" + System.nanoTime());
-        driver = new TopologyTestDriver(OeeTopology.build(topics, settings), props, WALL_START);
+        StreamsBuilder builder = new StreamsBuilder();
+        if (aligned) {
+            InputStreams.align(builder);
+        }
+        OeeTopology.addTo(builder, topics, settings);
+        driver = new TopologyTestDriver(builder.build(), props, WALL_START);
         states = driver.createInputTopic(topics.machineState.name(), new StringSerializer(), topics.machineState.valueSerde().serializer());
         counts = driver.createInputTopic(topics.productionCount.name(), new StringSerializer(), topics.productionCount.valueSerde().serializer());
         configs = driver.createInputTopic(topics.lineConfig.name(), new StringSerializer(), topics.lineConfig.valueSerde().serializer());
