@@ -342,7 +342,7 @@ final class FaultHarness implements AutoCloseable {
         List<OutputCheck.Published<OeeWindow>> oee = published(topics.oee);
         List<OutputCheck.Published<QualityWindow>> quality = published(topics.quality);
         List<OutputCheck.Published<BatchFootprint>> footprints = published(topics.batchFootprint);
-        return OutputCheck.of(oracle, oee, quality, footprints);
+        return OutputCheck.of(oracle, oee, quality, footprints, published(topics.lineEnergy), published(topics.alerts));
     }
 
     /** Dead-lettered records by reason header. */
