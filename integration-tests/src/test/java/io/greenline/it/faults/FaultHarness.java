@@ -55,6 +55,8 @@ final class FaultHarness implements AutoCloseable {
     static final String APPLICATION_ID = "greenline-faults";
 
     final Path dir;
+    /** When the run began (System.nanoTime), for its wall-clock time. */
+    final long startedNanos = System.nanoTime();
     /** One child-JVM broker, or null when {@link #cluster} runs. */
     final KafkaBroker broker;
     /** Three child-JVM brokers (replication 3, min.insync.replicas 2), or null. */

@@ -18,12 +18,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -31,11 +33,13 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * Exactly once under faults, checked against the independent {@link Oracle}: the streams app runs as separate JVMs
  * ({@code greenline streams}) on a child-JVM broker while a seeded simulator log flows; faults are injected; at the
- * end every final record of mfg.oee, mfg.quality and mfg.batch-footprint (read_committed) must equal the oracle's,
+ * end every final record of mfg.oee, mfg.quality, mfg.batch-footprint, mfg.line-energy and mfg.alerts
+ * (read_committed) must equal the oracle's,
  * with nothing lost or duplicated, no transaction open and exactly the injected bad records dead-lettered.
  *
  * <p>Short forms run in the default build; {@code -Pfaults} runs them longer ({@code faults.hours}). Each scenario
- * prints its figures and adds them to {@code target/faults-results.json}.
+ * prints its figures and adds them to {@code target/faults-results.json}. {@code -Dfaults.scenarios=1,4} runs only
+ * the scenarios named.
  */
 class FaultsIT {
 
@@ -48,9 +52,20 @@ class FaultsIT {
         return Long.getLong("faults.hours", 12);
     }
 
+    /**
+     * Runs the scenario only when {@code -Dfaults.scenarios} (comma-separated numbers, e.g. {@code 1,4}) is unset or
+     * names it, so a long {@code -Pfaults} run can be split or repeated scenario by scenario.
+     */
+    static void selected(int scenario) {
+        String only = System.getProperty("faults.scenarios", "").trim();
+        Assumptions.assumeTrue(only.isEmpty() || Arrays.stream(only.split(",")).map(String::trim).anyMatch(s -> s.equals(String.valueOf(scenario))),
+                "scenario " + scenario + " not in -Dfaults.scenarios=" + only);
+    }
+
     @Test
     @DisplayName("Scenario 1: two instances with exactly_once_v2, one killed with SIGKILL mid-transaction three times: 0 lost, 0 duplicated, 0 mismatched")
     void killNineThreeTimes() throws Exception {
+        selected(1);
         try (FaultHarness h = new FaultHarness("kill9")) {
             EventLog log = OracleAgainstTopologyTest.simulate(START, Duration.ofHours(simulatedHours()), h.topics);
             FaultHarness.AppProcess a = h.app("a").start();
@@ -78,6 +93,7 @@ class FaultsIT {
     @Test
     @DisplayName("Scenario 3: bad records of every input dead-letter reason (LATE: scenario 6) among good ones: dead-lettered equals injected exactly, results exact")
     void badRecords() throws Exception {
+        selected(3);
         int perReason = Integer.getInteger("faults.bad.per.reason", 20);
         try (FaultHarness h = new FaultHarness("bad-records")) {
             EventLog log = OracleAgainstTopologyTest.simulate(START, Duration.ofHours(simulatedHours()), h.topics);
@@ -122,6 +138,7 @@ class FaultsIT {
     @Test
     @DisplayName("Scenario 6: out-of-order events within the grace are counted exactly; events beyond the grace are dead-lettered LATE, each once")
     void lateAndOutOfOrder() throws Exception {
+        selected(6);
         try (FaultHarness h = new FaultHarness("late")) {
             EventLog sim = OracleAgainstTopologyTest.simulate(START, Duration.ofHours(simulatedHours()), h.topics);
             // the same log with out-of-order inspections and states mixed in: some within the grace, some far beyond
@@ -165,6 +182,7 @@ class FaultsIT {
     @EnabledIfSystemProperty(named = "faults.full", matches = "true")
     @DisplayName("Scenario 2: three brokers (RF 3, min.insync.replicas 2), the leader of the busiest input partition killed and restarted five times while events flow")
     void leaderBounces() throws Exception {
+        selected(2);
         try (FaultHarness h = new FaultHarness("leader-bounce", 3)) {
             EventLog log = OracleAgainstTopologyTest.simulate(START, Duration.ofHours(simulatedHours()), h.topics);
             // the busiest input partition: the one with the most inspections
@@ -206,6 +224,7 @@ class FaultsIT {
     @EnabledIfSystemProperty(named = "faults.full", matches = "true")
     @DisplayName("Scenario 4: the schema registry unreachable for 60 s mid-run while an instance restarts with a cold schema cache: no good record dead-lettered or skipped")
     void registryOutage() throws Exception {
+        selected(4);
         try (FaultHarness h = new FaultHarness("registry-outage")) {
             EventLog log = OracleAgainstTopologyTest.simulate(START, Duration.ofHours(simulatedHours()), h.topics);
             FaultHarness.AppProcess a = h.app("a").start();
@@ -234,6 +253,7 @@ class FaultsIT {
     @EnabledIfSystemProperty(named = "faults.full", matches = "true")
     @DisplayName("Scenario 5: a v2 MachineStateChanged with a new optional field, used by some producers mid-run, is read exactly; an incompatible v3 is refused with 409")
     void schemaEvolution() throws Exception {
+        selected(5);
         try (FaultHarness h = new FaultHarness("schema-evolution")) {
             EventLog log = OracleAgainstTopologyTest.simulate(START, Duration.ofHours(simulatedHours()), h.topics);
             h.app("a").start();
@@ -352,9 +372,12 @@ class FaultsIT {
 
     private static void report(FaultHarness h, String scenario, EventLog log, Map<String, Integer> injectedByReason, int injectedBad,
             int restarts, List<Long> recoveriesMs, Duration catchUp) throws Exception {
+        long t0 = System.nanoTime();
         Oracle oracle = Oracle.of(log, Oracle.Settings.defaults());
+        long t1 = System.nanoTime();
         OutputCheck check = h.check(oracle);
         QueryApiCheck api = QueryApiCheck.of(h.queryPort(), oracle);
+        long t2 = System.nanoTime();
         Map<String, Integer> dlq = h.deadLettered();
         int deadLettered = dlq.values().stream().mapToInt(Integer::intValue).sum();
         int open = h.openTransactions();
@@ -375,10 +398,20 @@ class FaultsIT {
         r.put("query_api_mismatched", api.mismatched);
         r.put("expected_results", check.expected);
         r.put("published_records", check.published);
+        Map<String, Map<String, Integer>> byTopic = new LinkedHashMap<>();
+        check.byTopic.forEach((topic, n) -> byTopic.put(topic, Map.of("expected", n[0], "published", n[1], "lost", n[2],
+                "duplicated", n[3], "mismatched", n[4])));
+        r.put("by_output_topic", byTopic);
+        r.put("oracle_late", Map.of("oee", oracle.lateOee(), "quality", oracle.lateQuality(), "line_energy", oracle.lateLineEnergy()));
+        r.put("oracle_ms", Duration.ofNanos(t1 - t0).toMillis());
+        r.put("comparison_ms", Duration.ofNanos(t2 - t1).toMillis());
+        r.put("wall_clock_ms", Duration.ofNanos(System.nanoTime() - h.startedNanos).toMillis());
         System.out.printf("faults %s: events in %d, lost %d, duplicated %d, mismatched %d, open transactions %d, dead-lettered %d %s"
-                        + " vs injected %d %s, restarts %d, time to recover %s ms, caught up %d ms after the last event; %s%n",
+                        + " vs injected %d %s, restarts %d, time to recover %s ms, caught up %d ms after the last event, oracle %d ms,"
+                        + " comparison %d ms, scenario %d s; %s%n",
                 scenario, log.size(), check.lost, check.duplicated, check.mismatched, open, deadLettered, dlq, injectedBad,
-                injectedByReason, restarts, recoveriesMs, catchUp.toMillis(), check + "; " + api);
+                injectedByReason, restarts, recoveriesMs, catchUp.toMillis(), Duration.ofNanos(t1 - t0).toMillis(),
+                Duration.ofNanos(t2 - t1).toMillis(), Duration.ofNanos(System.nanoTime() - h.startedNanos).toSeconds(), check + "; " + api);
         synchronized (ALL_RESULTS) {
             ALL_RESULTS.put(scenario, r);
             Files.createDirectories(RESULTS.toAbsolutePath().getParent());
