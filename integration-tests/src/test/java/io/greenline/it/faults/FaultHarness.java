@@ -70,6 +70,8 @@ final class FaultHarness implements AutoCloseable {
     final Topics topics;
     private final KafkaProducer<byte[], byte[]> producer;
     private final List<AppProcess> apps = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicReference<Exception> sendFailure = new java.util.concurrent.atomic.AtomicReference<>();
+    private final Map<String, Topic<String, ?>> inputTopics;
 
     /** One instance of the streams app in its own JVM. */
     final class AppProcess {
@@ -158,6 +160,10 @@ final class FaultHarness implements AutoCloseable {
         registryPort = registry.port();
         registryUrl = registry.url();
         topics = new Topics(new GreenlineSerdes(Map.of("schema.registry.url", registryUrl)));
+        inputTopics = Map.of(
+                topics.machineState.name(), topics.machineState, topics.productionCount.name(), topics.productionCount,
+                topics.inspection.name(), topics.inspection, topics.energy.name(), topics.energy, topics.batch.name(), topics.batch,
+                topics.lineConfig.name(), topics.lineConfig, topics.emissionFactors.name(), topics.emissionFactors);
         createTopics();
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -236,29 +242,47 @@ final class FaultHarness implements AutoCloseable {
         return app;
     }
 
-    /** Sends events of the log from index {@code from} (inclusive) to {@code to} (exclusive), serialized through the registry. */
-    @SuppressWarnings("unchecked")
+    /**
+     * Sends events of the log from index {@code from} (inclusive) to {@code to} (exclusive), serialized through the
+     * registry, and waits until every one is acknowledged.
+     */
     void produce(EventLog log, int from, int to) {
-        Map<String, Topic<String, ?>> byName = Map.of(
-                topics.machineState.name(), topics.machineState, topics.productionCount.name(), topics.productionCount,
-                topics.inspection.name(), topics.inspection, topics.energy.name(), topics.energy, topics.batch.name(), topics.batch,
-                topics.lineConfig.name(), topics.lineConfig, topics.emissionFactors.name(), topics.emissionFactors);
         for (EventLog.Entry e : log.entries().subList(from, to)) {
-            Topic<String, Object> topic = (Topic<String, Object>) (Topic<String, ?>) byName.get(e.topic());
-            byte[] key = topic.keySerde().serializer().serialize(e.topic(), e.key());
-            byte[] value = topic.valueSerde().serializer().serialize(e.topic(), e.value());
-            producer.send(new ProducerRecord<>(e.topic(), null, e.timestampMs(), key, value));
+            send(e);
         }
-        producer.flush();
+        flush();
+    }
+
+    /** Sends one event of the log without waiting ({@link #flush()} waits). */
+    @SuppressWarnings("unchecked")
+    void send(EventLog.Entry e) {
+        Topic<String, Object> topic = (Topic<String, Object>) (Topic<String, ?>) inputTopics.get(e.topic());
+        byte[] key = topic.keySerde().serializer().serialize(e.topic(), e.key());
+        byte[] value = topic.valueSerde().serializer().serialize(e.topic(), e.value());
+        producer.send(new ProducerRecord<>(e.topic(), null, e.timestampMs(), key, value), this::acknowledged);
     }
 
     /** Sends raw bytes (bad records). */
     void produceRaw(String topic, byte[] key, byte[] value, long timestampMs) {
-        producer.send(new ProducerRecord<>(topic, null, timestampMs, key, value));
+        producer.send(new ProducerRecord<>(topic, null, timestampMs, key, value), this::acknowledged);
     }
 
+    private void acknowledged(org.apache.kafka.clients.producer.RecordMetadata metadata, Exception e) {
+        if (e != null) {
+            sendFailure.compareAndSet(null, e);
+        }
+    }
+
+    /**
+     * Waits until everything sent is acknowledged; fails the run when a send failed (the record would be missing from
+     * the input, and the oracle, which expects every logged event, would blame the application for it).
+     */
     void flush() {
         producer.flush();
+        Exception failed = sendFailure.get();
+        if (failed != null) {
+            throw new IllegalStateException("an input record was not written to Kafka: the run's input is incomplete", failed);
+        }
     }
 
     /**

@@ -273,7 +273,7 @@ class FaultsIT {
                     h.produceRaw(e.topic(), e.key().getBytes(StandardCharsets.UTF_8), v2Bytes(v2, v2Id, s), e.timestampMs());
                     v2Sent++;
                 } else {
-                    h.produce(log, (int) e.seq(), (int) e.seq() + 1);
+                    h.send(e);
                 }
             }
             h.flush();
