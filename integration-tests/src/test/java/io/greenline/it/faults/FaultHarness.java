@@ -72,6 +72,10 @@ final class FaultHarness implements AutoCloseable {
     private final List<AppProcess> apps = new ArrayList<>();
     private final java.util.concurrent.atomic.AtomicReference<Exception> sendFailure = new java.util.concurrent.atomic.AtomicReference<>();
     private final Map<String, Topic<String, ?>> inputTopics;
+    private int maxBacklog;
+    private int sentSincePace;
+    /** How often sending waited for the application ({@link #boundBacklog}). */
+    int paceWaits;
 
     /** One instance of the streams app in its own JVM. */
     final class AppProcess {
@@ -260,11 +264,13 @@ final class FaultHarness implements AutoCloseable {
         byte[] key = topic.keySerde().serializer().serialize(e.topic(), e.key());
         byte[] value = topic.valueSerde().serializer().serialize(e.topic(), e.value());
         producer.send(new ProducerRecord<>(e.topic(), null, e.timestampMs(), key, value), this::acknowledged);
+        pace();
     }
 
     /** Sends raw bytes (bad records). */
     void produceRaw(String topic, byte[] key, byte[] value, long timestampMs) {
         producer.send(new ProducerRecord<>(topic, null, timestampMs, key, value), this::acknowledged);
+        pace();
     }
 
     private void acknowledged(org.apache.kafka.clients.producer.RecordMetadata metadata, Exception e) {
@@ -287,7 +293,7 @@ final class FaultHarness implements AutoCloseable {
 
     /**
      * Waits until the application's committed offsets reach the end of every partition it consumes (inputs and its
-     * repartition topic) and stay there for {@code quiet}; returns how long it took.
+     * repartition topics) and stay there for {@code quiet}; returns how long it took.
      */
     Duration awaitCaughtUp(Duration timeout, Duration quiet) throws Exception {
         long start = System.nanoTime();
@@ -295,28 +301,7 @@ final class FaultHarness implements AutoCloseable {
         long caughtUpSince = -1;
         try (Admin admin = admin()) {
             while (System.nanoTime() < deadline) {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(APPLICATION_ID)
-                        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                for (String t : admin.listTopics().names().get(10, TimeUnit.SECONDS)) {
-                    if (TopicNames.ALL.stream().anyMatch(s -> s.name().equals(t) && isInput(t)) || t.startsWith(APPLICATION_ID) && t.endsWith("-repartition")) {
-                        admin.describeTopics(List.of(t)).allTopicNames().get(10, TimeUnit.SECONDS).get(t).partitions()
-                                .forEach(p -> latest.put(new TopicPartition(t, p.partition()), OffsetSpec.latest()));
-                    }
-                }
-                var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
-                boolean caughtUp = !committed.isEmpty();
-                for (var e : ends.entrySet()) {
-                    if (e.getKey().topic().equals(TopicNames.LINE_CONFIG) || e.getKey().topic().equals(TopicNames.EMISSION_FACTORS)) {
-                        continue; // global stores: read by the global thread, not committed by the group
-                    }
-                    OffsetAndMetadata c = committed.get(e.getKey());
-                    // under EOS the end offset is one past a commit marker: committed may stop one short of it
-                    if (e.getValue().offset() > 0 && (c == null || c.offset() < e.getValue().offset() - 1)) {
-                        caughtUp = false;
-                    }
-                }
-                if (caughtUp) {
+                if (lag(admin) == 0) {
                     if (caughtUpSince < 0) {
                         caughtUpSince = System.nanoTime();
                     } else if (System.nanoTime() - caughtUpSince >= quiet.toNanos()) {
@@ -331,7 +316,76 @@ final class FaultHarness implements AutoCloseable {
         throw new IllegalStateException("the application did not catch up within " + timeout + "; logs in " + dir);
     }
 
-    private static boolean isInput(String topic) {
+    /**
+     * Records the application has yet to consume and commit, over every partition it consumes (inputs and its
+     * repartition topics; the global reference topics are read by the global thread, not committed by the group);
+     * {@code Long.MAX_VALUE} before the group has committed anything.
+     */
+    private long lag(Admin admin) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(APPLICATION_ID)
+                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        List<String> consumed = new ArrayList<>();
+        for (String t : admin.listTopics().names().get(10, TimeUnit.SECONDS)) {
+            if (isInput(t) || t.startsWith(APPLICATION_ID) && t.endsWith("-repartition")) {
+                consumed.add(t);
+            }
+        }
+        admin.describeTopics(consumed).allTopicNames().get(10, TimeUnit.SECONDS).forEach((t, d) ->
+                d.partitions().forEach(p -> latest.put(new TopicPartition(t, p.partition()), OffsetSpec.latest())));
+        var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+        if (committed.isEmpty()) {
+            return Long.MAX_VALUE;
+        }
+        long lag = 0;
+        for (var e : ends.entrySet()) {
+            OffsetAndMetadata c = committed.get(e.getKey());
+            long end = e.getValue().offset();
+            // under EOS the end offset is one past a commit marker: committed may stop one short of it
+            long behind = end - (c == null ? 0 : c.offset());
+            if (end > 0 && behind > 1) {
+                lag += behind;
+            }
+        }
+        return lag;
+    }
+
+    /**
+     * Bounds the input the application has not consumed yet to about {@code records} (0: unbounded). A log of weeks
+     * sent in minutes is weeks of event time in one backlog: after a restart or a rebalance one task could then run
+     * days of event time ahead of another, which no real feed does (a minute's outage leaves a minute's backlog),
+     * and which the topologies that merge partitions through a repartition topic (the carbon ledger by site, the
+     * roll-ups by area and site) refuse beyond their correction windows (7 and 2 days) as LATE. Sending waits, every
+     * {@code records / 2} records, until the application is at most {@code records / 2} behind.
+     */
+    void boundBacklog(int records) {
+        this.maxBacklog = records;
+    }
+
+    private void pace() {
+        if (maxBacklog <= 0 || ++sentSincePace < maxBacklog / 2) {
+            return;
+        }
+        sentSincePace = 0;
+        flush();
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        try (Admin admin = admin()) {
+            while (lag(admin) > maxBacklog / 2) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the application stayed more than " + maxBacklog / 2 + " records behind for 10 minutes; logs in " + dir);
+                }
+                paceWaits++;
+                Thread.sleep(200);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not read the application's progress", e);
+        }
+    }
+
+    static boolean isInput(String topic) {
         return List.of(TopicNames.MACHINE_STATE, TopicNames.PRODUCTION_COUNT, TopicNames.INSPECTION, TopicNames.ENERGY, TopicNames.BATCH)
                 .contains(topic);
     }
@@ -405,6 +459,32 @@ final class FaultHarness implements AutoCloseable {
             }
             return open;
         }
+    }
+
+    /**
+     * Waits up to {@code max} until a transaction of {@code app} is open on the broker (ONGOING: it has written
+     * records not yet committed); true when one is. The instance's transactional ids carry its Kafka Streams process
+     * id, which it keeps in its state directory.
+     */
+    boolean awaitOpenTransaction(AppProcess app, Duration max) throws Exception {
+        long deadline = System.nanoTime() + max.toNanos();
+        Path metadata = app.stateDir.resolve(APPLICATION_ID).resolve("kafka-streams-process-metadata");
+        try (Admin admin = admin()) {
+            while (System.nanoTime() < deadline) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"processId\"\\s*:\\s*\"([^\"]+)\"")
+                        .matcher(Files.exists(metadata) ? Files.readString(metadata) : "");
+                if (m.find()) {
+                    String processId = m.group(1);
+                    for (TransactionListing t : admin.listTransactions(new ListTransactionsOptions()).all().get(30, TimeUnit.SECONDS)) {
+                        if (t.transactionalId().contains(processId) && t.state() == TransactionState.ONGOING) {
+                            return true;
+                        }
+                    }
+                }
+                Thread.sleep(50);
+            }
+        }
+        return false;
     }
 
     static int freePort() {

@@ -45,11 +45,24 @@ class FaultsIT {
 
     static final Instant START = Instant.parse("2026-03-02T00:00:00Z");
     static final Path RESULTS = Path.of("target", "faults-results.json");
-    private static final Map<String, Map<String, Object>> ALL_RESULTS = new TreeMap<>();
+    /** This run's figures by scenario, over those of earlier runs of other scenarios kept in the results file. */
+    private static final Map<String, Map<String, Object>> ALL_RESULTS = new TreeMap<>(earlierResults());
+    /** Figures a scenario adds to its results. */
+    private static final Map<String, Map<String, Object>> extra = new HashMap<>();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     static long simulatedHours() {
         return Long.getLong("faults.hours", 12);
+    }
+
+    /**
+     * In a log longer than a day, the application is kept at most about 12 simulated hours behind the input
+     * ({@link FaultHarness#boundBacklog}), as a live feed would keep it; a short log goes in unpaced.
+     */
+    static void boundBacklog(FaultHarness h, EventLog log) {
+        if (simulatedHours() > 24) {
+            h.boundBacklog((int) (log.size() * 12 / simulatedHours()));
+        }
     }
 
     /**
@@ -62,21 +75,39 @@ class FaultsIT {
                 "scenario " + scenario + " not in -Dfaults.scenarios=" + only);
     }
 
+    /**
+     * The results file as an earlier run left it, so runs of single scenarios ({@code -Dfaults.scenarios}) add up;
+     * each entry says when and at which size it ran.
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Map<String, Object>> earlierResults() {
+        try {
+            return Files.exists(RESULTS) ? new com.fasterxml.jackson.databind.ObjectMapper().readValue(RESULTS.toFile(), Map.class) : Map.of();
+        } catch (java.io.IOException e) {
+            return Map.of(); // unreadable: this run starts it again
+        }
+    }
+
     @Test
     @DisplayName("Scenario 1: two instances with exactly_once_v2, one killed with SIGKILL mid-transaction three times: 0 lost, 0 duplicated, 0 mismatched")
     void killNineThreeTimes() throws Exception {
         selected(1);
         try (FaultHarness h = new FaultHarness("kill9")) {
             EventLog log = OracleAgainstTopologyTest.simulate(START, Duration.ofHours(simulatedHours()), h.topics);
+            boundBacklog(h, log);
             FaultHarness.AppProcess a = h.app("a").start();
             FaultHarness.AppProcess b = h.app("b").start();
             int chunks = 10;
             int restarts = 0;
+            int midTransaction = 0;
             List<Long> recoveries = new ArrayList<>();
             for (int i = 0; i < chunks; i++) {
                 h.produce(log, log.size() * i / chunks, log.size() * (i + 1) / chunks);
                 if (i == 2 || i == 5 || i == 8) {
-                    Thread.sleep(3000); // let it work on the chunk: a transaction is open
+                    // let it work on the chunk until one of its transactions is open (written, not committed)
+                    if (h.awaitOpenTransaction(a, Duration.ofSeconds(3))) {
+                        midTransaction++;
+                    }
                     a.kill9();
                     long killed = System.nanoTime();
                     a.start();
@@ -86,6 +117,8 @@ class FaultsIT {
                 }
             }
             Duration catchUp = h.awaitCaughtUp(catchUpTimeout(log), Duration.ofSeconds(5));
+            System.out.printf("faults kill9: %d of %d kills with a transaction of the killed instance open%n", midTransaction, restarts);
+            extra.put("kill9", Map.of("kills_with_open_transaction", midTransaction));
             report(h, "kill9", log, Map.of(), 0, restarts, recoveries, catchUp);
         }
     }
@@ -97,6 +130,7 @@ class FaultsIT {
         int perReason = Integer.getInteger("faults.bad.per.reason", 20);
         try (FaultHarness h = new FaultHarness("bad-records")) {
             EventLog log = OracleAgainstTopologyTest.simulate(START, Duration.ofHours(simulatedHours()), h.topics);
+            boundBacklog(h, log);
             h.app("a").start();
             Random random = new Random(13);
             Map<String, Integer> injected = new LinkedHashMap<>();
@@ -166,6 +200,7 @@ class FaultsIT {
                     }
                 }
             }
+            boundBacklog(h, log);
             h.app("a").start();
             int chunks = 10;
             for (int i = 0; i < chunks; i++) {
@@ -185,6 +220,7 @@ class FaultsIT {
         selected(2);
         try (FaultHarness h = new FaultHarness("leader-bounce", 3)) {
             EventLog log = OracleAgainstTopologyTest.simulate(START, Duration.ofHours(simulatedHours()), h.topics);
+            boundBacklog(h, log);
             // the busiest input partition: the one with the most inspections
             Map<Integer, Integer> perPartition = new HashMap<>();
             for (EventLog.Entry e : log.of(TopicNames.INSPECTION)) {
@@ -227,6 +263,7 @@ class FaultsIT {
         selected(4);
         try (FaultHarness h = new FaultHarness("registry-outage")) {
             EventLog log = OracleAgainstTopologyTest.simulate(START, Duration.ofHours(simulatedHours()), h.topics);
+            boundBacklog(h, log);
             FaultHarness.AppProcess a = h.app("a").start();
             int chunks = 10;
             List<Long> recoveries = new ArrayList<>();
@@ -256,6 +293,7 @@ class FaultsIT {
         selected(5);
         try (FaultHarness h = new FaultHarness("schema-evolution")) {
             EventLog log = OracleAgainstTopologyTest.simulate(START, Duration.ofHours(simulatedHours()), h.topics);
+            boundBacklog(h, log);
             h.app("a").start();
             int half = log.size() / 2;
             h.produce(log, 0, half);
@@ -406,6 +444,10 @@ class FaultsIT {
         r.put("oracle_ms", Duration.ofNanos(t1 - t0).toMillis());
         r.put("comparison_ms", Duration.ofNanos(t2 - t1).toMillis());
         r.put("wall_clock_ms", Duration.ofNanos(System.nanoTime() - h.startedNanos).toMillis());
+        r.put("simulated_hours", simulatedHours());
+        r.put("backlog_waits", h.paceWaits);
+        r.put("finished_at", Instant.now().toString());
+        r.putAll(extra.getOrDefault(scenario, Map.of()));
         System.out.printf("faults %s: events in %d, lost %d, duplicated %d, mismatched %d, open transactions %d, dead-lettered %d %s"
                         + " vs injected %d %s, restarts %d, time to recover %s ms, caught up %d ms after the last event, oracle %d ms,"
                         + " comparison %d ms, scenario %d s; %s%n",
