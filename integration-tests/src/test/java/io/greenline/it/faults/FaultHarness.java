@@ -362,6 +362,19 @@ final class FaultHarness implements AutoCloseable {
         this.maxBacklog = records;
     }
 
+    /** {@link #lag}, or {@code Long.MAX_VALUE} while the cluster cannot tell (a partition between leaders). */
+    private long lagOrUnknown(Admin admin) throws InterruptedException {
+        try {
+            return lag(admin);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            return Long.MAX_VALUE;
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("could not read the application's progress", e);
+        }
+    }
+
     private void pace() {
         if (maxBacklog <= 0 || ++sentSincePace < maxBacklog / 2) {
             return;
@@ -370,9 +383,10 @@ final class FaultHarness implements AutoCloseable {
         flush();
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         try (Admin admin = admin()) {
-            while (lag(admin) > maxBacklog / 2) {
+            while (lagOrUnknown(admin) > maxBacklog / 2) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the application stayed more than " + maxBacklog / 2 + " records behind for 10 minutes; logs in " + dir);
+                    throw new IllegalStateException("the application stayed more than " + maxBacklog / 2
+                            + " records behind for 10 minutes; logs in " + dir);
                 }
                 paceWaits++;
                 Thread.sleep(200);
@@ -380,8 +394,6 @@ final class FaultHarness implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        } catch (Exception e) {
-            throw new IllegalStateException("could not read the application's progress", e);
         }
     }
 

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * Exactly once under faults, checked against the independent {@link Oracle}: the streams app runs as separate JVMs
  * ({@code greenline streams}) on a child-JVM broker while a seeded simulator log flows; faults are injected; at the
  * end every final record of mfg.oee, mfg.quality, mfg.batch-footprint, mfg.line-energy and mfg.alerts
- * (read_committed) must equal the oracle's,
- * with nothing lost or duplicated, no transaction open and exactly the injected bad records dead-lettered.
+ * (read_committed) must equal the oracle's, with nothing lost or duplicated, no transaction open and exactly the
+ * injected bad records dead-lettered.
  *
  * <p>Short forms run in the default build; {@code -Pfaults} runs them longer ({@code faults.hours}). Each scenario
  * prints its figures and adds them to {@code target/faults-results.json}. {@code -Dfaults.scenarios=1,4} runs only
@@ -48,7 +48,7 @@ class FaultsIT {
     /** This run's figures by scenario, over those of earlier runs of other scenarios kept in the results file. */
     private static final Map<String, Map<String, Object>> ALL_RESULTS = new TreeMap<>(earlierResults());
     /** Figures a scenario adds to its results. */
-    private static final Map<String, Map<String, Object>> extra = new HashMap<>();
+    private static final Map<String, Map<String, Object>> EXTRA = new HashMap<>();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     static long simulatedHours() {
@@ -71,8 +71,8 @@ class FaultsIT {
      */
     static void selected(int scenario) {
         String only = System.getProperty("faults.scenarios", "").trim();
-        Assumptions.assumeTrue(only.isEmpty() || Arrays.stream(only.split(",")).map(String::trim).anyMatch(s -> s.equals(String.valueOf(scenario))),
-                "scenario " + scenario + " not in -Dfaults.scenarios=" + only);
+        boolean named = Arrays.stream(only.split(",")).map(String::trim).anyMatch(s -> s.equals(String.valueOf(scenario)));
+        Assumptions.assumeTrue(only.isEmpty() || named, "scenario " + scenario + " not in -Dfaults.scenarios=" + only);
     }
 
     /**
@@ -82,7 +82,9 @@ class FaultsIT {
     @SuppressWarnings("unchecked")
     private static Map<String, Map<String, Object>> earlierResults() {
         try {
-            return Files.exists(RESULTS) ? new com.fasterxml.jackson.databind.ObjectMapper().readValue(RESULTS.toFile(), Map.class) : Map.of();
+            return Files.exists(RESULTS)
+                    ? new com.fasterxml.jackson.databind.ObjectMapper().readValue(RESULTS.toFile(), Map.class)
+                    : Map.of();
         } catch (java.io.IOException e) {
             return Map.of(); // unreadable: this run starts it again
         }
@@ -118,7 +120,7 @@ class FaultsIT {
             }
             Duration catchUp = h.awaitCaughtUp(catchUpTimeout(log), Duration.ofSeconds(5));
             System.out.printf("faults kill9: %d of %d kills with a transaction of the killed instance open%n", midTransaction, restarts);
-            extra.put("kill9", Map.of("kills_with_open_transaction", midTransaction));
+            EXTRA.put("kill9", Map.of("kills_with_open_transaction", midTransaction));
             report(h, "kill9", log, Map.of(), 0, restarts, recoveries, catchUp);
         }
     }
@@ -447,7 +449,7 @@ class FaultsIT {
         r.put("simulated_hours", simulatedHours());
         r.put("backlog_waits", h.paceWaits);
         r.put("finished_at", Instant.now().toString());
-        r.putAll(extra.getOrDefault(scenario, Map.of()));
+        r.putAll(EXTRA.getOrDefault(scenario, Map.of()));
         System.out.printf("faults %s: events in %d, lost %d, duplicated %d, mismatched %d, open transactions %d, dead-lettered %d %s"
                         + " vs injected %d %s, restarts %d, time to recover %s ms, caught up %d ms after the last event, oracle %d ms,"
                         + " comparison %d ms, scenario %d s; %s%n",
