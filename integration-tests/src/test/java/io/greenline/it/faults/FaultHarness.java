@@ -55,6 +55,8 @@ final class FaultHarness implements AutoCloseable {
     static final String APPLICATION_ID = "greenline-faults";
 
     final Path dir;
+    /** When the run began (System.nanoTime), for its wall-clock time. */
+    final long startedNanos = System.nanoTime();
     /** One child-JVM broker, or null when {@link #cluster} runs. */
     final KafkaBroker broker;
     /** Three child-JVM brokers (replication 3, min.insync.replicas 2), or null. */
@@ -68,6 +70,12 @@ final class FaultHarness implements AutoCloseable {
     final Topics topics;
     private final KafkaProducer<byte[], byte[]> producer;
     private final List<AppProcess> apps = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicReference<Exception> sendFailure = new java.util.concurrent.atomic.AtomicReference<>();
+    private final Map<String, Topic<String, ?>> inputTopics;
+    private int maxBacklog;
+    private int sentSincePace;
+    /** How often sending waited for the application ({@link #boundBacklog}). */
+    int paceWaits;
 
     /** One instance of the streams app in its own JVM. */
     final class AppProcess {
@@ -156,6 +164,10 @@ final class FaultHarness implements AutoCloseable {
         registryPort = registry.port();
         registryUrl = registry.url();
         topics = new Topics(new GreenlineSerdes(Map.of("schema.registry.url", registryUrl)));
+        inputTopics = Map.of(
+                topics.machineState.name(), topics.machineState, topics.productionCount.name(), topics.productionCount,
+                topics.inspection.name(), topics.inspection, topics.energy.name(), topics.energy, topics.batch.name(), topics.batch,
+                topics.lineConfig.name(), topics.lineConfig, topics.emissionFactors.name(), topics.emissionFactors);
         createTopics();
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -234,34 +246,54 @@ final class FaultHarness implements AutoCloseable {
         return app;
     }
 
-    /** Sends events of the log from index {@code from} (inclusive) to {@code to} (exclusive), serialized through the registry. */
-    @SuppressWarnings("unchecked")
+    /**
+     * Sends events of the log from index {@code from} (inclusive) to {@code to} (exclusive), serialized through the
+     * registry, and waits until every one is acknowledged.
+     */
     void produce(EventLog log, int from, int to) {
-        Map<String, Topic<String, ?>> byName = Map.of(
-                topics.machineState.name(), topics.machineState, topics.productionCount.name(), topics.productionCount,
-                topics.inspection.name(), topics.inspection, topics.energy.name(), topics.energy, topics.batch.name(), topics.batch,
-                topics.lineConfig.name(), topics.lineConfig, topics.emissionFactors.name(), topics.emissionFactors);
         for (EventLog.Entry e : log.entries().subList(from, to)) {
-            Topic<String, Object> topic = (Topic<String, Object>) (Topic<String, ?>) byName.get(e.topic());
-            byte[] key = topic.keySerde().serializer().serialize(e.topic(), e.key());
-            byte[] value = topic.valueSerde().serializer().serialize(e.topic(), e.value());
-            producer.send(new ProducerRecord<>(e.topic(), null, e.timestampMs(), key, value));
+            send(e);
         }
-        producer.flush();
+        flush();
+    }
+
+    /** Sends one event of the log without waiting ({@link #flush()} waits). */
+    @SuppressWarnings("unchecked")
+    void send(EventLog.Entry e) {
+        Topic<String, Object> topic = (Topic<String, Object>) (Topic<String, ?>) inputTopics.get(e.topic());
+        byte[] key = topic.keySerde().serializer().serialize(e.topic(), e.key());
+        byte[] value = topic.valueSerde().serializer().serialize(e.topic(), e.value());
+        producer.send(new ProducerRecord<>(e.topic(), null, e.timestampMs(), key, value), this::acknowledged);
+        pace();
     }
 
     /** Sends raw bytes (bad records). */
     void produceRaw(String topic, byte[] key, byte[] value, long timestampMs) {
-        producer.send(new ProducerRecord<>(topic, null, timestampMs, key, value));
+        producer.send(new ProducerRecord<>(topic, null, timestampMs, key, value), this::acknowledged);
+        pace();
     }
 
+    private void acknowledged(org.apache.kafka.clients.producer.RecordMetadata metadata, Exception e) {
+        if (e != null) {
+            sendFailure.compareAndSet(null, e);
+        }
+    }
+
+    /**
+     * Waits until everything sent is acknowledged; fails the run when a send failed (the record would be missing from
+     * the input, and the oracle, which expects every logged event, would blame the application for it).
+     */
     void flush() {
         producer.flush();
+        Exception failed = sendFailure.get();
+        if (failed != null) {
+            throw new IllegalStateException("an input record was not written to Kafka: the run's input is incomplete", failed);
+        }
     }
 
     /**
      * Waits until the application's committed offsets reach the end of every partition it consumes (inputs and its
-     * repartition topic) and stay there for {@code quiet}; returns how long it took.
+     * repartition topics) and stay there for {@code quiet}; returns how long it took.
      */
     Duration awaitCaughtUp(Duration timeout, Duration quiet) throws Exception {
         long start = System.nanoTime();
@@ -269,28 +301,7 @@ final class FaultHarness implements AutoCloseable {
         long caughtUpSince = -1;
         try (Admin admin = admin()) {
             while (System.nanoTime() < deadline) {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(APPLICATION_ID)
-                        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                for (String t : admin.listTopics().names().get(10, TimeUnit.SECONDS)) {
-                    if (TopicNames.ALL.stream().anyMatch(s -> s.name().equals(t) && isInput(t)) || t.startsWith(APPLICATION_ID) && t.endsWith("-repartition")) {
-                        admin.describeTopics(List.of(t)).allTopicNames().get(10, TimeUnit.SECONDS).get(t).partitions()
-                                .forEach(p -> latest.put(new TopicPartition(t, p.partition()), OffsetSpec.latest()));
-                    }
-                }
-                var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
-                boolean caughtUp = !committed.isEmpty();
-                for (var e : ends.entrySet()) {
-                    if (e.getKey().topic().equals(TopicNames.LINE_CONFIG) || e.getKey().topic().equals(TopicNames.EMISSION_FACTORS)) {
-                        continue; // global stores: read by the global thread, not committed by the group
-                    }
-                    OffsetAndMetadata c = committed.get(e.getKey());
-                    // under EOS the end offset is one past a commit marker: committed may stop one short of it
-                    if (e.getValue().offset() > 0 && (c == null || c.offset() < e.getValue().offset() - 1)) {
-                        caughtUp = false;
-                    }
-                }
-                if (caughtUp) {
+                if (lag(admin) == 0) {
                     if (caughtUpSince < 0) {
                         caughtUpSince = System.nanoTime();
                     } else if (System.nanoTime() - caughtUpSince >= quiet.toNanos()) {
@@ -305,7 +316,88 @@ final class FaultHarness implements AutoCloseable {
         throw new IllegalStateException("the application did not catch up within " + timeout + "; logs in " + dir);
     }
 
-    private static boolean isInput(String topic) {
+    /**
+     * Records the application has yet to consume and commit, over every partition it consumes (inputs and its
+     * repartition topics; the global reference topics are read by the global thread, not committed by the group);
+     * {@code Long.MAX_VALUE} before the group has committed anything.
+     */
+    private long lag(Admin admin) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(APPLICATION_ID)
+                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        List<String> consumed = new ArrayList<>();
+        for (String t : admin.listTopics().names().get(10, TimeUnit.SECONDS)) {
+            if (isInput(t) || t.startsWith(APPLICATION_ID) && t.endsWith("-repartition")) {
+                consumed.add(t);
+            }
+        }
+        admin.describeTopics(consumed).allTopicNames().get(10, TimeUnit.SECONDS).forEach((t, d) ->
+                d.partitions().forEach(p -> latest.put(new TopicPartition(t, p.partition()), OffsetSpec.latest())));
+        var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+        if (committed.isEmpty()) {
+            return Long.MAX_VALUE;
+        }
+        long lag = 0;
+        for (var e : ends.entrySet()) {
+            OffsetAndMetadata c = committed.get(e.getKey());
+            long end = e.getValue().offset();
+            // under EOS the end offset is one past a commit marker: committed may stop one short of it
+            long behind = end - (c == null ? 0 : c.offset());
+            if (end > 0 && behind > 1) {
+                lag += behind;
+            }
+        }
+        return lag;
+    }
+
+    /**
+     * Bounds the input the application has not consumed yet to about {@code records} (0: unbounded). A log of weeks
+     * sent in minutes is weeks of event time in one backlog: after a restart or a rebalance one task could then run
+     * days of event time ahead of another, which no real feed does (a minute's outage leaves a minute's backlog),
+     * and which the topologies that merge partitions through a repartition topic (the carbon ledger by site, the
+     * roll-ups by area and site) refuse beyond their correction windows (7 and 2 days) as LATE. Sending waits, every
+     * {@code records / 2} records, until the application is at most {@code records / 2} behind.
+     */
+    void boundBacklog(int records) {
+        this.maxBacklog = records;
+    }
+
+    /** {@link #lag}, or {@code Long.MAX_VALUE} while the cluster cannot tell (a partition between leaders). */
+    private long lagOrUnknown(Admin admin) throws InterruptedException {
+        try {
+            return lag(admin);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            return Long.MAX_VALUE;
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("could not read the application's progress", e);
+        }
+    }
+
+    private void pace() {
+        if (maxBacklog <= 0 || ++sentSincePace < maxBacklog / 2) {
+            return;
+        }
+        sentSincePace = 0;
+        flush();
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        try (Admin admin = admin()) {
+            while (lagOrUnknown(admin) > maxBacklog / 2) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the application stayed more than " + maxBacklog / 2
+                            + " records behind for 10 minutes; logs in " + dir);
+                }
+                paceWaits++;
+                Thread.sleep(200);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static boolean isInput(String topic) {
         return List.of(TopicNames.MACHINE_STATE, TopicNames.PRODUCTION_COUNT, TopicNames.INSPECTION, TopicNames.ENERGY, TopicNames.BATCH)
                 .contains(topic);
     }
@@ -342,7 +434,7 @@ final class FaultHarness implements AutoCloseable {
         List<OutputCheck.Published<OeeWindow>> oee = published(topics.oee);
         List<OutputCheck.Published<QualityWindow>> quality = published(topics.quality);
         List<OutputCheck.Published<BatchFootprint>> footprints = published(topics.batchFootprint);
-        return OutputCheck.of(oracle, oee, quality, footprints);
+        return OutputCheck.of(oracle, oee, quality, footprints, published(topics.lineEnergy), published(topics.alerts));
     }
 
     /** Dead-lettered records by reason header. */
@@ -380,6 +472,32 @@ final class FaultHarness implements AutoCloseable {
             }
             return open;
         }
+    }
+
+    /**
+     * Waits up to {@code max} until a transaction of {@code app} is open on the broker (ONGOING: it has written
+     * records not yet committed); true when one is. The instance's transactional ids carry its Kafka Streams process
+     * id, which it keeps in its state directory.
+     */
+    boolean awaitOpenTransaction(AppProcess app, Duration max) throws Exception {
+        long deadline = System.nanoTime() + max.toNanos();
+        Path metadata = app.stateDir.resolve(APPLICATION_ID).resolve("kafka-streams-process-metadata");
+        try (Admin admin = admin()) {
+            while (System.nanoTime() < deadline) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"processId\"\\s*:\\s*\"([^\"]+)\"")
+                        .matcher(Files.exists(metadata) ? Files.readString(metadata) : "");
+                if (m.find()) {
+                    String processId = m.group(1);
+                    for (TransactionListing t : admin.listTransactions(new ListTransactionsOptions()).all().get(30, TimeUnit.SECONDS)) {
+                        if (t.transactionalId().contains(processId) && t.state() == TransactionState.ONGOING) {
+                            return true;
+                        }
+                    }
+                }
+                Thread.sleep(50);
+            }
+        }
+        return false;
     }
 
     static int freePort() {

@@ -18,12 +18,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -31,37 +33,83 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * Exactly once under faults, checked against the independent {@link Oracle}: the streams app runs as separate JVMs
  * ({@code greenline streams}) on a child-JVM broker while a seeded simulator log flows; faults are injected; at the
- * end every final record of mfg.oee, mfg.quality and mfg.batch-footprint (read_committed) must equal the oracle's,
- * with nothing lost or duplicated, no transaction open and exactly the injected bad records dead-lettered.
+ * end every final record of mfg.oee, mfg.quality, mfg.batch-footprint, mfg.line-energy and mfg.alerts
+ * (read_committed) must equal the oracle's, with nothing lost or duplicated, no transaction open and exactly the
+ * injected bad records dead-lettered.
  *
  * <p>Short forms run in the default build; {@code -Pfaults} runs them longer ({@code faults.hours}). Each scenario
- * prints its figures and adds them to {@code target/faults-results.json}.
+ * prints its figures and adds them to {@code target/faults-results.json}. {@code -Dfaults.scenarios=1,4} runs only
+ * the scenarios named.
  */
 class FaultsIT {
 
     static final Instant START = Instant.parse("2026-03-02T00:00:00Z");
     static final Path RESULTS = Path.of("target", "faults-results.json");
-    private static final Map<String, Map<String, Object>> ALL_RESULTS = new TreeMap<>();
+    /** This run's figures by scenario, over those of earlier runs of other scenarios kept in the results file. */
+    private static final Map<String, Map<String, Object>> ALL_RESULTS = new TreeMap<>(earlierResults());
+    /** Figures a scenario adds to its results. */
+    private static final Map<String, Map<String, Object>> EXTRA = new HashMap<>();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     static long simulatedHours() {
         return Long.getLong("faults.hours", 12);
     }
 
+    /**
+     * In a log longer than a day, the application is kept at most about 12 simulated hours behind the input
+     * ({@link FaultHarness#boundBacklog}), as a live feed would keep it; a short log goes in unpaced.
+     */
+    static void boundBacklog(FaultHarness h, EventLog log) {
+        if (simulatedHours() > 24) {
+            h.boundBacklog((int) (log.size() * 12 / simulatedHours()));
+        }
+    }
+
+    /**
+     * Runs the scenario only when {@code -Dfaults.scenarios} (comma-separated numbers, e.g. {@code 1,4}) is unset or
+     * names it, so a long {@code -Pfaults} run can be split or repeated scenario by scenario.
+     */
+    static void selected(int scenario) {
+        String only = System.getProperty("faults.scenarios", "").trim();
+        boolean named = Arrays.stream(only.split(",")).map(String::trim).anyMatch(s -> s.equals(String.valueOf(scenario)));
+        Assumptions.assumeTrue(only.isEmpty() || named, "scenario " + scenario + " not in -Dfaults.scenarios=" + only);
+    }
+
+    /**
+     * The results file as an earlier run left it, so runs of single scenarios ({@code -Dfaults.scenarios}) add up;
+     * each entry says when and at which size it ran.
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Map<String, Object>> earlierResults() {
+        try {
+            return Files.exists(RESULTS)
+                    ? new com.fasterxml.jackson.databind.ObjectMapper().readValue(RESULTS.toFile(), Map.class)
+                    : Map.of();
+        } catch (java.io.IOException e) {
+            return Map.of(); // unreadable: this run starts it again
+        }
+    }
+
     @Test
     @DisplayName("Scenario 1: two instances with exactly_once_v2, one killed with SIGKILL mid-transaction three times: 0 lost, 0 duplicated, 0 mismatched")
     void killNineThreeTimes() throws Exception {
+        selected(1);
         try (FaultHarness h = new FaultHarness("kill9")) {
             EventLog log = OracleAgainstTopologyTest.simulate(START, Duration.ofHours(simulatedHours()), h.topics);
+            boundBacklog(h, log);
             FaultHarness.AppProcess a = h.app("a").start();
             FaultHarness.AppProcess b = h.app("b").start();
             int chunks = 10;
             int restarts = 0;
+            int midTransaction = 0;
             List<Long> recoveries = new ArrayList<>();
             for (int i = 0; i < chunks; i++) {
                 h.produce(log, log.size() * i / chunks, log.size() * (i + 1) / chunks);
                 if (i == 2 || i == 5 || i == 8) {
-                    Thread.sleep(3000); // let it work on the chunk: a transaction is open
+                    // let it work on the chunk until one of its transactions is open (written, not committed)
+                    if (h.awaitOpenTransaction(a, Duration.ofSeconds(3))) {
+                        midTransaction++;
+                    }
                     a.kill9();
                     long killed = System.nanoTime();
                     a.start();
@@ -71,6 +119,8 @@ class FaultsIT {
                 }
             }
             Duration catchUp = h.awaitCaughtUp(catchUpTimeout(log), Duration.ofSeconds(5));
+            System.out.printf("faults kill9: %d of %d kills with a transaction of the killed instance open%n", midTransaction, restarts);
+            EXTRA.put("kill9", Map.of("kills_with_open_transaction", midTransaction));
             report(h, "kill9", log, Map.of(), 0, restarts, recoveries, catchUp);
         }
     }
@@ -78,9 +128,11 @@ class FaultsIT {
     @Test
     @DisplayName("Scenario 3: bad records of every input dead-letter reason (LATE: scenario 6) among good ones: dead-lettered equals injected exactly, results exact")
     void badRecords() throws Exception {
+        selected(3);
         int perReason = Integer.getInteger("faults.bad.per.reason", 20);
         try (FaultHarness h = new FaultHarness("bad-records")) {
             EventLog log = OracleAgainstTopologyTest.simulate(START, Duration.ofHours(simulatedHours()), h.topics);
+            boundBacklog(h, log);
             h.app("a").start();
             Random random = new Random(13);
             Map<String, Integer> injected = new LinkedHashMap<>();
@@ -122,6 +174,7 @@ class FaultsIT {
     @Test
     @DisplayName("Scenario 6: out-of-order events within the grace are counted exactly; events beyond the grace are dead-lettered LATE, each once")
     void lateAndOutOfOrder() throws Exception {
+        selected(6);
         try (FaultHarness h = new FaultHarness("late")) {
             EventLog sim = OracleAgainstTopologyTest.simulate(START, Duration.ofHours(simulatedHours()), h.topics);
             // the same log with out-of-order inspections and states mixed in: some within the grace, some far beyond
@@ -156,6 +209,7 @@ class FaultsIT {
                     }
                 }
             }
+            boundBacklog(h, log);
             h.app("a").start();
             int chunks = 10;
             for (int i = 0; i < chunks; i++) {
@@ -172,8 +226,10 @@ class FaultsIT {
     @EnabledIfSystemProperty(named = "faults.full", matches = "true")
     @DisplayName("Scenario 2: three brokers (RF 3, min.insync.replicas 2), the leader of the busiest input partition killed and restarted five times while events flow")
     void leaderBounces() throws Exception {
+        selected(2);
         try (FaultHarness h = new FaultHarness("leader-bounce", 3)) {
             EventLog log = OracleAgainstTopologyTest.simulate(START, Duration.ofHours(simulatedHours()), h.topics);
+            boundBacklog(h, log);
             // the busiest input partition: the one with the most inspections
             Map<Integer, Integer> perPartition = new HashMap<>();
             for (EventLog.Entry e : log.of(TopicNames.INSPECTION)) {
@@ -213,8 +269,10 @@ class FaultsIT {
     @EnabledIfSystemProperty(named = "faults.full", matches = "true")
     @DisplayName("Scenario 4: the schema registry unreachable for 60 s mid-run while an instance restarts with a cold schema cache: no good record dead-lettered or skipped")
     void registryOutage() throws Exception {
+        selected(4);
         try (FaultHarness h = new FaultHarness("registry-outage")) {
             EventLog log = OracleAgainstTopologyTest.simulate(START, Duration.ofHours(simulatedHours()), h.topics);
+            boundBacklog(h, log);
             FaultHarness.AppProcess a = h.app("a").start();
             int chunks = 10;
             List<Long> recoveries = new ArrayList<>();
@@ -241,8 +299,10 @@ class FaultsIT {
     @EnabledIfSystemProperty(named = "faults.full", matches = "true")
     @DisplayName("Scenario 5: a v2 MachineStateChanged with a new optional field, used by some producers mid-run, is read exactly; an incompatible v3 is refused with 409")
     void schemaEvolution() throws Exception {
+        selected(5);
         try (FaultHarness h = new FaultHarness("schema-evolution")) {
             EventLog log = OracleAgainstTopologyTest.simulate(START, Duration.ofHours(simulatedHours()), h.topics);
+            boundBacklog(h, log);
             h.app("a").start();
             int half = log.size() / 2;
             h.produce(log, 0, half);
@@ -260,7 +320,7 @@ class FaultsIT {
                     h.produceRaw(e.topic(), e.key().getBytes(StandardCharsets.UTF_8), v2Bytes(v2, v2Id, s), e.timestampMs());
                     v2Sent++;
                 } else {
-                    h.produce(log, (int) e.seq(), (int) e.seq() + 1);
+                    h.send(e);
                 }
             }
             h.flush();
@@ -359,9 +419,12 @@ class FaultsIT {
 
     private static void report(FaultHarness h, String scenario, EventLog log, Map<String, Integer> injectedByReason, int injectedBad,
             int restarts, List<Long> recoveriesMs, Duration catchUp) throws Exception {
+        long t0 = System.nanoTime();
         Oracle oracle = Oracle.of(log, Oracle.Settings.defaults());
+        long t1 = System.nanoTime();
         OutputCheck check = h.check(oracle);
         QueryApiCheck api = QueryApiCheck.of(h.queryPort(), oracle);
+        long t2 = System.nanoTime();
         Map<String, Integer> dlq = h.deadLettered();
         int deadLettered = dlq.values().stream().mapToInt(Integer::intValue).sum();
         int open = h.openTransactions();
@@ -382,10 +445,24 @@ class FaultsIT {
         r.put("query_api_mismatched", api.mismatched);
         r.put("expected_results", check.expected);
         r.put("published_records", check.published);
+        Map<String, Map<String, Integer>> byTopic = new LinkedHashMap<>();
+        check.byTopic.forEach((topic, n) -> byTopic.put(topic, Map.of("expected", n[0], "published", n[1], "lost", n[2],
+                "duplicated", n[3], "mismatched", n[4])));
+        r.put("by_output_topic", byTopic);
+        r.put("oracle_late", Map.of("oee", oracle.lateOee(), "quality", oracle.lateQuality(), "line_energy", oracle.lateLineEnergy()));
+        r.put("oracle_ms", Duration.ofNanos(t1 - t0).toMillis());
+        r.put("comparison_ms", Duration.ofNanos(t2 - t1).toMillis());
+        r.put("wall_clock_ms", Duration.ofNanos(System.nanoTime() - h.startedNanos).toMillis());
+        r.put("simulated_hours", simulatedHours());
+        r.put("backlog_waits", h.paceWaits);
+        r.put("finished_at", Instant.now().toString());
+        r.putAll(EXTRA.getOrDefault(scenario, Map.of()));
         System.out.printf("faults %s: events in %d, lost %d, duplicated %d, mismatched %d, open transactions %d, dead-lettered %d %s"
-                        + " vs injected %d %s, restarts %d, time to recover %s ms, caught up %d ms after the last event; %s%n",
+                        + " vs injected %d %s, restarts %d, time to recover %s ms, caught up %d ms after the last event, oracle %d ms,"
+                        + " comparison %d ms, scenario %d s; %s%n",
                 scenario, log.size(), check.lost, check.duplicated, check.mismatched, open, deadLettered, dlq, injectedBad,
-                injectedByReason, restarts, recoveriesMs, catchUp.toMillis(), check + "; " + api);
+                injectedByReason, restarts, recoveriesMs, catchUp.toMillis(), Duration.ofNanos(t1 - t0).toMillis(),
+                Duration.ofNanos(t2 - t1).toMillis(), Duration.ofNanos(System.nanoTime() - h.startedNanos).toSeconds(), check + "; " + api);
         synchronized (ALL_RESULTS) {
             ALL_RESULTS.put(scenario, r);
             Files.createDirectories(RESULTS.toAbsolutePath().getParent());

@@ -2,7 +2,10 @@ package io.greenline.it.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.greenline.events.Alert;
+import io.greenline.events.AlertType;
 import io.greenline.events.BatchFootprint;
+import io.greenline.events.LineEnergyWindow;
 import io.greenline.events.OeeWindow;
 import io.greenline.events.QualityWindow;
 import io.greenline.producers.sim.FactorySimulation;
@@ -31,7 +34,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The oracle against the production topology (the whole {@code GreenlineTopology}, as {@code greenline streams}
  * builds it) under TopologyTestDriver, on four simulated days of the default factory across the spring DST change:
- * every final OEE and quality window and every footprint must agree.
+ * every final OEE, quality and line-energy window, every footprint and every alert must agree.
  */
 class OracleAgainstTopologyTest {
 
@@ -88,12 +91,23 @@ class OracleAgainstTopologyTest {
                     topics.batchFootprint.keySerde().deserializer(), topics.batchFootprint.valueSerde().deserializer()).readKeyValuesToList()
                     .stream().map(kv -> new OutputCheck.Published<>(kv.key, kv.value)).toList();
 
+            List<OutputCheck.Published<LineEnergyWindow>> lineEnergy = driver.createOutputTopic(topics.lineEnergy.name(),
+                    topics.lineEnergy.keySerde().deserializer(), topics.lineEnergy.valueSerde().deserializer()).readKeyValuesToList().stream()
+                    .map(kv -> new OutputCheck.Published<>(kv.key, kv.value)).toList();
+            List<OutputCheck.Published<Alert>> alerts = driver.createOutputTopic(topics.alerts.name(),
+                    topics.alerts.keySerde().deserializer(), topics.alerts.valueSerde().deserializer()).readKeyValuesToList().stream()
+                    .map(kv -> new OutputCheck.Published<>(kv.key, kv.value)).toList();
+
             Oracle oracle = Oracle.of(log, Oracle.Settings.defaults());
-            OutputCheck check = OutputCheck.of(oracle, oee, quality, footprints);
+            OutputCheck check = OutputCheck.of(oracle, oee, quality, footprints, lineEnergy, alerts);
             System.out.println("oracle vs topology on " + log.size() + " events: " + check);
             assertThat(oracle.oee()).hasSizeGreaterThan(100);
             assertThat(oracle.quality()).hasSizeGreaterThan(100);
             assertThat(oracle.footprints()).hasSizeGreaterThan(5);
+            assertThat(oracle.lineEnergy()).hasSizeGreaterThan(100);
+            assertThat(oracle.alerts()).as("alerts of both kinds")
+                    .anySatisfy((id, a) -> assertThat(a.getType()).isEqualTo(AlertType.SPC_DEFECT_RATE))
+                    .anySatisfy((id, a) -> assertThat(a.getType()).isEqualTo(AlertType.OEE_BELOW_TARGET));
             assertThat(check.clean()).as(check.toString()).isTrue();
         }
     }

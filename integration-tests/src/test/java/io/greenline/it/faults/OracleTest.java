@@ -14,9 +14,11 @@ import io.greenline.events.EmissionScope;
 import io.greenline.events.EnergyCarrier;
 import io.greenline.events.EnergyMetered;
 import io.greenline.events.EnergyUnit;
+import io.greenline.events.Granularity;
 import io.greenline.events.InspectionRecorded;
 import io.greenline.events.InspectionResult;
 import io.greenline.events.LineConfig;
+import io.greenline.events.LineEnergyWindow;
 import io.greenline.events.MachineState;
 import io.greenline.events.MachineStateChanged;
 import io.greenline.events.MaterialCharge;
@@ -33,7 +35,7 @@ import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The oracle itself against values worked out by hand (a line, a quality hour, two batches). */
+/** The oracle itself against values worked out by hand (a line, a quality hour, two batches, line-energy hours, alerts). */
 class OracleTest {
 
     static final String LINE = "L1";
@@ -159,6 +161,67 @@ class OracleTest {
     }
 
     @Test
+    @DisplayName("Line energy: readings split by time over hours (50 kWh each side of 06:00), 13 good in the 06:00 hour, a count in a final hour is late")
+    void lineEnergy() {
+        Oracle oracle = Oracle.of(log(), Oracle.Settings.defaults());
+        // e3 (09:00-10:00) moves the line-energy clock to 10:00: hours up to 09:00 are final, and c3 (08:00) is late
+        // there although OEE, whose clock only counts and states move, still takes it; late-c (06:20) is late too
+        assertThat(oracle.lineEnergy().keySet()).containsExactly("L1/HOUR/2026-03-02T05:00:00Z", "L1/HOUR/2026-03-02T06:00:00Z",
+                "L1/HOUR/2026-03-02T07:00:00Z", "L1/HOUR/2026-03-02T08:00:00Z");
+        assertThat(oracle.lateLineEnergy()).isEqualTo(2);
+        LineEnergyWindow five = oracle.lineEnergy().get("L1/HOUR/2026-03-02T05:00:00Z");
+        assertThat(five.getEnergy().get("ELECTRICITY").getQuantity()).isCloseTo(50.0, within(1e-9));
+        assertThat(five.getGoodQuantity()).isNull();
+        assertThat(five.getKgCo2ePerGoodUnit()).isNull();
+        LineEnergyWindow six = oracle.lineEnergy().get("L1/HOUR/2026-03-02T06:00:00Z");
+        assertThat(six.getElectricityKwh()).isCloseTo(50.0, within(1e-9));
+        assertThat(six.getKgCo2eLocation()).isCloseTo(20.0, within(1e-9));
+        assertThat(six.getKgCo2eMarket()).isCloseTo(2.5, within(1e-9));
+        assertThat(six.getGoodQuantity()).isEqualTo(13.0);
+        assertThat(six.getKgCo2ePerGoodUnit()).isCloseTo(2.5 / 13, within(1e-12));
+        assertThat(six.getKwhPerGoodUnit()).isCloseTo(50.0 / 13, within(1e-12));
+        assertThat(oracle.lineEnergy().get("L1/HOUR/2026-03-02T08:00:00Z").getGoodQuantity()).isNull();
+        assertThat(oracle.alerts()).isEmpty(); // no OEE target, and far fewer than 20 hours of history
+    }
+
+    @Test
+    @DisplayName("Alerts: p-chart over 20 preceding hours at 5 %: 12 of 100 fires (limit 11.54 %), 11 of 100 does not; OEE 0.62 below a 0.85 target fires")
+    void alerts() {
+        EventLog log = new EventLog();
+        log.add(TopicNames.LINE_CONFIG, LINE, LineConfig.newBuilder().setLineId(LINE).setSiteId("S1").setAreaId("A1").setName("line 1")
+                .setTimezone("UTC").setShifts(List.of()).setProducts(List.of()).setMicroStopThresholdMs(120_000L).setOeeTarget(0.85)
+                .setGridRegion("DE").setValidFrom(FROM).build(), FROM.toEpochMilli());
+        Map<String, QualityWindow> quality = new java.util.TreeMap<>();
+        Instant h0 = at("00:00");
+        for (int h = 0; h < 22; h++) {
+            double defective = h == 20 ? 12 : h == 21 ? 11 : 5;
+            Instant start = h0.plusSeconds(3600L * h);
+            QualityWindow w = QualityWindow.newBuilder().setLineId(LINE).setProductId(null).setGranularity(Granularity.HOUR)
+                    .setShiftName(null).setWindowStart(start).setWindowEnd(start.plusSeconds(3600)).setInspected(100).setPassed(100 - defective)
+                    .setRework(0).setScrap(defective).setDefectRate(defective / 100).setScrapRate(defective / 100).setReworkRate(0.0)
+                    .setDefects(List.of()).setFirstInspectedUnits(100).setFirstPassUnits(100 - defective)
+                    .setFirstPassYield((100 - defective) / 100).setFinal$(true).setRevision(1).build();
+            quality.put(io.greenline.schemas.WindowKey.of(LINE, Granularity.HOUR, start).format(), w);
+        }
+        Map<String, OeeWindow> oee = new java.util.TreeMap<>();
+        for (double value : new double[] {0.62, 0.9}) {
+            Instant start = value < 0.85 ? at("06:00") : at("07:00");
+            oee.put(io.greenline.schemas.WindowKey.of(LINE, Granularity.HOUR, start).format(), OeeWindow.newBuilder(
+                    Oracle.of(log(), Oracle.Settings.defaults()).oee().get("L1/HOUR/2026-03-02T06:00:00Z"))
+                    .setWindowStart(start).setWindowEnd(start.plusSeconds(3600)).setOee(value).build());
+        }
+        Map<String, io.greenline.events.Alert> alerts = ReferenceAlerts.compute(oee, quality, new ReferenceData(log));
+        assertThat(alerts.keySet()).containsExactly("OEE_BELOW_TARGET/L1/HOUR/2026-03-02T06:00:00Z", "SPC_DEFECT_RATE/L1/HOUR/2026-03-02T20:00:00Z");
+        io.greenline.events.Alert spc = alerts.get("SPC_DEFECT_RATE/L1/HOUR/2026-03-02T20:00:00Z");
+        assertThat(spc.getValue()).isEqualTo(0.12);
+        assertThat(spc.getLimit()).isCloseTo(0.05 + 3 * Math.sqrt(0.05 * 0.95 / 100), within(1e-12)).isCloseTo(0.1154, within(1e-4));
+        io.greenline.events.Alert low = alerts.get("OEE_BELOW_TARGET/L1/HOUR/2026-03-02T06:00:00Z");
+        assertThat(low.getValue()).isEqualTo(0.62);
+        assertThat(low.getLimit()).isEqualTo(0.85);
+        assertThat(low.getWindowEnd()).isEqualTo(at("07:00"));
+    }
+
+    @Test
     @DisplayName("The comparison can fail: a published window or footprint that differs, is missing or repeats is counted")
     void checkCountsDifferences() {
         Oracle oracle = Oracle.of(log(), Oracle.Settings.defaults());
@@ -172,12 +235,23 @@ class OracleTest {
         quality.add(quality.get(0));
         List<OutputCheck.Published<BatchFootprint>> footprints = new java.util.ArrayList<>();
         oracle.footprints().forEach((k, v) -> footprints.add(new OutputCheck.Published<>(k, v)));
-        OutputCheck check = OutputCheck.of(oracle, oee, quality, footprints);
+        List<OutputCheck.Published<LineEnergyWindow>> energy = new java.util.ArrayList<>();
+        oracle.lineEnergy().forEach((k, v) -> energy.add(new OutputCheck.Published<>(k, v)));
+        // a long reading republished a final window with a higher revision: not a duplicate, the last one counts
+        LineEnergyWindow first = energy.get(0).value();
+        energy.add(0, new OutputCheck.Published<>(energy.get(0).key(), LineEnergyWindow.newBuilder(first)
+                .setElectricityKwh(first.getElectricityKwh() / 2).setRevision(first.getRevision() - 1).build()));
+        OutputCheck check = OutputCheck.of(oracle, oee, quality, footprints, energy, List.of());
         assertThat(check.mismatched).isEqualTo(1);
         assertThat(check.lost).isEqualTo(1);
         assertThat(check.duplicated).isEqualTo(1);
-        assertThat(OutputCheck.of(oracle, oee.subList(0, 0), quality.subList(0, 0), footprints.subList(0, 0)).lost)
-                .isEqualTo(oracle.oee().size() + oracle.quality().size() + oracle.footprints().size());
+        energy.add(energy.get(1));
+        energy.set(2, new OutputCheck.Published<>(energy.get(2).key(), LineEnergyWindow.newBuilder(energy.get(2).value())
+                .setGoodQuantity(7.0).build()));
+        OutputCheck energyCheck = OutputCheck.of(oracle, oee, quality, footprints, energy, List.of());
+        assertThat(energyCheck.byTopic.get("mfg.line-energy")).containsExactly(4, 6, 0, 1, 1);
+        assertThat(OutputCheck.of(oracle, oee.subList(0, 0), quality.subList(0, 0), footprints.subList(0, 0), List.of(), List.of()).lost)
+                .isEqualTo(oracle.oee().size() + oracle.quality().size() + oracle.footprints().size() + oracle.lineEnergy().size());
     }
 
     static void state(EventLog log, String id, String hhmm, MachineState s, String reason) {

@@ -20,7 +20,8 @@ import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Compares what the query API serves (any instance: it forwards keys it does not own) with the {@link Oracle}: every
- * expected final OEE and quality window in {@code /api/v1/lines/{id}/oee|quality} and every footprint in
+ * expected final OEE, quality and line-energy window in {@code /api/v1/lines/{id}/oee|quality|energy} (those still
+ * within the store's retention) and every footprint in
  * {@code /api/v1/batches/{id}}. Generic over the JSON: each field of the expected Avro record is looked up by name.
  */
 final class QueryApiCheck {
@@ -36,8 +37,11 @@ final class QueryApiCheck {
 
     static QueryApiCheck of(int port, Oracle oracle) throws Exception {
         QueryApiCheck c = new QueryApiCheck();
-        c.windows(port, "oee", oracle.oee(), "");
-        c.windows(port, "quality", oracle.quality(), "&productId=*");
+        // the stores keep final windows for a retention (OEE and quality: HOUR 7 days, else 35; line energy: 31 days
+        // for every granularity, docs/carbon.md): older ones are only on the topic
+        c.windows(port, "oee", oracle.oee(), "", Duration.ofDays(6), Duration.ofDays(34));
+        c.windows(port, "quality", oracle.quality(), "&productId=*", Duration.ofDays(6), Duration.ofDays(34));
+        c.windows(port, "energy", oracle.lineEnergy(), "", Duration.ofDays(30), Duration.ofDays(30));
         for (var e : oracle.footprints().entrySet()) {
             JsonNode got = get(port, "/api/v1/batches/" + URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8));
             c.compare("batch " + e.getKey(), e.getValue(), got, Set.of("version", "replacesVersion", "status"));
@@ -49,14 +53,14 @@ final class QueryApiCheck {
         return missing == 0 && mismatched == 0;
     }
 
-    private <V extends SpecificRecord> void windows(int port, String kind, Map<String, V> expected, String extra) throws Exception {
+    private <V extends SpecificRecord> void windows(int port, String kind, Map<String, V> expected, String extra, Duration hoursKept,
+            Duration othersKept) throws Exception {
         Map<String, Map<String, JsonNode>> served = new HashMap<>();
         long newestEnd = expected.values().stream().mapToLong(v -> ((Instant) v.get(v.getSchema().getField("windowEnd").pos())).toEpochMilli())
                 .max().orElse(0);
         for (var e : expected.entrySet()) {
             String[] parts = e.getKey().split("/");
-            // the stores keep final windows for a retention (HOUR 7 days, else 35): older ones are only on the topic
-            long keptFor = Duration.ofDays(parts[1].equals("HOUR") ? 6 : 34).toMillis();
+            long keptFor = (parts[1].equals("HOUR") ? hoursKept : othersKept).toMillis();
             Instant end = (Instant) e.getValue().get(e.getValue().getSchema().getField("windowEnd").pos());
             if (end.toEpochMilli() < newestEnd - keptFor) {
                 continue;

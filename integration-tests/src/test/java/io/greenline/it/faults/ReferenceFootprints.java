@@ -230,6 +230,34 @@ final class ReferenceFootprints {
         return null;
     }
 
+    /** What a whole reading emits on each basis (fuels: the DIRECT factor on both; no usable factor: 0). */
+    record Price(double location, double market) {
+    }
+
+    /**
+     * A reading of a line in {@code gridRegion} priced with the factors valid at {@code at}: the region first, then
+     * GLOBAL; the MARKET basis falls back to the LOCATION factor (residual mix).
+     */
+    static Price price(ReferenceData ref, String gridRegion, EnergyCarrier carrier, EnergyUnit unit, double quantity, long at) {
+        List<String> regions = new ArrayList<>();
+        if (gridRegion != null) {
+            regions.add(gridRegion);
+        }
+        if (!regions.contains(FALLBACK_REGION)) {
+            regions.add(FALLBACK_REGION);
+        }
+        if (carrier == EnergyCarrier.NATURAL_GAS || carrier == EnergyCarrier.DIESEL) {
+            Found direct = find(ref, regions, carrier, EmissionBasis.DIRECT, unit, at);
+            double kg = direct == null ? 0 : quantity * direct.perUnit();
+            return new Price(kg, kg);
+        }
+        Found location = find(ref, regions, carrier, EmissionBasis.LOCATION, unit, at);
+        Found market = find(ref, regions, carrier, EmissionBasis.MARKET, unit, at);
+        double loc = location == null ? 0 : quantity * location.perUnit();
+        double mkt = market != null ? quantity * market.perUnit() : loc;
+        return new Price(loc, mkt);
+    }
+
     private static String version(EmissionFactor f) {
         return f.getCarrier() + "/" + f.getRegion() + "/" + f.getBasis() + "@" + f.getValidFrom();
     }
@@ -341,21 +369,28 @@ final class ReferenceFootprints {
     }
 
     private static void addEnergy(Map<String, CarrierEnergy> energy, Part p) {
-        String name = p.carrier().name();
+        addEnergy(energy, p.carrier(), p.unit(), p.quantity());
+    }
+
+    /**
+     * Adds a quantity to a per-carrier energy map: in the unit the carrier has there (kWh and MJ convert), else
+     * under {@code CARRIER/UNIT}.
+     */
+    static void addEnergy(Map<String, CarrierEnergy> energy, EnergyCarrier carrier, EnergyUnit unit, double q) {
+        String name = carrier.name();
         CarrierEnergy current = energy.get(name);
         if (current == null) {
-            energy.put(name, new CarrierEnergy(p.quantity(), p.unit()));
+            energy.put(name, new CarrierEnergy(q, unit));
             return;
         }
-        double q = p.quantity();
-        if (current.getUnit() == p.unit()) {
+        if (current.getUnit() == unit) {
             energy.put(name, new CarrierEnergy(current.getQuantity() + q, current.getUnit()));
-        } else if (current.getUnit() == EnergyUnit.MJ && p.unit() == EnergyUnit.KWH) {
+        } else if (current.getUnit() == EnergyUnit.MJ && unit == EnergyUnit.KWH) {
             energy.put(name, new CarrierEnergy(current.getQuantity() + q * MJ_PER_KWH, current.getUnit()));
-        } else if (current.getUnit() == EnergyUnit.KWH && p.unit() == EnergyUnit.MJ) {
+        } else if (current.getUnit() == EnergyUnit.KWH && unit == EnergyUnit.MJ) {
             energy.put(name, new CarrierEnergy(current.getQuantity() + q / MJ_PER_KWH, current.getUnit()));
         } else {
-            energy.merge(name + "/" + p.unit(), new CarrierEnergy(q, p.unit()),
+            energy.merge(name + "/" + unit, new CarrierEnergy(q, unit),
                     (x, y) -> new CarrierEnergy(x.getQuantity() + y.getQuantity(), y.getUnit()));
         }
     }

@@ -11,6 +11,7 @@ import io.greenline.schemas.TopicNames;
 import io.greenline.schemas.WindowKey;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,9 +103,15 @@ final class ReferenceOee {
             // states sorted by time; equal times keep their arrival order (a stable sort)
             List<State> timeline = new ArrayList<>(line.states);
             timeline.sort((a, b) -> Long.compare(a.at(), b.at()));
+            // only to find things fast: the counts of each window, by key
+            Map<String, List<Count>> countsByWindow = new HashMap<>();
+            for (Count c : line.counts) {
+                c.windowKeys().forEach(k -> countsByWindow.computeIfAbsent(k, x -> new ArrayList<>()).add(c));
+            }
             for (Win w : calendar.overlapping(line.earliest, finalUpTo)) {
                 if (w.end() > line.earliest && w.end() <= finalUpTo) {
-                    OeeWindow window = window(lineId, config, calendar, w, timeline, line.counts);
+                    String key = WindowKey.of(lineId, w.granularity(), Instant.ofEpochMilli(w.start())).format();
+                    OeeWindow window = window(lineId, config, calendar, w, timeline, countsByWindow.getOrDefault(key, List.of()));
                     out.put(WindowKey.of(lineId, w.granularity(), Instant.ofEpochMilli(w.start())).format(), window);
                 }
             }
@@ -124,6 +131,23 @@ final class ReferenceOee {
         return null;
     }
 
+    /** The index of the last state at or before t (0 when none is): binary search over the sorted timeline. */
+    private static int inForceAt(List<State> timeline, long t) {
+        int lo = 0;
+        int hi = timeline.size() - 1;
+        int found = 0;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (timeline.get(mid).at() <= t) {
+                found = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return found;
+    }
+
     private static OeeWindow window(String lineId, LineConfig config, ReferenceCalendar calendar, Win w, List<State> timeline,
             List<Count> counts) {
         long threshold = config == null ? 120_000L : config.getMicroStopThresholdMs();
@@ -135,7 +159,9 @@ final class ReferenceOee {
         }
         int failures = 0;
         long failureMs = 0;
-        for (int i = 0; i < timeline.size(); i++) {
+        // states before the one in force at the window's start end at or before it (no time, no failure in it), and
+        // states from the window's end on neither: classify the ones between
+        for (int i = inForceAt(timeline, w.start()); i < timeline.size() && timeline.get(i).at() < w.end(); i++) {
             State s = timeline.get(i);
             long next = i + 1 < timeline.size() ? timeline.get(i + 1).at() : Long.MAX_VALUE;
             long a = Math.max(w.start(), s.at());
@@ -179,7 +205,7 @@ final class ReferenceOee {
         double pq = 0, sq = 0, rq = 0, ideal = 0, goodIdeal = 0;
         String key = WindowKey.of(lineId, w.granularity(), Instant.ofEpochMilli(w.start())).format();
         for (Count c : counts) {
-            if (c.windowKeys().contains(key)) {
+            if (c.windowKeys().contains(key)) { // always: the counts given are the window's
                 pq += c.quantity();
                 sq += c.scrap();
                 rq += c.rework();

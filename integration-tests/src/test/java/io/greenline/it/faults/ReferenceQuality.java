@@ -142,6 +142,12 @@ final class ReferenceQuality {
         lines.forEach((lineId, line) -> {
             long finalUpTo = line.clock - graceMs;
             ReferenceCalendar calendar = ReferenceCalendar.of(ref.configAsOf(lineId, line.clock));
+            // only to find things fast: the line's and its products' tallies of each window, by the line-level key
+            Map<String, List<Tally>> byWindow = new HashMap<>();
+            for (Tally tally : line.tallies.values()) {
+                String lineLevel = WindowKey.of(tally.key.lineId(), tally.key.granularity(), tally.key.windowStart()).format();
+                byWindow.computeIfAbsent(lineLevel, k -> new ArrayList<>()).add(tally);
+            }
             for (Win w : calendar.overlapping(line.earliest, finalUpTo)) {
                 if (w.end() <= line.earliest || w.end() > finalUpTo) {
                     continue;
@@ -150,7 +156,7 @@ final class ReferenceQuality {
                 if (!line.tallies.containsKey(lineKey)) {
                     continue; // nothing inspected: no record
                 }
-                for (Tally tally : line.tallies.values()) {
+                for (Tally tally : byWindow.get(lineKey)) {
                     if (tally.key.lineId().equals(lineId) && tally.key.granularity() == w.granularity()
                             && tally.key.windowStart().toEpochMilli() == w.start()) {
                         out.put(tally.key.format(), record(tally));
