@@ -1,9 +1,9 @@
 package io.greenline.streams;
 
 import io.greenline.streams.carbon.CarbonSettings;
+import io.greenline.streams.config.DurationSetting;
 import io.greenline.streams.oee.OeeSettings;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -102,15 +102,7 @@ public record ReferenceSettings(Duration lineConfigHistory, Duration emissionFac
     }
 
     private static Duration duration(Map<String, ?> config, String key, Duration fallback) {
-        if (!isSet(config, key)) {
-            return fallback;
-        }
-        String raw = config.get(key).toString().trim();
-        try {
-            return Duration.parse(raw);
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(key + " must be an ISO-8601 duration such as PT30M, got '" + raw + "'", e);
-        }
+        return DurationSetting.read(config, key, fallback);
     }
 
     private static void requirePositive(Duration d, String key, boolean zeroAllowed) {

@@ -1,8 +1,8 @@
 package io.greenline.streams.oee;
 
 import io.greenline.events.Granularity;
+import io.greenline.streams.config.DurationSetting;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -85,15 +85,7 @@ public record OeeSettings(Duration grace, Duration idleAdvanceInterval, Duration
     }
 
     private static Duration duration(Map<String, ?> config, String key, Duration fallback) {
-        Object raw = config.get(key);
-        if (raw == null || raw.toString().isBlank()) {
-            return fallback;
-        }
-        try {
-            return Duration.parse(raw.toString().trim());
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(key + ": cannot read '" + raw + "' as an ISO-8601 duration (e.g. PT5M, P7D)", e);
-        }
+        return DurationSetting.read(config, key, fallback);
     }
 
     public OeeSettings withGrace(Duration value) {

@@ -1,8 +1,8 @@
 package io.greenline.streams.rollup;
 
 import io.greenline.events.Granularity;
+import io.greenline.streams.config.DurationSetting;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -96,15 +96,7 @@ public record RollupSettings(Duration waitForLines, Duration correctionWindow, D
     }
 
     private static Duration duration(Map<String, ?> config, String key, Duration fallback) {
-        Object raw = config.get(key);
-        if (raw == null || raw.toString().isBlank()) {
-            return fallback;
-        }
-        try {
-            return Duration.parse(raw.toString().trim());
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(key + ": cannot read '" + raw + "' as an ISO-8601 duration (e.g. PT10M, P7D)", e);
-        }
+        return DurationSetting.read(config, key, fallback);
     }
 
     private static void positive(Duration d, String name, boolean zeroAllowed) {
