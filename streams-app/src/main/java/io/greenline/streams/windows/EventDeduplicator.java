@@ -16,9 +16,10 @@ import org.apache.kafka.streams.state.WindowStore;
  * {@code t} can only collide with times in {@code [t - R, t + R]}, which lie in at most three buckets, so
  * {@link #seen} is at most three exact {@code fetch(id, bucketStart)} lookups (a RocksDB get each, behind the record
  * cache), never a range scan over segments. Two times of one id in the same bucket are less than R apart, so the
- * second is a duplicate and one value per id and bucket is enough. The store keeps 3R, so every bucket a lookup can
- * reach is still there; older segments are dropped whole by the window store (the enforced retention). Use one key
- * space per source, e.g. {@code lineId/state/eventId}.
+ * second is a duplicate and one value per id and bucket is enough. The store keeps 3R behind the newest bucket it
+ * holds, so an id is found while its time is within 2R of the newest time remembered (more than the R a window store
+ * keyed by exact time kept before); older segments are dropped whole by the window store (the enforced retention).
+ * Use one key space per source, e.g. {@code lineId/state/eventId}.
  */
 public final class EventDeduplicator {
 
