@@ -107,6 +107,16 @@ class AppClusterIT {
         return lines;
     }
 
+    /** The item of {@code lineId} in a list answer (null when not listed). */
+    private static JsonNode itemOf(JsonNode list, String lineId) {
+        for (JsonNode item : list.get("items")) {
+            if (item.get("lineId").asText().equals(lineId)) {
+                return item;
+            }
+        }
+        return null;
+    }
+
     /** The final windows of a line's answer (live windows move with the idle-line clock). */
     private static ArrayNode finalItems(int port, String path) {
         HttpResponse<String> response = get(port, path);
@@ -194,6 +204,25 @@ class AppClusterIT {
         JsonNode aLines = json(get(portA, "/api/v1/lines"));
         assertThat(aLines.get("complete").asBoolean()).isTrue();
         assertThat(aLines.get("instances")).hasSize(2);
+
+        // a single instance writes its cached, pre-rendered list in the same envelope: the same items as two
+        // instances gathered, and as the same instance answering a forwarded request (local=true)
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            JsonNode single = json(get(portSingle, "/api/v1/lines"));
+            assertThat(single.get("complete").asBoolean()).isTrue();
+            assertThat(single.get("stale").asBoolean()).isFalse();
+            assertThat(single.get("servedBy").asText()).isEqualTo("localhost:" + portSingle);
+            assertThat(single.get("instances")).hasSize(1);
+            assertThat(single.at("/instances/0/server").asText()).isEqualTo("localhost:" + portSingle);
+            assertThat(single.at("/instances/0/answered").asBoolean()).isTrue();
+            JsonNode forwarded = json(get(portSingle, "/api/v1/lines?local=true"));
+            assertThat(forwarded.has("instances")).isFalse();
+            assertThat(forwarded.get("items")).isEqualTo(single.get("items"));
+            JsonNode gathered = json(get(portA, "/api/v1/lines"));
+            for (String line : LINES) {
+                assertThat(itemOf(single, line)).as(line + " from a single instance").isEqualTo(itemOf(gathered, line));
+            }
+        });
     }
 
     @Test

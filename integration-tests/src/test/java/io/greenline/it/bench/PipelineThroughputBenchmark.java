@@ -332,6 +332,7 @@ class PipelineThroughputBenchmark {
         double diskPerLineDay = eos.diskBytes / (double) lineIds.size() / simulatedDays;
         out.append(String.format(Locale.ROOT, "RocksDB on disk after the exactly_once_v2 run: %.0f bytes per line per simulated day (%d lines, %.2f days); flushes by reason %s%n",
                 diskPerLineDay, lineIds.size(), simulatedDays, eos.flushesByReason));
+        out.append(String.format(Locale.ROOT, "flushes by store (exactly_once_v2 run, most first): %s%n", mostFirst(eos.flushesByStore)));
         out.append(String.format(Locale.ROOT, "start to RUNNING (not in the rates): %s%n",
                 runs.stream().map(r -> String.format(Locale.ROOT, "%s %.1f s", r.name.replaceAll(",.*", ""), r.startupSeconds)).collect(Collectors.joining("; "))));
         out.append(latencies);
@@ -378,6 +379,7 @@ class PipelineThroughputBenchmark {
         json.put("flushes_per_10k_events", eos.flushesPer10k());
         json.put("app_alos_flushes_per_10k_events", alos.flushesPer10k());
         json.put("flushes_by_reason", eos.flushesByReason.toString());
+        json.put("flushes_by_store", mostFirst(eos.flushesByStore));
         json.put("rocksdb_instances", eos.rocksInstances);
         json.put("memtable_bytes_per_instance", BoundedMemoryRocksDBConfig.writeBufferBytes());
         json.put("app_eos_startup_seconds", eos.startupSeconds);
@@ -446,7 +448,7 @@ class PipelineThroughputBenchmark {
         assertThat(checksum).isPositive();
         return new Rate((deserialize ? "(b) consumer + Greenline Avro serdes" : "(a) raw KafkaConsumer<byte[],byte[]>")
                 + ("warm-up".equals(name) ? " warm-up" : ""), records, elapsed, peakHeap(), 0, (processCpuNanos() - cpuStarted) / 1e9,
-                Double.NaN, Double.NaN, 0, Map.of(), 0, 0);
+                Double.NaN, Double.NaN, 0, Map.of(), Map.of(), 0, 0);
     }
 
     // ---- (b2), (c), (c1): Kafka Streams runs, (d) query latency ----
@@ -517,6 +519,7 @@ class PipelineThroughputBenchmark {
         resetPeakHeap();
         long flushesBefore = BoundedMemoryRocksDBConfig.flushes();
         Map<FlushReason, Long> reasonsBefore = BoundedMemoryRocksDBConfig.flushesByReason();
+        Map<String, Long> storesBefore = BoundedMemoryRocksDBConfig.flushesByStore();
         long created = System.nanoTime();
         GreenlineApp app = kind == Kind.APP ? new GreenlineApp(settings, topology).start() : null;
         KafkaStreams streams = app != null ? app.streams() : new KafkaStreams(topology, settings.streamsProperties());
@@ -577,8 +580,10 @@ class PipelineThroughputBenchmark {
             double lastTenth = committed > ninthCommitted ? (committed - ninthCommitted) / ((end - ninthAt) / 1e9) : Double.NaN;
             Map<FlushReason, Long> reasons = new TreeMap<>(BoundedMemoryRocksDBConfig.flushesByReason());
             reasonsBefore.forEach((reason, count) -> reasons.computeIfPresent(reason, (r, c) -> c - count == 0 ? null : c - count));
+            Map<String, Long> byStore = new TreeMap<>(BoundedMemoryRocksDBConfig.flushesByStore());
+            storesBefore.forEach((store, count) -> byStore.computeIfPresent(store, (st, c) -> c - count == 0 ? null : c - count));
             Rate rate = new Rate(name, records, elapsed, peakHeap(), (running - created) / 1e9, cpu / 1e9, firstTenth, lastTenth,
-                    BoundedMemoryRocksDBConfig.flushes() - flushesBefore, reasons, peakInstances, directoryBytes(stateDir));
+                    BoundedMemoryRocksDBConfig.flushes() - flushesBefore, reasons, byStore, peakInstances, directoryBytes(stateDir));
             if (measureQueries && app != null) {
                 latencies = queryLatencies(port);
             }
@@ -812,6 +817,12 @@ class PipelineThroughputBenchmark {
     }
 
     /** Sum of the heap pools' peaks since the last reset (an upper bound of the peak heap used). */
+    /** Counts by name, largest first, as {@code name=count, ...}. */
+    private static String mostFirst(Map<String, Long> counts) {
+        return counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
+    }
+
     private static long peakHeap() {
         return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
                 .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
@@ -820,6 +831,7 @@ class PipelineThroughputBenchmark {
     /** One measured run; the Streams-only figures are NaN or 0 for the plain consumers. */
     record Rate(String name, long records, Duration elapsed, long peakHeapBytes, double startupSeconds, double cpuSeconds,
                 double firstTenthPerSecond, double lastTenthPerSecond, long flushes, Map<FlushReason, Long> flushesByReason,
+                Map<String, Long> flushesByStore,
                 int rocksInstances, long diskBytes) {
         double seconds() {
             return elapsed.toNanos() / 1e9;

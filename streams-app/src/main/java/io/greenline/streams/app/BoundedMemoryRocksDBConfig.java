@@ -62,6 +62,7 @@ public class BoundedMemoryRocksDBConfig implements RocksDBConfigSetter {
     private static final AtomicInteger PEAK_INSTANCES = new AtomicInteger();
     private static final Map<FlushReason, AtomicLong> FLUSHES = new EnumMap<>(FlushReason.class);
     private static final AtomicLong ALL_FLUSHES = new AtomicLong();
+    private static final Map<String, AtomicLong> FLUSHES_BY_STORE = new java.util.concurrent.ConcurrentHashMap<>();
     /** Made with the shared cache: a listener is a native object, so not before RocksDB's library is loaded. */
     private static AbstractEventListener flushCounter;
 
@@ -136,6 +137,37 @@ public class BoundedMemoryRocksDBConfig implements RocksDBConfigSetter {
         return seen;
     }
 
+    /**
+     * Flush counts by store (the store's name, window-store segments counted with their store), only the stores seen:
+     * says which stores' writes fill the memtables.
+     */
+    public static Map<String, Long> flushesByStore() {
+        Map<String, Long> seen = new java.util.TreeMap<>();
+        FLUSHES_BY_STORE.forEach((store, count) -> seen.put(store, count.get()));
+        return seen;
+    }
+
+    /**
+     * The store a flushed SST file belongs to, from its path: {@code .../<task>/rocksdb/<store>/000042.sst} for a
+     * key-value store, {@code .../<task>/<store>/<store>.<segmentId>/000042.sst} for a window-store segment.
+     */
+    static String storeOf(String sstPath) {
+        if (sstPath == null || sstPath.isEmpty()) {
+            return "unknown";
+        }
+        java.nio.file.Path dir = java.nio.file.Path.of(sstPath).getParent();
+        if (dir == null || dir.getFileName() == null) {
+            return "unknown";
+        }
+        String name = dir.getFileName().toString();
+        java.nio.file.Path parent = dir.getParent();
+        int dot = name.lastIndexOf('.');
+        if (dot > 0 && parent != null && parent.getFileName() != null && parent.getFileName().toString().equals(name.substring(0, dot))) {
+            return name.substring(0, dot);
+        }
+        return name;
+    }
+
     @Override
     public void setConfig(String storeName, Options options, Map<String, Object> configs) {
         long bytes = longConfig(configs, AppSettings.ROCKSDB_MEMORY_BYTES, AppSettings.DEFAULT_ROCKSDB_MEMORY_BYTES);
@@ -186,6 +218,7 @@ public class BoundedMemoryRocksDBConfig implements RocksDBConfigSetter {
             ALL_FLUSHES.incrementAndGet();
             FlushReason reason = info.getFlushReason();
             FLUSHES.get(reason == null ? FlushReason.OTHERS : reason).incrementAndGet();
+            FLUSHES_BY_STORE.computeIfAbsent(storeOf(info.getFilePath()), store -> new AtomicLong()).incrementAndGet();
         }
     }
 }

@@ -175,7 +175,7 @@ public final class QueryApi {
 
     /** {@code GET /api/v1/lines}: every line with its latest hourly OEE, quality and energy windows. */
     public void lines(Context ctx) {
-        gather(ctx, () -> cachedLocal("lines", LINE_VIEWS.keySet(), this::localLines), "lineId", (a, b) -> {
+        gatherListing(ctx, "lines", LINE_VIEWS.keySet(), this::localLines, "lineId", (a, b) -> {
             ObjectNode merged = a.deepCopy();
             for (String field : List.of("latestOee", "latestQuality", "latestEnergy")) {
                 merged.set(field, later(a.get(field), b.get(field)));
@@ -201,7 +201,7 @@ public final class QueryApi {
      * known to any instance, with its latest HOUR OEE, quality and energy roll-up windows.
      */
     public void rollups(Context ctx, String level) {
-        gather(ctx, () -> cachedLocal(level, ROLLUP_VIEWS.keySet(), () -> localRollups(level)), "rollupId", (a, b) -> {
+        gatherListing(ctx, level, ROLLUP_VIEWS.keySet(), () -> localRollups(level), "rollupId", (a, b) -> {
             ObjectNode merged = a.deepCopy();
             for (String field : List.of("latestOee", "latestQuality", "latestEnergy")) {
                 merged.set(field, later(a.get(field), b.get(field)));
@@ -217,8 +217,34 @@ public final class QueryApi {
     /** How long a cached list answer may be served while no view changed (a bound, in case a change is not seen). */
     private static final long LIST_CACHE_MAX_AGE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
 
-    /** A list answer of this instance and the view versions it was read at. */
-    private record CachedListing(List<Long> versions, long readAtNanos, StoreRouter.Read<Listing> read) {
+    /**
+     * A list answer of this instance, the view versions it was read at, and its items as JSON bytes (rendered once,
+     * on the first request that writes them, then shared by every request served from this answer).
+     */
+    private static final class CachedListing {
+        private final List<Long> versions;
+        private final long readAtNanos;
+        private final StoreRouter.Read<Listing> read;
+        private volatile byte[] itemsJson;
+
+        CachedListing(List<Long> versions, long readAtNanos, StoreRouter.Read<Listing> read) {
+            this.versions = versions;
+            this.readAtNanos = readAtNanos;
+            this.read = read;
+        }
+
+        byte[] itemsJson(ObjectMapper json) {
+            byte[] rendered = itemsJson;
+            if (rendered == null) {
+                try {
+                    rendered = json.writeValueAsBytes(read.value().items());
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new IllegalStateException("list items could not be written as JSON", e);
+                }
+                itemsJson = rendered;
+            }
+            return rendered;
+        }
     }
 
     private final Map<String, CachedListing> listings = new java.util.concurrent.ConcurrentHashMap<>();
@@ -229,22 +255,78 @@ public final class QueryApi {
      * moving) or the answer is older than 5 s. The views change when a window becomes final, so between two hours a
      * list of 1,000 lines is served without reading or converting a record. Answers are shared, never changed.
      */
-    private StoreRouter.Read<Listing> cachedLocal(String list, java.util.Collection<String> views, Supplier<StoreRouter.Read<Listing>> read) {
+    private CachedListing cachedLocal(String list, java.util.Collection<String> views, Supplier<StoreRouter.Read<Listing>> read) {
         List<Long> versions = views.stream().map(io.greenline.streams.LineLatestView::version).toList();
         long now = System.nanoTime();
         CachedListing cached = listings.get(list);
-        if (cached != null && router.running() && cached.versions().equals(versions)
-                && now - cached.readAtNanos() < LIST_CACHE_MAX_AGE_NANOS) {
-            return cached.read();
+        if (cached != null && router.running() && cached.versions.equals(versions)
+                && now - cached.readAtNanos < LIST_CACHE_MAX_AGE_NANOS) {
+            return cached;
         }
         boolean running = router.running();
-        StoreRouter.Read<Listing> fresh = read.get();
-        if (running && !fresh.stale()) {
-            listings.put(list, new CachedListing(versions, now, fresh));
+        CachedListing fresh = new CachedListing(versions, now, read.get());
+        if (running && !fresh.read.stale()) {
+            listings.put(list, fresh);
         } else {
             listings.remove(list);
         }
         return fresh;
+    }
+
+    /**
+     * Answers a list of the latest-per-line or per-roll-up views ({@link #gather}). When this instance answers alone (a
+     * request forwarded to it, or a deployment of one instance) the body is its cached answer's items as rendered
+     * once, inside the same envelope {@link #gather} writes: serving 1,000 lines then costs a copy of bytes, not a
+     * conversion of 3,000 window records to JSON per request.
+     */
+    private void gatherListing(Context ctx, String list, java.util.Collection<String> views,
+                               Supplier<StoreRouter.Read<Listing>> read, String idField,
+                               java.util.function.BinaryOperator<ObjectNode> merge) {
+        Supplier<StoreRouter.Read<Listing>> local = () -> cachedLocal(list, views, read).read;
+        boolean forwarded = isForwarded(ctx);
+        if (!forwarded) {
+            List<HostInfo> hosts = router.instances();
+            if (hosts.size() != 1 || !hosts.get(0).equals(router.self())) {
+                gather(ctx, local, idField, merge);
+                return;
+            }
+        }
+        CachedListing answer;
+        try {
+            answer = cachedLocal(list, views, read);
+        } catch (ApiException e) {
+            if (forwarded) {
+                throw e;
+            }
+            gather(ctx, local, idField, merge);
+            return;
+        }
+        StoreRouter.Read<Listing> readAnswer = answer.read;
+        ObjectNode envelope = json.createObjectNode();
+        if (!forwarded) {
+            ObjectNode instance = envelope.putArray("instances").addObject();
+            instance.put("server", server(router.self()));
+            instance.put("answered", true);
+            instance.put("stale", readAnswer.stale());
+            envelope.put("complete", true);
+        }
+        if (readAnswer.value().scannedTo() != null) {
+            envelope.put("scannedTo", readAnswer.value().scannedTo());
+        }
+        envelope.put("stale", readAnswer.stale());
+        envelope.put("lagRecords", readAnswer.lagRecords());
+        envelope.put("servedBy", server(router.self()));
+        byte[] items = answer.itemsJson(json);
+        byte[] rest = envelope.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        // {"items":<items>,<the envelope's fields without its opening brace>
+        byte[] head = "{\"items\":".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] body = new byte[head.length + items.length + 1 + rest.length - 1];
+        System.arraycopy(head, 0, body, 0, head.length);
+        System.arraycopy(items, 0, body, head.length, items.length);
+        body[head.length + items.length] = ',';
+        System.arraycopy(rest, 1, body, head.length + items.length + 1, rest.length - 1);
+        qualify(ctx, readAnswer.stale(), readAnswer.lagRecords());
+        ctx.contentType("application/json").result(body);
     }
 
     /**

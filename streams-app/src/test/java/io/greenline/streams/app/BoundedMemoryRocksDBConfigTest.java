@@ -62,9 +62,12 @@ class BoundedMemoryRocksDBConfigTest {
     }
 
     @Test
-    @DisplayName("A memtable flush of a store configured by it is counted, with its reason")
-    void countsFlushes(@TempDir Path dir) throws Exception {
+    @DisplayName("A memtable flush of a store configured by it is counted, with its reason and its store")
+    void countsFlushes(@TempDir Path stateDir) throws Exception {
         BoundedMemoryRocksDBConfig setter = new BoundedMemoryRocksDBConfig();
+        // where Kafka Streams puts a key-value store of task 0_1
+        Path dir = java.nio.file.Files.createDirectories(stateDir.resolve("0_1").resolve("rocksdb").resolve("quality-windows"));
+        long storeBefore = BoundedMemoryRocksDBConfig.flushesByStore().getOrDefault("quality-windows", 0L);
         long before = BoundedMemoryRocksDBConfig.flushes();
         long manualBefore = BoundedMemoryRocksDBConfig.flushes(FlushReason.MANUAL_FLUSH);
         try (Options options = new Options().setCreateIfMissing(true)) {
@@ -85,5 +88,18 @@ class BoundedMemoryRocksDBConfigTest {
         assertThat(BoundedMemoryRocksDBConfig.flushes()).isEqualTo(before + 1);
         assertThat(BoundedMemoryRocksDBConfig.flushes(FlushReason.MANUAL_FLUSH)).isEqualTo(manualBefore + 1);
         assertThat(BoundedMemoryRocksDBConfig.flushesByReason()).containsKey(FlushReason.MANUAL_FLUSH);
+        assertThat(BoundedMemoryRocksDBConfig.flushesByStore()).containsEntry("quality-windows", storeBefore + 1);
+    }
+
+    @Test
+    @DisplayName("A flushed file is charged to its store: a key-value store by its directory, a window-store segment to the store it belongs to")
+    void storeOfAFlushedFile() {
+        assertThat(BoundedMemoryRocksDBConfig.storeOf("/state/app/0_1/rocksdb/carbon-readings/000042.sst")).isEqualTo("carbon-readings");
+        assertThat(BoundedMemoryRocksDBConfig.storeOf("/state/app/1_3/oee-seen-events/oee-seen-events.1767225600000/000007.sst"))
+                .isEqualTo("oee-seen-events");
+        // a dot in a key-value store's own name is not a segment
+        assertThat(BoundedMemoryRocksDBConfig.storeOf("/state/app/0_0/rocksdb/line.v2/000001.sst")).isEqualTo("line.v2");
+        assertThat(BoundedMemoryRocksDBConfig.storeOf("")).isEqualTo("unknown");
+        assertThat(BoundedMemoryRocksDBConfig.storeOf(null)).isEqualTo("unknown");
     }
 }
