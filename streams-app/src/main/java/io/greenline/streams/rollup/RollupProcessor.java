@@ -49,8 +49,12 @@ import org.apache.kafka.streams.state.VersionedRecord;
  *   <li>drops what is past retention.</li>
  * </ol>
  *
- * <p>Work per record is bounded by the roll-up's lines and the hours of one day (key lookups and key ranges of
- * this roll-up only), never by history.
+ * <p>Work per record does not grow with the roll-up's lines nor with history: the record's own line is looked up and
+ * written under its own key ({@code kind|rollupId|L|lineId}), and whether a window is complete is kept per open
+ * window in memory and updated for the record's line only. What reads every line of the roll-up runs once per roll-up
+ * window or clock hour, not per record: the calendar vote (cached per member set and hour), the full completeness of a
+ * window when it is published (its {@code linesMissing}) or first checked, and the expiry of silent lines when the
+ * roll-up's clock moves. The member set is read from the store once per task start and kept in memory.
  */
 final class RollupProcessor implements Processor<String, RollupContribution, String, SpecificRecord> {
 
@@ -76,6 +80,14 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
      */
     private final Map<String, LineConfig> configCache = new HashMap<>();
     private final Map<String, WindowCalendar> calendarCache = new HashMap<>();
+    /** The known lines of each roll-up and kind (by base {@code kind|rollupId}), loaded from the store on first use. */
+    private final Map<String, Members> memberSets = new HashMap<>();
+    /**
+     * Per open roll-up window (accumulator key) that was checked for early publication: the known lines that have not
+     * yet covered their part of it, and the member-set generation it was computed at. Updated for one line per
+     * record; computed in full again when the member set changed or the caches were cleared.
+     */
+    private final Map<String, MissingLines> missingByWindow = new HashMap<>();
     private static final long CACHE_WALL_MS = 10_000;
     private static final int CACHE_MAX_ENTRIES = 100_000;
     private long cacheSinceWallMs = Long.MIN_VALUE;
@@ -84,9 +96,37 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
         this.settings = settings;
     }
 
+    /** The lines known to one roll-up and kind: their last contributed window end, in line order. */
+    private static final class Members {
+        final TreeMap<String, Long> lastSeen = new TreeMap<>();
+        /** Changes whenever a line joins or leaves, so caches keyed by it see a new member set. */
+        long generation;
+        private String key;
+
+        /** A short key of the member set (generation-stamped), for caches that depend on it. */
+        String key() {
+            if (key == null) {
+                key = lastSeen.size() + "#" + lastSeen.keySet().hashCode();
+            }
+            return key;
+        }
+
+        void changed() {
+            generation++;
+            key = null;
+        }
+    }
+
+    private record MissingLines(long generation, java.util.Set<String> lines) {
+    }
+
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
+        configCache.clear();
+        calendarCache.clear();
+        memberSets.clear();
+        missingByWindow.clear();
         members = context.getStateStore(StoreNames.ROLLUP_MEMBERS);
         accumulators = context.getStateStore(StoreNames.ROLLUP_ACCUMULATORS);
         open = context.getStateStore(StoreNames.ROLLUP_OPEN);
@@ -103,6 +143,7 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
         if (wallMs - cacheSinceWallMs >= CACHE_WALL_MS || configCache.size() + calendarCache.size() > CACHE_MAX_ENTRIES) {
             configCache.clear();
             calendarCache.clear();
+            missingByWindow.clear();
             cacheSinceWallMs = wallMs;
         }
         if (RollupFootprints.KIND.equals(record.value().getKind())) {
@@ -114,9 +155,10 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
         RollupKind kind = RollupKind.valueOf(c.getKind());
         String base = kind + SEP + rollupId;
 
+        Members lines = members(base);
         RollupMembers known = members.get(base);
         if (known == null) {
-            known = new RollupMembers(Long.MIN_VALUE, c.getWindowEnd(), new HashMap<>());
+            known = new RollupMembers(Long.MIN_VALUE, c.getWindowEnd(), Map.of());
         }
         if (known.getClockMs() != Long.MIN_VALUE && c.getWindowStart() < known.getClockMs() - settings.correctionWindow().toMillis()) {
             throw new BadRecordException(DeadLetterReason.LATE, "line window " + c.getLineId() + " " + kind + " "
@@ -124,23 +166,88 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
                     + settings.correctionWindow() + " before " + Instant.ofEpochMilli(known.getClockMs()) + ")");
         }
         long clock = Math.max(known.getClockMs(), c.getWindowEnd());
-        Map<String, Long> seen = new TreeMap<>(known.getLastSeenMs());
-        seen.merge(c.getLineId(), c.getWindowEnd(), Math::max);
-        seen.values().removeIf(last -> last < clock - settings.memberTtl().toMillis());
-        known = new RollupMembers(clock, known.getSinceMs(), seen);
+        Long lastSeen = lines.lastSeen.get(c.getLineId());
+        if (lastSeen == null || lastSeen < c.getWindowEnd()) {
+            lines.lastSeen.put(c.getLineId(), c.getWindowEnd());
+            // a line's own key: clockMs is the end of its latest contributed window (sinceMs the same; no map)
+            members.put(memberKey(base, c.getLineId()), new RollupMembers(c.getWindowEnd(), c.getWindowEnd(), Map.of()));
+            if (lastSeen == null) {
+                lines.changed();
+            }
+        }
+        if (clock != known.getClockMs()) {
+            known = new RollupMembers(clock, known.getSinceMs(), Map.of());
+            members.put(base, known);
+            expireSilentLines(base, lines, clock);
+        }
         boolean earlyAllowed = clock >= known.getSinceMs() + settings.waitForLines().toMillis();
-        members.put(base, known);
 
         String contributionKey = base + SEP + pad(c.getWindowStart()) + SEP + c.getLineId();
         RollupContribution previous = contributions.get(contributionKey);
         contributions.put(contributionKey, c);
 
         Interval hour = new Interval(Instant.ofEpochMilli(c.getWindowStart()), Instant.ofEpochMilli(c.getWindowEnd()));
-        for (Window window : targets(rollupId, hour, seen.keySet())) {
-            add(base, window, c, previous, hour, record, seen.keySet(), earlyAllowed);
+        for (Window window : targets(rollupId, hour, lines)) {
+            add(base, window, c, previous, hour, record, lines, earlyAllowed);
         }
-        publishDue(base, clock, record, seen.keySet());
+        publishDue(base, clock, record, lines);
         purge(base, rollupId, kind, clock);
+    }
+
+    /**
+     * The known lines of a roll-up and kind: read once from their keys {@code base|L|lineId} (a key range of this
+     * roll-up), then kept in memory and written through. State of the earlier layout (every line in one map under
+     * {@code base}) is moved to the per-line keys when first read.
+     */
+    private Members members(String base) {
+        Members loaded = memberSets.get(base);
+        if (loaded != null) {
+            return loaded;
+        }
+        loaded = new Members();
+        String prefix = memberKey(base, "");
+        try (KeyValueIterator<String, RollupMembers> it = members.range(prefix, prefix + '\uffff')) {
+            while (it.hasNext()) {
+                KeyValue<String, RollupMembers> kv = it.next();
+                if (kv.value != null) {
+                    loaded.lastSeen.put(kv.key.substring(prefix.length()), kv.value.getClockMs());
+                }
+            }
+        }
+        RollupMembers rollup = members.get(base);
+        if (rollup != null && !rollup.getLastSeenMs().isEmpty()) {
+            for (Map.Entry<String, Long> line : rollup.getLastSeenMs().entrySet()) {
+                loaded.lastSeen.merge(line.getKey(), line.getValue(), Math::max);
+                long last = loaded.lastSeen.get(line.getKey());
+                members.put(memberKey(base, line.getKey()), new RollupMembers(last, last, Map.of()));
+            }
+            members.put(base, new RollupMembers(rollup.getClockMs(), rollup.getSinceMs(), Map.of()));
+        }
+        loaded.changed();
+        memberSets.put(base, loaded);
+        return loaded;
+    }
+
+    /** A line silent for {@code rollup.member-ttl} of the roll-up's clock is no longer known (runs when the clock moves). */
+    private void expireSilentLines(String base, Members lines, long clock) {
+        long cutoff = clock - settings.memberTtl().toMillis();
+        List<String> silent = new ArrayList<>();
+        lines.lastSeen.forEach((line, last) -> {
+            if (last < cutoff) {
+                silent.add(line);
+            }
+        });
+        for (String line : silent) {
+            lines.lastSeen.remove(line);
+            members.delete(memberKey(base, line));
+        }
+        if (!silent.isEmpty()) {
+            lines.changed();
+        }
+    }
+
+    private static String memberKey(String base, String lineId) {
+        return base + SEP + "L" + SEP + lineId;
     }
 
     /**
@@ -154,7 +261,7 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
         String rollupId = record.key();
         String base = RollupKind.ENERGY + SEP + rollupId;
         RollupMembers known = members.get(base);
-        List<String> lines = known == null ? List.of() : new ArrayList<>(known.getLastSeenMs().keySet());
+        Members lines = members(base);
         if (known != null && c.getWindowEnd() < known.getClockMs() - settings.correctionWindow().toMillis()) {
             throw new BadRecordException(DeadLetterReason.LATE, "footprint of batch " + c.getBatchId() + " completed "
                     + Instant.ofEpochMilli(c.getWindowEnd()) + " for " + rollupId + " is older than the roll-up's correction window ("
@@ -162,7 +269,8 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
         }
         // the days of the roll-up's calendar as of the batch's end; before any line is known, its own line's calendar
         long last = Math.max(c.getWindowStart(), c.getWindowEnd() - 1);
-        WindowCalendar calendar = calendar(rollupId, last, lines.isEmpty() ? List.of(c.getLineId()) : lines);
+        WindowCalendar calendar = lines.lastSeen.isEmpty() ? calendar(rollupId, last, List.of(c.getLineId()), "line:" + c.getLineId())
+                : calendar(rollupId, last, lines.lastSeen.keySet(), lines.key());
         List<Window> days = calendar.windows(Granularity.DAY, Instant.ofEpochMilli(Math.min(c.getWindowStart(), last)),
                 Instant.ofEpochMilli(last + 1));
         Map<String, Double> parts = RollupFootprints.parts(c, days);
@@ -200,7 +308,7 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
             if (acc.getEmitted()) {
                 acc.setRevision(acc.getRevision() + 1);
                 accumulators.put(key, acc);
-                publish(acc, record, lines);
+                publish(acc, record, lines.lastSeen.keySet());
             } else {
                 accumulators.put(key, acc);
                 open.put(openKey(base, acc), key);
@@ -219,10 +327,10 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
     }
 
     /** The roll-up windows a line hour falls into: its own hour, and the overlapping shifts and days of the roll-up's calendar. */
-    private List<Window> targets(String rollupId, Interval hour, java.util.Collection<String> lines) {
+    private List<Window> targets(String rollupId, Interval hour, Members lines) {
         List<Window> out = new ArrayList<>();
         out.add(new Window(Granularity.HOUR, null, hour.start(), hour.end()));
-        WindowCalendar calendar = calendar(rollupId, hour.start().toEpochMilli(), lines);
+        WindowCalendar calendar = calendar(rollupId, hour.start().toEpochMilli(), lines.lastSeen.keySet(), lines.key());
         out.addAll(calendar.windows(Granularity.SHIFT, hour.start(), hour.end()));
         out.addAll(calendar.windows(Granularity.DAY, hour.start(), hour.end()));
         return out;
@@ -233,8 +341,8 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
      * else the calendar (timezone and shifts) shared by most of its lines at that time, ties to the one of the
      * smallest lineId.
      */
-    WindowCalendar calendar(String rollupId, long atMs, java.util.Collection<String> lines) {
-        String key = rollupId + SEP + Math.floorDiv(atMs, HOUR_MS) + SEP + lines.size() + SEP + lines.hashCode();
+    WindowCalendar calendar(String rollupId, long atMs, java.util.Collection<String> lines, String membersKey) {
+        String key = rollupId + SEP + Math.floorDiv(atMs, HOUR_MS) + SEP + membersKey;
         WindowCalendar cached = calendarCache.get(key);
         if (cached == null) {
             cached = vote(rollupId, atMs, lines);
@@ -281,7 +389,7 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
     }
 
     private void add(String base, Window window, RollupContribution c, RollupContribution previous, Interval hour,
-                     Record<String, RollupContribution> record, Iterable<String> lines, boolean earlyAllowed) {
+                     Record<String, RollupContribution> record, Members lines, boolean earlyAllowed) {
         Interval part = window.interval().intersect(hour);
         if (part.isEmpty()) {
             return;
@@ -306,18 +414,35 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
         if (acc.getEmitted()) {
             acc.setRevision(acc.getRevision() + 1);
             accumulators.put(key, acc);
-            publish(acc, record, lines);
+            publish(acc, record, lines.lastSeen.keySet());
             return;
         }
         accumulators.put(key, acc);
         open.put(openKey(base, acc), key);
-        if (earlyAllowed && completeness(acc, lines).missing().isEmpty()) {
-            publishFinal(base, key, acc, record, lines);
+        if (earlyAllowed && stillMissing(key, acc, c.getLineId(), lines).isEmpty()) {
+            publishFinal(base, key, acc, record, lines.lastSeen.keySet());
         }
     }
 
+    /**
+     * The known lines that have not yet covered their part of an open window: computed in full the first time (and
+     * after the member set changed or the caches were cleared), then updated for the line of each record only.
+     */
+    private java.util.Set<String> stillMissing(String key, RollupAccumulator acc, String lineId, Members lines) {
+        MissingLines tracked = missingByWindow.get(key);
+        if (tracked == null || tracked.generation() != lines.generation) {
+            tracked = new MissingLines(lines.generation, new java.util.HashSet<>(completeness(acc, lines.lastSeen.keySet()).missing()));
+            missingByWindow.put(key, tracked);
+        } else if (missing(acc, lineId)) {
+            tracked.lines().add(lineId);
+        } else {
+            tracked.lines().remove(lineId);
+        }
+        return tracked.lines();
+    }
+
     /** Publishes every open window of the roll-up whose end + wait the clock has passed (a key range of this roll-up). */
-    private void publishDue(String base, long clock, Record<String, RollupContribution> record, Iterable<String> lines) {
+    private void publishDue(String base, long clock, Record<String, RollupContribution> record, Members lines) {
         long due = clock - settings.waitForLines().toMillis();
         if (due < 0) {
             return;
@@ -331,7 +456,7 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
             if (acc == null) {
                 open.delete(entry.key);
             } else {
-                publishFinal(base, entry.value, acc, record, lines);
+                publishFinal(base, entry.value, acc, record, lines.lastSeen.keySet());
             }
         }
     }
@@ -341,6 +466,7 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
         acc.setEmitted(true);
         accumulators.put(key, acc);
         open.delete(openKey(base, acc));
+        missingByWindow.remove(key);
         publish(acc, record, lines);
     }
 
@@ -361,17 +487,8 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
         List<String> contributing = covered.entrySet().stream().filter(e -> e.getValue() > 0).map(Map.Entry::getKey)
                 .sorted().toList();
         List<String> missing = new ArrayList<>();
-        Interval window = new Interval(Instant.ofEpochMilli(acc.getWindowStart()), Instant.ofEpochMilli(acc.getWindowEnd()));
         for (String line : new TreeSet<>(toList(lines))) {
-            long expected = 0;
-            long firstHour = Math.floorDiv(acc.getWindowStart(), HOUR_MS) * HOUR_MS;
-            for (long h = firstHour; h < acc.getWindowEnd(); h += HOUR_MS) {
-                LineConfig config = config(line, h);
-                if (config != null && acc.getRollupId().equals(RollupIds.sameLevel(acc.getRollupId(), config))) {
-                    expected += window.intersect(new Interval(Instant.ofEpochMilli(h), Instant.ofEpochMilli(h + HOUR_MS))).lengthMs();
-                }
-            }
-            if (expected > 0 && covered.getOrDefault(line, 0L) < expected) {
+            if (missing(acc, line)) {
                 missing.add(line);
             }
         }
@@ -381,6 +498,23 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
             siteId = config == null ? null : config.getSiteId();
         }
         return new RollupRecords.Completeness(contributing, missing, siteId);
+    }
+
+    /**
+     * True when the line's config places it in this roll-up for some of the window's UTC hours and it has covered
+     * less of the window than those hours.
+     */
+    private boolean missing(RollupAccumulator acc, String line) {
+        Interval window = new Interval(Instant.ofEpochMilli(acc.getWindowStart()), Instant.ofEpochMilli(acc.getWindowEnd()));
+        long expected = 0;
+        long firstHour = Math.floorDiv(acc.getWindowStart(), HOUR_MS) * HOUR_MS;
+        for (long h = firstHour; h < acc.getWindowEnd(); h += HOUR_MS) {
+            LineConfig config = config(line, h);
+            if (config != null && acc.getRollupId().equals(RollupIds.sameLevel(acc.getRollupId(), config))) {
+                expected += window.intersect(new Interval(Instant.ofEpochMilli(h), Instant.ofEpochMilli(h + HOUR_MS))).lengthMs();
+            }
+        }
+        return expected > 0 && acc.getCoveredMs().getOrDefault(line, 0L) < expected;
     }
 
     /** Drops published windows past their retention and remembered contributions past the correction window. */
@@ -397,6 +531,7 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
             }
             for (KeyValue<String, RollupAccumulator> entry : old) {
                 accumulators.delete(entry.key);
+                missingByWindow.remove(entry.key);
                 if (entry.value != null) {
                     open.delete(openKey(base, entry.value));
                     published.get(kind).delete(WindowKey.of(rollupId, g, Instant.ofEpochMilli(entry.value.getWindowStart())).format());

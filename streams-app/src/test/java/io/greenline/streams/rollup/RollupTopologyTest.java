@@ -313,6 +313,28 @@ class RollupTopologyTest {
         assertThat(republished.getOee()).isCloseTo(0.75, within(EPS));
     }
 
+    @Test
+    @DisplayName("members kept by the earlier layout (every line in one map under the roll-up) are read, and moved to one key per line")
+    void membersOfTheEarlierLayout() {
+        start(RollupSettings.defaults());
+        foundry();
+        // as the earlier code left the store after both lines' 10:00 hours: clock 11:00, both lines in one map
+        org.apache.kafka.streams.state.KeyValueStore<String, io.greenline.events.RollupMembers> members =
+                driver.getKeyValueStore(io.greenline.streams.StoreNames.ROLLUP_MEMBERS);
+        members.put("OEE|area:foundry", new io.greenline.events.RollupMembers(hour(11).toEpochMilli(), hour(11).toEpochMilli(),
+                Map.of("A1", hour(11).toEpochMilli(), "A2", hour(11).toEpochMilli())));
+        pipe(oeeHour("A1", 11, HOUR, 0, 1_800_000, 1_800_000, 0, 60, 0, 30_000, 0));
+        assertThat(latest(oeeRollups.readKeyValuesToList())).as("A2, known from the old map, holds 11:00")
+                .doesNotContainKey(key("area:foundry", Granularity.HOUR, hour(11)));
+        pipe(oeeHour("A1", 12, HOUR, 0, HOUR, 0, 0, 120, 0, 30_000, 0));
+        OeeRollupWindow area = latest(oeeRollups.readKeyValuesToList()).get(key("area:foundry", Granularity.HOUR, hour(11)));
+        assertThat(area.getLinesMissing()).containsExactly("A2");
+        assertThat(members.get("OEE|area:foundry").getLastSeenMs()).as("the map is emptied").isEmpty();
+        assertThat(members.get("OEE|area:foundry").getClockMs()).isEqualTo(hour(13).toEpochMilli());
+        assertThat(members.get("OEE|area:foundry|L|A2").getClockMs()).isEqualTo(hour(11).toEpochMilli());
+        assertThat(members.get("OEE|area:foundry|L|A1").getClockMs()).isEqualTo(hour(13).toEpochMilli());
+    }
+
     // ---- a line moving areas ------------------------------------------------------------------------
 
     @Test
