@@ -597,9 +597,14 @@ class PipelineThroughputBenchmark {
         }
     }
 
-    /** One topology of the application, alone, in the application's builder (record caches on its stores). */
+    /**
+     * One topology of the application, alone, in the application's builder (record caches on its stores), aligned as
+     * the application aligns it ({@code InputStreams.align}: windows final against each line's aligned frontier, the
+     * carbon ledger's input in event-time order per site).
+     */
     private static Topology alone(AppSettings settings, java.util.function.Consumer<StreamsBuilder> topology) {
         StreamsBuilder builder = new CachedStoresBuilder();
+        io.greenline.streams.InputStreams.align(builder);
         topology.accept(builder);
         return builder.build(settings.streamsProperties());
     }
