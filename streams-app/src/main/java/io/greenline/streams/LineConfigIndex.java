@@ -3,7 +3,9 @@ package io.greenline.streams;
 import io.greenline.events.LineConfig;
 import io.greenline.streams.rollup.RollupIds;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.state.VersionedKeyValueStore;
 import org.apache.kafka.streams.state.VersionedRecord;
 
@@ -43,20 +45,29 @@ public final class LineConfigIndex {
     private LineConfigIndex() {
     }
 
-    /** Notes the line of {@code config} as a line of its area and of its site (work: a lookup each, a probe when new). */
-    static void record(VersionedKeyValueStore<String, LineConfig> store, LineConfig config) {
-        long at = config.getValidFrom().toEpochMilli();
-        for (String rollupId : new String[] {RollupIds.area(config.getAreaId()), RollupIds.site(config.getSiteId())}) {
-            String member = memberKey(rollupId, config.getLineId());
-            if (store.get(member) != null) {
-                continue;
+    /**
+     * Writes the index from the store's update processor (one per processor: it remembers each roll-up's next free
+     * slot, found by one probe of the roll-up's slots the first time, so a new line costs a lookup and two puts).
+     */
+    static final class Writer {
+        private final Map<String, Integer> nextSlot = new HashMap<>();
+
+        /** Notes the line of {@code config} as a line of its area and of its site. */
+        void record(VersionedKeyValueStore<String, LineConfig> store, LineConfig config) {
+            long at = config.getValidFrom().toEpochMilli();
+            for (String rollupId : new String[] {RollupIds.area(config.getAreaId()), RollupIds.site(config.getSiteId())}) {
+                String member = memberKey(rollupId, config.getLineId());
+                if (store.get(member) != null) {
+                    continue;
+                }
+                int slot = nextSlot.computeIfAbsent(rollupId, id -> lines(store, id).size());
+                store.put(slotKey(rollupId, slot), config, at);
+                store.put(member, config, at);
+                // a put older than the store's history is dropped by the store: the slot is then still free
+                if (store.get(slotKey(rollupId, slot)) != null) {
+                    nextSlot.put(rollupId, slot + 1);
+                }
             }
-            int slot = 0;
-            while (store.get(slotKey(rollupId, slot)) != null) {
-                slot++;
-            }
-            store.put(slotKey(rollupId, slot), config, at);
-            store.put(member, config, at);
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -32,6 +33,10 @@ import org.apache.kafka.streams.state.VersionedKeyValueStore;
  * for the same builder add nothing. A global store restores from its compacted source topic, so it has no
  * changelog. Its values are read through an {@link OutageTolerantDeserializer}: the global thread cannot be
  * replaced, so it waits a registry outage out rather than ending the client.
+ *
+ * <p>The line-config store also holds the {@link LineConfigIndex} (which lines the configs place in each area and
+ * site), written by the same update processor; {@code StreamsBuilder#addGlobalStore} runs that processor again when
+ * the store is restored (Kafka Streams 4.x), so the index is rebuilt with the versions.
  */
 public final class ReferenceStores {
 
@@ -43,18 +48,18 @@ public final class ReferenceStores {
     /** {@link StoreNames#LINE_CONFIG_VERSIONS}: lineId to every {@code LineConfig} version, from {@code mfg.line-config}. */
     public static void lineConfigVersions(StreamsBuilder builder, Topics topics, Duration history) {
         add(builder, StoreNames.LINE_CONFIG_VERSIONS, topics.lineConfig, history, LineConfig::getLineId, LineConfig::getValidFrom,
-                LineConfigIndex::record);
+                () -> new LineConfigIndex.Writer()::record);
     }
 
     /** {@link StoreNames#EMISSION_FACTOR_VERSIONS}: {@code carrier/region/basis} to every factor version, from {@code mfg.emission-factors}. */
     public static void emissionFactorVersions(StreamsBuilder builder, Topics topics, Duration history) {
         add(builder, StoreNames.EMISSION_FACTOR_VERSIONS, topics.emissionFactors, history, Topics::emissionFactorKey,
-                EmissionFactor::getValidFrom, (store, value) -> { });
+                EmissionFactor::getValidFrom, () -> (store, value) -> { });
     }
 
     private static <V> void add(StreamsBuilder builder, String store, Topic<String, V> topic, Duration history,
                                 Function<V, String> keyOf, Function<V, Instant> validFrom,
-                                BiConsumer<VersionedKeyValueStore<String, V>, V> afterPut) {
+                                Supplier<BiConsumer<VersionedKeyValueStore<String, V>, V>> afterPut) {
         synchronized (ADDED) {
             if (!ADDED.computeIfAbsent(builder, b -> new HashSet<>()).add(store)) {
                 return;
@@ -66,7 +71,7 @@ public final class ReferenceStores {
                 topic.name(), Consumed.with(topic.keySerde(), Serdes.serdeFrom(topic.valueSerde().serializer(),
                         new OutageTolerantDeserializer<>(topic.valueSerde().deserializer(), Duration.ofSeconds(1), Duration.ofSeconds(30))))
                         .withName(topic.name() + "-source"),
-                () -> new VersionUpdater<>(store, keyOf, validFrom, afterPut));
+                () -> new VersionUpdater<>(store, keyOf, validFrom, afterPut.get()));
     }
 
     /**
