@@ -29,12 +29,14 @@ import org.junit.jupiter.api.io.TempDir;
  * Area and site roll-ups (docs/rollup.md) end to end on the real child-JVM broker: raw machine, count and inspection
  * events of three lines of one area go through OEE and quality to the final line windows, through the roll-up's
  * repartition to the area and site roll-ups, and two instances of one application answer the area endpoint the
- * same, whichever owns the area's partition.
+ * same, whichever owns the area's partition. A fourth line of the area has a config but never sends: the roll-ups
+ * name it in {@code linesMissing}.
  */
 class RollupClusterIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> LINES = List.of("RA1", "RA2", "RA3");
+    private static final String SILENT = "RA4";
     private static final List<Integer> PER_COUNT = List.of(10, 14, 20);
     private static final Instant START = Instant.parse("2026-03-02T06:00:00Z");
     private static final String AREA = "press-shop";
@@ -63,6 +65,11 @@ class RollupClusterIT {
                 config.setSiteId(SITE);
                 AppItSupport.sendConfig(producer, config);
             }
+            // a fourth line of the area, known only from its config: it never sends an event
+            LineConfig silent = AppItSupport.lineConfig(SILENT, Instant.parse("2026-01-02T00:00:00Z"));
+            silent.setAreaId(AREA);
+            silent.setSiteId(SITE);
+            AppItSupport.sendConfig(producer, silent);
         }
         portA = AppItSupport.freePort();
         portB = AppItSupport.freePort();
@@ -108,7 +115,7 @@ class RollupClusterIT {
     }
 
     @Test
-    @DisplayName("the area's OEE roll-up is the same from either instance, and sums its three lines")
+    @DisplayName("the area's OEE roll-up is the same from either instance, and sums its three lines; the silent fourth is missing")
     void areaFromEitherInstance() {
         String path = "/api/v1/areas/" + AREA + "/oee?granularity=hour";
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
@@ -120,7 +127,10 @@ class RollupClusterIT {
         JsonNode area = firstHour(portB, path);
         assertThat(area.get("rollupId").asText()).isEqualTo("area:" + AREA);
         assertThat(area.get("siteId").asText()).isEqualTo(SITE);
-        assertThat(area.get("linesMissing")).isEmpty();
+        // RA4 is a line of the area from its config alone (both instances read their line configs at start, by the
+        // global store's restore): the hour waited for it, then was published without it
+        assertThat(area.get("contributingLines")).extracting(JsonNode::asText).containsExactlyElementsOf(LINES);
+        assertThat(area.get("linesMissing")).extracting(JsonNode::asText).containsExactly(SILENT);
         // each line: 60 planned minutes, RUNNING 55 (a 5-minute JAM)
         assertThat(area.get("pbtMs").asLong()).isEqualTo(3 * 3_600_000L);
         assertThat(area.get("aptMs").asLong()).isEqualTo(3 * 3_300_000L);
@@ -177,6 +187,7 @@ class RollupClusterIT {
             JsonNode site = firstHour(portA, sitePath);
             assertThat(site).isNotNull();
             assertThat(site.get("oee").asDouble()).isCloseTo(area.get("oee").asDouble(), within(1e-9));
+            assertThat(site.get("linesMissing")).extracting(JsonNode::asText).containsExactly(SILENT);
             assertThat(firstHour(portB, sitePath)).isEqualTo(site);
         });
         String qualityPath = "/api/v1/areas/" + AREA + "/quality?granularity=hour";

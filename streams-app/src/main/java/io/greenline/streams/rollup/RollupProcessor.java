@@ -7,6 +7,7 @@ import io.greenline.events.RollupContribution;
 import io.greenline.events.RollupMembers;
 import io.greenline.schemas.DeadLetterReason;
 import io.greenline.schemas.WindowKey;
+import io.greenline.streams.LineConfigIndex;
 import io.greenline.streams.StoreNames;
 import io.greenline.streams.errors.BadRecordException;
 import io.greenline.streams.windows.Interval;
@@ -41,7 +42,8 @@ import org.apache.kafka.streams.state.VersionedRecord;
  *   <li>replaces that line hour's earlier value if it was summed before (a republished line window), else adds it;</li>
  *   <li>adds it, scaled by overlap / hour, to the roll-up's HOUR window and to the SHIFT and DAY windows of the
  *       roll-up's calendar that overlap the hour;</li>
- *   <li>publishes a window final when every line known to the roll-up has covered its part of the window (once
+ *   <li>publishes a window final when every line known to the roll-up (from its windows, or from a line config that
+ *       places it there: {@link LineConfigIndex}) has covered its part of the window (once
  *       the roll-up has listened for {@code rollup.wait} of event time, so that lines starting together are all
  *       known), and
  *       every still-open window whose end + {@code rollup.wait} the clock has passed; a contribution to a window
@@ -88,6 +90,7 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
      * record; computed in full again when the member set changed or the caches were cleared.
      */
     private final Map<String, MissingLines> missingByWindow = new HashMap<>();
+    private final Map<String, List<String>> configuredCache = new HashMap<>();
     private static final long CACHE_WALL_MS = 10_000;
     private static final int CACHE_MAX_ENTRIES = 100_000;
     private long cacheSinceWallMs = Long.MIN_VALUE;
@@ -144,6 +147,7 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
             configCache.clear();
             calendarCache.clear();
             missingByWindow.clear();
+            configuredCache.clear();
             cacheSinceWallMs = wallMs;
         }
         if (RollupFootprints.KIND.equals(record.value().getKind())) {
@@ -479,7 +483,8 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
     }
 
     /**
-     * Which lines contributed to a window, and which known lines have not covered their part of it: a line's part is
+     * Which lines contributed to a window, and which known lines (those that sent windows, and those any line config
+     * placed in the roll-up) have not covered their part of it: a line's part is
      * the window's time in the UTC hours whose start its config (as of that hour) places in this roll-up.
      */
     RollupRecords.Completeness completeness(RollupAccumulator acc, Iterable<String> lines) {
@@ -487,7 +492,9 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
         List<String> contributing = covered.entrySet().stream().filter(e -> e.getValue() > 0).map(Map.Entry::getKey)
                 .sorted().toList();
         List<String> missing = new ArrayList<>();
-        for (String line : new TreeSet<>(toList(lines))) {
+        TreeSet<String> expectedLines = new TreeSet<>(toList(lines));
+        expectedLines.addAll(configuredLines(acc.getRollupId()));
+        for (String line : expectedLines) {
             if (missing(acc, line)) {
                 missing.add(line);
             }
@@ -551,6 +558,14 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
             }
             old.forEach(contributions::delete);
         }
+    }
+
+    /**
+     * The lines any config version has placed in the roll-up ({@link LineConfigIndex}: one lookup per line of this
+     * area or site), kept with the config cache; whether each belongs to a window is decided per hour by its config.
+     */
+    private List<String> configuredLines(String rollupId) {
+        return configuredCache.computeIfAbsent(rollupId, id -> LineConfigIndex.lines(lineConfigs, id));
     }
 
     private LineConfig config(String lineId, long atMs) {

@@ -335,6 +335,94 @@ class RollupTopologyTest {
         assertThat(members.get("OEE|area:foundry|L|A1").getClockMs()).isEqualTo(hour(13).toEpochMilli());
     }
 
+    // ---- lines known from their configs ---------------------------------------------------------------
+
+    @Test
+    @DisplayName("a configured line that never sends a window is in linesMissing: the area waits for it, then is published without it")
+    void configuredLineThatNeverSends() {
+        start(RollupSettings.defaults());
+        // press: P1 and P2, both configured from 1 January; only P1 ever sends a window
+        config(line("P1", "plant", "press", List.of(), "DISC", 30_000L, CONFIG_FROM));
+        config(line("P2", "plant", "press", List.of(), "DISC", 30_000L, CONFIG_FROM));
+        // 10:00: P1 runs 45 of 60 minutes and makes 90 good parts at 30 s: OEE 90 x 30 s / 3 600 s = 0.75
+        pipe(oeeHour("P1", 10, HOUR, 0, 2_700_000, 900_000, 0, 90, 0, 30_000, 0));
+        assertThat(latest(oeeRollups.readKeyValuesToList()))
+                .as("P2 is a line of the press from its config, so P1 alone does not finish 10:00")
+                .doesNotContainKey(key("area:press", Granularity.HOUR, hour(10)));
+        // P1's 11:00 hour moves the clock to 12:00, past 10:00's end + 10 minutes: 10:00 is published without P2
+        pipe(oeeHour("P1", 11, HOUR, 0, HOUR, 0, 0, 120, 0, 30_000, 0));
+        Map<String, OeeRollupWindow> out = latest(oeeRollups.readKeyValuesToList());
+        OeeRollupWindow press = out.get(key("area:press", Granularity.HOUR, hour(10)));
+        assertThat(press.getLines()).isEqualTo(1);
+        assertThat(press.getContributingLines()).containsExactly("P1");
+        assertThat(press.getLinesMissing()).containsExactly("P2");
+        assertThat(press.getFinal$()).isTrue();
+        assertThat(press.getRevision()).isZero();
+        // KPIs unchanged by the missing line: sums of P1 alone, PBT 60 min, APT 45 min
+        assertThat(press.getPbtMs()).isEqualTo(HOUR);
+        assertThat(press.getAptMs()).isEqualTo(2_700_000L);
+        assertThat(press.getAvailability()).isCloseTo(0.75, within(EPS));
+        assertThat(press.getOee()).isCloseTo(0.75, within(EPS));
+        OeeRollupWindow site = out.get(key("site:plant", Granularity.HOUR, hour(10)));
+        assertThat(site.getLines()).isEqualTo(1);
+        assertThat(site.getLinesMissing()).containsExactly("P2");
+        assertThat(out).as("11:00 still waits for P2").doesNotContainKey(key("area:press", Granularity.HOUR, hour(11)));
+    }
+
+    @Test
+    @DisplayName("a silent configured line is missing only where its config puts it at each window, and not before it is configured")
+    void silentLinesByTheirConfigsAtEachWindow() {
+        start(RollupSettings.defaults());
+        // F1 (foundry) and S1 (assembly) send every hour; M2 is in the foundry until noon, then in assembly, and never
+        // sends; N1 is configured into the foundry only from 14:00 and never sends
+        config(line("F1", "plant", "foundry", List.of(), "DISC", 30_000L, CONFIG_FROM));
+        config(line("S1", "plant", "assembly", List.of(), "KIT", 30_000L, CONFIG_FROM));
+        config(line("M2", "plant", "foundry", List.of(), "DISC", 30_000L, CONFIG_FROM));
+        config(line("M2", "plant", "assembly", List.of(), "DISC", 30_000L, hour(12)));
+        config(line("N1", "plant", "foundry", List.of(), "DISC", 30_000L, hour(14)));
+        // 00:00 to 24:00 of 2 March and the first hour of 3 March, so the clock (01:00) passes the day's end + 10 minutes
+        for (int h = 0; h < 25; h++) {
+            pipe(oeeHour("F1", h, HOUR, 0, 1_800_000, 1_800_000, 0, 60, 0, 30_000, 0));
+            pipe(oeeHour("S1", h, HOUR, 0, HOUR, 0, 0, 120, 0, 30_000, 0));
+        }
+        Map<String, OeeRollupWindow> out = latest(oeeRollups.readKeyValuesToList());
+
+        // 11:00: M2 belongs to the foundry, N1 is not configured yet
+        OeeRollupWindow foundry11 = out.get(key("area:foundry", Granularity.HOUR, hour(11)));
+        assertThat(foundry11.getLines()).isEqualTo(1);
+        assertThat(foundry11.getContributingLines()).containsExactly("F1");
+        assertThat(foundry11.getLinesMissing()).containsExactly("M2");
+        assertThat(out.get(key("area:assembly", Granularity.HOUR, hour(11))).getLinesMissing()).isEmpty();
+        // 12:00 and 13:00: M2 left the foundry at 12:00 and belongs to assembly
+        for (int h : new int[] {12, 13}) {
+            OeeRollupWindow foundry = out.get(key("area:foundry", Granularity.HOUR, hour(h)));
+            assertThat(foundry.getLinesMissing()).as("foundry %d:00", h).isEmpty();
+            assertThat(foundry.getRevision()).isZero();
+            OeeRollupWindow assembly = out.get(key("area:assembly", Granularity.HOUR, hour(h)));
+            assertThat(assembly.getContributingLines()).containsExactly("S1");
+            assertThat(assembly.getLinesMissing()).as("assembly %d:00", h).containsExactly("M2");
+        }
+        // 14:00: N1's config is valid from now on
+        assertThat(out.get(key("area:foundry", Granularity.HOUR, hour(14))).getLinesMissing()).containsExactly("N1");
+        assertThat(out.get(key("area:assembly", Granularity.HOUR, hour(14))).getLinesMissing()).containsExactly("M2");
+
+        // the days: each area misses the silent lines it holds during part of the day; KPIs are the senders' sums
+        OeeRollupWindow foundryDay = out.get(key("area:foundry", Granularity.DAY, DAY));
+        assertThat(foundryDay.getLines()).isEqualTo(1);
+        assertThat(foundryDay.getLinesMissing()).containsExactly("M2", "N1");
+        // F1: 24 h of PBT, 12 h of APT, 24 x 60 parts at 30 s = 12 h of good x PRU: OEE 0.5
+        assertThat(foundryDay.getPbtMs()).isEqualTo(24 * HOUR);
+        assertThat(foundryDay.getOee()).isCloseTo(0.5, within(EPS));
+        OeeRollupWindow assemblyDay = out.get(key("area:assembly", Granularity.DAY, DAY));
+        assertThat(assemblyDay.getLinesMissing()).containsExactly("M2");
+        assertThat(assemblyDay.getOee()).isCloseTo(1.0, within(EPS));
+        OeeRollupWindow siteDay = out.get(key("site:plant", Granularity.DAY, DAY));
+        assertThat(siteDay.getContributingLines()).containsExactly("F1", "S1");
+        assertThat(siteDay.getLinesMissing()).containsExactly("M2", "N1");
+        // (12 h + 24 h) of good x PRU over 48 h of PBT
+        assertThat(siteDay.getOee()).isCloseTo(0.75, within(EPS));
+    }
+
     // ---- a line moving areas ------------------------------------------------------------------------
 
     @Test
