@@ -312,7 +312,7 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
             if (acc.getEmitted()) {
                 acc.setRevision(acc.getRevision() + 1);
                 accumulators.put(key, acc);
-                publish(acc, record, lines.lastSeen.keySet());
+                publish(key, acc, record, lines, null);
             } else {
                 accumulators.put(key, acc);
                 open.put(openKey(base, acc), key);
@@ -418,25 +418,28 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
         if (acc.getEmitted()) {
             acc.setRevision(acc.getRevision() + 1);
             accumulators.put(key, acc);
-            publish(acc, record, lines.lastSeen.keySet());
+            publish(key, acc, record, lines, c.getLineId());
             return;
         }
         accumulators.put(key, acc);
         open.put(openKey(base, acc), key);
         if (earlyAllowed && stillMissing(key, acc, c.getLineId(), lines).isEmpty()) {
-            publishFinal(base, key, acc, record, lines.lastSeen.keySet());
+            publishFinal(base, key, acc, record, lines);
         }
     }
 
     /**
-     * The known lines that have not yet covered their part of an open window: computed in full the first time (and
-     * after the member set changed or the caches were cleared), then updated for the line of each record only.
+     * The known lines that have not yet covered their part of a window (open, or published and revised by late line
+     * hours): computed in full the first time (and after the member set changed or the caches were cleared), then
+     * updated for the line of each record only ({@code lineId}; null: nothing changed since).
      */
     private java.util.Set<String> stillMissing(String key, RollupAccumulator acc, String lineId, Members lines) {
         MissingLines tracked = missingByWindow.get(key);
         if (tracked == null || tracked.generation() != lines.generation) {
             tracked = new MissingLines(lines.generation, new java.util.HashSet<>(completeness(acc, lines.lastSeen.keySet()).missing()));
             missingByWindow.put(key, tracked);
+        } else if (lineId == null) {
+            return tracked.lines();
         } else if (missing(acc, lineId)) {
             tracked.lines().add(lineId);
         } else {
@@ -460,22 +463,28 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
             if (acc == null) {
                 open.delete(entry.key);
             } else {
-                publishFinal(base, entry.value, acc, record, lines.lastSeen.keySet());
+                publishFinal(base, entry.value, acc, record, lines);
             }
         }
     }
 
     private void publishFinal(String base, String key, RollupAccumulator acc, Record<String, RollupContribution> record,
-                              Iterable<String> lines) {
+                              Members lines) {
         acc.setEmitted(true);
         accumulators.put(key, acc);
         open.delete(openKey(base, acc));
-        missingByWindow.remove(key);
-        publish(acc, record, lines);
+        publish(key, acc, record, lines, null);
     }
 
-    private void publish(RollupAccumulator acc, Record<String, RollupContribution> record, Iterable<String> lines) {
-        SpecificRecord value = RollupRecords.of(acc, completeness(acc, lines));
+    /**
+     * Publishes a window with its completeness: the missing lines as tracked for the window ({@link #stillMissing},
+     * updated for {@code lineId}), so a revision by a late line hour does not look at every line again.
+     */
+    private void publish(String accumulatorKey, RollupAccumulator acc, Record<String, RollupContribution> record, Members lines,
+                         String lineId) {
+        List<String> missing = new ArrayList<>(stillMissing(accumulatorKey, acc, lineId, lines));
+        java.util.Collections.sort(missing);
+        SpecificRecord value = RollupRecords.of(acc, completeness(acc, missing));
         String key = WindowKey.of(acc.getRollupId(), Granularity.valueOf(acc.getGranularity()),
                 Instant.ofEpochMilli(acc.getWindowStart())).format();
         published.get(RollupKind.valueOf(acc.getKind())).put(key, value);
@@ -488,9 +497,6 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
      * the window's time in the UTC hours whose start its config (as of that hour) places in this roll-up.
      */
     RollupRecords.Completeness completeness(RollupAccumulator acc, Iterable<String> lines) {
-        Map<String, Long> covered = acc.getCoveredMs();
-        List<String> contributing = covered.entrySet().stream().filter(e -> e.getValue() > 0).map(Map.Entry::getKey)
-                .sorted().toList();
         List<String> missing = new ArrayList<>();
         TreeSet<String> expectedLines = new TreeSet<>(toList(lines));
         expectedLines.addAll(configuredLines(acc.getRollupId()));
@@ -499,6 +505,14 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
                 missing.add(line);
             }
         }
+        return completeness(acc, missing);
+    }
+
+    /** The completeness of a window whose missing lines are known (sorted). */
+    private RollupRecords.Completeness completeness(RollupAccumulator acc, List<String> missing) {
+        Map<String, Long> covered = acc.getCoveredMs();
+        List<String> contributing = covered.entrySet().stream().filter(e -> e.getValue() > 0).map(Map.Entry::getKey)
+                .sorted().toList();
         String siteId = null;
         if (acc.getRollupId().startsWith(RollupIds.AREA) && !contributing.isEmpty()) {
             LineConfig config = config(contributing.get(0), acc.getWindowStart());
