@@ -61,6 +61,7 @@ import org.apache.kafka.streams.state.VersionedRecord;
 final class RollupProcessor implements Processor<String, RollupContribution, String, SpecificRecord> {
 
     private static final long HOUR_MS = 3_600_000L;
+    private static final long DAY_MS = 24 * HOUR_MS;
     private static final String SEP = "|";
     private static final Granularity[] GRANULARITIES = {Granularity.HOUR, Granularity.SHIFT, Granularity.DAY};
 
@@ -90,6 +91,8 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
      * record; computed in full again when the member set changed or the caches were cleared.
      */
     private final Map<String, MissingLines> missingByWindow = new HashMap<>();
+    /** Per roll-up and kind, the clock of this task's last purge (memory only: after a start the first purge reads from the start). */
+    private final Map<String, Long> purgedAtClock = new HashMap<>();
     private final Map<String, List<String>> configuredCache = new HashMap<>();
     private static final long CACHE_WALL_MS = 10_000;
     private static final int CACHE_MAX_ENTRIES = 100_000;
@@ -130,6 +133,7 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
         calendarCache.clear();
         memberSets.clear();
         missingByWindow.clear();
+        purgedAtClock.clear();
         members = context.getStateStore(StoreNames.ROLLUP_MEMBERS);
         accumulators = context.getStateStore(StoreNames.ROLLUP_ACCUMULATORS);
         open = context.getStateStore(StoreNames.ROLLUP_OPEN);
@@ -540,13 +544,23 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
 
     /** Drops published windows past their retention and remembered contributions past the correction window. */
     private void purge(String base, String rollupId, RollupKind kind, long clock) {
+        // only when the clock moved; each range starts where the last purge of this task ended, so it never walks the
+        // deleted keys of earlier purges (RocksDB skips tombstones one by one until they are compacted away)
+        Long previous = purgedAtClock.get(base);
+        if (previous != null && previous >= clock) {
+            return;
+        }
+        purgedAtClock.put(base, clock);
         for (Granularity g : GRANULARITIES) {
             long cutoff = clock - settings.retention(g).toMillis();
             if (cutoff <= 0) {
                 continue;
             }
+            // a window created since the last purge starts at most a correction window and a day before its clock
+            String from = previous == null ? base + SEP + g + SEP : accumulatorKey(base, g,
+                    Math.min(previous - settings.retention(g).toMillis(), previous - settings.correctionWindow().toMillis() - DAY_MS));
             List<KeyValue<String, RollupAccumulator>> old = new ArrayList<>();
-            try (KeyValueIterator<String, RollupAccumulator> it = accumulators.range(base + SEP + g + SEP,
+            try (KeyValueIterator<String, RollupAccumulator> it = accumulators.range(from,
                     accumulatorKey(base, g, cutoff - 1))) {
                 it.forEachRemaining(old::add);
             }
@@ -562,7 +576,9 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
         long cutoff = clock - settings.correctionWindow().toMillis();
         if (cutoff > 0) {
             List<String> old = new ArrayList<>();
-            try (KeyValueIterator<String, RollupContribution> it = contributions.range(base + SEP, base + SEP + pad(cutoff - 1) + SEP + '\uffff')) {
+            // a line hour or footprint older than the correction window is refused LATE, so none is added below it
+            String from = previous == null ? base + SEP : base + SEP + pad(previous - settings.correctionWindow().toMillis());
+            try (KeyValueIterator<String, RollupContribution> it = contributions.range(from, base + SEP + pad(cutoff - 1) + SEP + '\uffff')) {
                 it.forEachRemaining(kv -> {
                     old.add(kv.key);
                     if (kv.value != null && RollupFootprints.KIND.equals(kv.value.getKind())) {
@@ -599,7 +615,8 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
 
     /** Epoch ms as 13 digits, so keys sort by time (years 2001 to 2286). */
     static String pad(long ms) {
-        return String.format("%013d", Math.max(0, ms));
+        String digits = Long.toString(Math.max(0, ms));
+        return digits.length() >= 13 ? digits : "0".repeat(13 - digits.length()) + digits;
     }
 
     private static List<String> toList(Iterable<String> lines) {

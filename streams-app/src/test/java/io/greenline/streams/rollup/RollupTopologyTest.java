@@ -314,6 +314,40 @@ class RollupTopologyTest {
     }
 
     @Test
+    @DisplayName("published windows leave with their retention and line hours with the correction window, purge after purge as the clock moves")
+    void retentionEnforcedAsTheClockMoves() {
+        // HOUR windows kept 3 h, line hours 1 h (on the roll-up's clock)
+        start(new RollupSettings(java.time.Duration.ofMinutes(10), java.time.Duration.ofHours(1), java.time.Duration.ofDays(7),
+                java.time.Duration.ofDays(365), java.time.Duration.ofHours(3), java.time.Duration.ofDays(35), java.time.Duration.ofDays(400), Map.of()));
+        foundry();
+        org.apache.kafka.streams.state.KeyValueStore<String, OeeRollupWindow> windows =
+                driver.getKeyValueStore(io.greenline.streams.StoreNames.OEE_ROLLUP_WINDOWS);
+        org.apache.kafka.streams.state.KeyValueStore<String, io.greenline.events.RollupContribution> contributions =
+                driver.getKeyValueStore(io.greenline.streams.StoreNames.ROLLUP_CONTRIBUTIONS);
+        for (int h = 6; h <= 13; h++) {
+            pipe(oeeHour("A1", h, HOUR, 0, HOUR, 0, 0, 120, 0, 30_000, 0));
+            pipe(oeeHour("A2", h, HOUR, 0, HOUR, 0, 0, 60, 0, 60_000, 0));
+            // clock (h + 1):00: HOUR windows starting before (h - 2):00 are gone; those of (h - 2):00 and (h - 1):00,
+            // published (at the latest when the clock passed their end + 10 min), are kept
+            for (int w = 6; w < h; w++) {
+                OeeRollupWindow kept = windows.get(key("area:foundry", Granularity.HOUR, hour(w)));
+                if (w < h - 2) {
+                    assertThat(kept).as("at clock %d:00, the %d:00 window is purged", h + 1, w).isNull();
+                } else {
+                    assertThat(kept).as("at clock %d:00, the %d:00 window is kept", h + 1, w).isNotNull();
+                }
+            }
+        }
+        List<String> left = new java.util.ArrayList<>();
+        try (org.apache.kafka.streams.state.KeyValueIterator<String, io.greenline.events.RollupContribution> it = contributions.all()) {
+            it.forEachRemaining(kv -> left.add(kv.value.getRollupId() + " " + kv.value.getLineId() + "@" + Instant.ofEpochMilli(kv.value.getWindowStart())));
+        }
+        // clock 14:00: line hours starting before 13:00 are gone, in the area and in the site
+        assertThat(left).containsExactlyInAnyOrder("area:foundry A1@" + hour(13), "area:foundry A2@" + hour(13),
+                "site:plant A1@" + hour(13), "site:plant A2@" + hour(13));
+    }
+
+    @Test
     @DisplayName("members kept by the earlier layout (every line in one map under the roll-up) are read, and moved to one key per line")
     void membersOfTheEarlierLayout() {
         start(RollupSettings.defaults());
