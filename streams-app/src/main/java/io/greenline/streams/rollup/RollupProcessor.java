@@ -98,13 +98,34 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
     private static final int CACHE_MAX_ENTRIES = 100_000;
     private long cacheSinceWallMs = Long.MIN_VALUE;
 
+    /** Wall-clock ms a line may deliver nothing and still hold due windows (0: no holding; a roll-up built alone). */
+    private final long alignIdleMs;
+    /** A pause of the task longer than this (no record, no punctuation) is a stall, not silence of its lines. */
+    private final long resumeGapMs;
+    private long lastActivityWallMs = Long.MIN_VALUE;
+    private long resumedWallMs = Long.MIN_VALUE;
+    /** Roll-ups (bases) with windows due by their clock but held by a line still on its way. */
+    private final java.util.Set<String> held = new java.util.HashSet<>();
+
     RollupProcessor(RollupSettings settings) {
+        this(settings, false);
+    }
+
+    /** @param aligned whether due windows wait for lines still delivering ({@code rollup.align-idle}; the application) */
+    RollupProcessor(RollupSettings settings, boolean aligned) {
         this.settings = settings;
+        this.alignIdleMs = aligned ? settings.alignIdle().toMillis() : 0;
+        this.resumeGapMs = Math.max(2_000, alignIdleMs / 6);
     }
 
     /** The lines known to one roll-up and kind: their last contributed window end, in line order. */
     private static final class Members {
         final TreeMap<String, Long> lastSeen = new TreeMap<>();
+        /** Wall-clock time of each line's last record in this task (memory only; absent: none since the task started). */
+        final Map<String, Long> lastWallMs = new HashMap<>();
+        /** The aligned frontier and the wall time it was computed at (recomputed at most once per second). */
+        long frontier = Long.MIN_VALUE;
+        long frontierWallMs = Long.MIN_VALUE;
         /** Changes whenever a line joins or leaves, so caches keyed by it see a new member set. */
         long generation;
         private String key;
@@ -134,6 +155,13 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
         memberSets.clear();
         missingByWindow.clear();
         purgedAtClock.clear();
+        held.clear();
+        lastActivityWallMs = Long.MIN_VALUE;
+        resumedWallMs = context.currentSystemTimeMs();
+        if (alignIdleMs > 0) {
+            context.schedule(java.time.Duration.ofSeconds(1), org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME,
+                    this::releaseHeld);
+        }
         members = context.getStateStore(StoreNames.ROLLUP_MEMBERS);
         accumulators = context.getStateStore(StoreNames.ROLLUP_ACCUMULATORS);
         open = context.getStateStore(StoreNames.ROLLUP_OPEN);
@@ -147,6 +175,7 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
     @Override
     public void process(Record<String, RollupContribution> record) {
         long wallMs = context.currentSystemTimeMs();
+        touch(wallMs);
         if (wallMs - cacheSinceWallMs >= CACHE_WALL_MS || configCache.size() + calendarCache.size() > CACHE_MAX_ENTRIES) {
             configCache.clear();
             calendarCache.clear();
@@ -174,6 +203,7 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
                     + settings.correctionWindow() + " before " + Instant.ofEpochMilli(known.getClockMs()) + ")");
         }
         long clock = Math.max(known.getClockMs(), c.getWindowEnd());
+        lines.lastWallMs.put(c.getLineId(), wallMs);
         Long lastSeen = lines.lastSeen.get(c.getLineId());
         if (lastSeen == null || lastSeen < c.getWindowEnd()) {
             lines.lastSeen.put(c.getLineId(), c.getWindowEnd());
@@ -433,6 +463,52 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
     }
 
     /**
+     * The roll-up's aligned frontier: the least window end reached by the known lines that delivered within
+     * {@code rollup.align-idle} of wall-clock time (a line behind them is on its way: its upstream task is behind);
+     * {@link Long#MAX_VALUE} when none did, or not aligned. Lines silent for longer, or known only from before this
+     * task started and silent since for that long, do not hold. Recomputed at most once per second of wall clock.
+     */
+    private long frontier(Members lines, long wallNowMs) {
+        if (alignIdleMs == 0) {
+            return Long.MAX_VALUE;
+        }
+        if (lines.frontierWallMs != Long.MIN_VALUE && wallNowMs - lines.frontierWallMs < 1_000 && wallNowMs >= lines.frontierWallMs) {
+            return lines.frontier;
+        }
+        long least = Long.MAX_VALUE;
+        for (Map.Entry<String, Long> line : lines.lastSeen.entrySet()) {
+            long lastWall = Math.max(resumedWallMs, lines.lastWallMs.getOrDefault(line.getKey(), Long.MIN_VALUE));
+            if (wallNowMs - lastWall < alignIdleMs) {
+                least = Math.min(least, line.getValue());
+            }
+        }
+        lines.frontier = least;
+        lines.frontierWallMs = wallNowMs;
+        return least;
+    }
+
+    /** Records activity; after a pause of the task (a stall, a rebalance) its lines' silence counts from now. */
+    private void touch(long wallMs) {
+        if (lastActivityWallMs != Long.MIN_VALUE && wallMs - lastActivityWallMs > resumeGapMs) {
+            resumedWallMs = wallMs;
+        }
+        lastActivityWallMs = Math.max(lastActivityWallMs, wallMs);
+    }
+
+    /** Wall-clock punctuation (aligned only): publishes the held windows whose holding lines went silent. */
+    private void releaseHeld(long wallNowMs) {
+        touch(wallNowMs);
+        for (String base : new ArrayList<>(held)) {
+            RollupMembers known = members.get(base);
+            if (known == null) {
+                held.remove(base);
+                continue;
+            }
+            publishDue(base, known.getClockMs(), new Record<>(base, null, known.getClockMs()), members(base));
+        }
+    }
+
+    /**
      * The known lines that have not yet covered their part of a window (open, or published and revised by late line
      * hours): computed in full the first time (and after the member set changed or the caches were cleared), then
      * updated for the line of each record only ({@code lineId}; null: nothing changed since).
@@ -452,9 +528,18 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
         return tracked.lines();
     }
 
-    /** Publishes every open window of the roll-up whose end + wait the clock has passed (a key range of this roll-up). */
+    /**
+     * Publishes every open window of the roll-up whose end + wait the clock has passed (a key range of this roll-up)
+     * and, aligned, whose end the {@link #frontier} has passed too.
+     */
     private void publishDue(String base, long clock, Record<String, RollupContribution> record, Members lines) {
-        long due = clock - settings.waitForLines().toMillis();
+        long byClock = clock - settings.waitForLines().toMillis();
+        long due = Math.min(byClock, frontier(lines, context.currentSystemTimeMs()));
+        if (due < byClock) {
+            held.add(base);
+        } else {
+            held.remove(base);
+        }
         if (due < 0) {
             return;
         }

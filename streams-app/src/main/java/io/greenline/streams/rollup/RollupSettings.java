@@ -24,9 +24,15 @@ import java.util.TreeMap;
  * @param calendarLines per roll-up id ({@code area:<id>} or {@code site:<id>}): the line whose calendar (timezone and
  *        shifts) defines the roll-up's SHIFT and DAY windows; keys {@code rollup.calendar.area.<id>} and
  *        {@code rollup.calendar.site.<id>}. Without one, the calendar most of its lines share.
+ * @param alignIdle {@code rollup.align-idle} (default PT30S, PT0S turns it off; the whole application only, see
+ *        {@code InputStreams.align}): a window due by the roll-up's clock is still held while a known line that
+ *        delivered within this much wall-clock time has not passed the window's end (its line hours are on the way:
+ *        one upstream task is behind another), so a catch-up publishes each window once, complete, instead of
+ *        publishing it early and revising it for every late line
  */
 public record RollupSettings(Duration waitForLines, Duration correctionWindow, Duration memberTtl, Duration configHistory,
-        Duration hourRetention, Duration shiftRetention, Duration dayRetention, Map<String, String> calendarLines) {
+        Duration hourRetention, Duration shiftRetention, Duration dayRetention, Map<String, String> calendarLines,
+        Duration alignIdle) {
 
     public static final String WAIT = "rollup.wait";
     public static final String CORRECTION_WINDOW = "rollup.correction-window";
@@ -35,9 +41,12 @@ public record RollupSettings(Duration waitForLines, Duration correctionWindow, D
     public static final String HOUR_RETENTION = "rollup.retention.hour";
     public static final String SHIFT_RETENTION = "rollup.retention.shift";
     public static final String DAY_RETENTION = "rollup.retention.day";
+    public static final String ALIGN_IDLE = "rollup.align-idle";
+    public static final Duration DEFAULT_ALIGN_IDLE = Duration.ofSeconds(30);
     /** Prefix of the calendar keys: {@code rollup.calendar.area.<areaId>=<lineId>}, {@code rollup.calendar.site.<siteId>=<lineId>}. */
     public static final String CALENDAR_PREFIX = "rollup.calendar.";
-    public static final List<String> KEYS = List.of(WAIT, CORRECTION_WINDOW, MEMBER_TTL, HOUR_RETENTION, SHIFT_RETENTION, DAY_RETENTION);
+    public static final List<String> KEYS = List.of(WAIT, CORRECTION_WINDOW, MEMBER_TTL, HOUR_RETENTION, SHIFT_RETENTION, DAY_RETENTION,
+            ALIGN_IDLE);
 
     public RollupSettings {
         positive(waitForLines, WAIT, true);
@@ -47,7 +56,15 @@ public record RollupSettings(Duration waitForLines, Duration correctionWindow, D
         positive(hourRetention, HOUR_RETENTION, false);
         positive(shiftRetention, SHIFT_RETENTION, false);
         positive(dayRetention, DAY_RETENTION, false);
+        positive(alignIdle, ALIGN_IDLE, true);
         calendarLines = Map.copyOf(calendarLines);
+    }
+
+    /** With the default {@code rollup.align-idle}. */
+    public RollupSettings(Duration waitForLines, Duration correctionWindow, Duration memberTtl, Duration configHistory,
+                          Duration hourRetention, Duration shiftRetention, Duration dayRetention, Map<String, String> calendarLines) {
+        this(waitForLines, correctionWindow, memberTtl, configHistory, hourRetention, shiftRetention, dayRetention, calendarLines,
+                DEFAULT_ALIGN_IDLE);
     }
 
     public static RollupSettings defaults() {
@@ -73,17 +90,24 @@ public record RollupSettings(Duration waitForLines, Duration correctionWindow, D
         return new RollupSettings(duration(config, WAIT, d.waitForLines), duration(config, CORRECTION_WINDOW, d.correctionWindow),
                 duration(config, MEMBER_TTL, d.memberTtl), duration(config, CONFIG_HISTORY, d.configHistory),
                 duration(config, HOUR_RETENTION, d.hourRetention), duration(config, SHIFT_RETENTION, d.shiftRetention),
-                duration(config, DAY_RETENTION, d.dayRetention), calendars);
+                duration(config, DAY_RETENTION, d.dayRetention), calendars, duration(config, ALIGN_IDLE, d.alignIdle));
     }
 
     public RollupSettings withWait(Duration value) {
-        return new RollupSettings(value, correctionWindow, memberTtl, configHistory, hourRetention, shiftRetention, dayRetention, calendarLines);
+        return new RollupSettings(value, correctionWindow, memberTtl, configHistory, hourRetention, shiftRetention, dayRetention, calendarLines,
+                alignIdle);
     }
 
     public RollupSettings withCalendarLine(String rollupId, String lineId) {
         Map<String, String> calendars = new TreeMap<>(calendarLines);
         calendars.put(rollupId, lineId);
-        return new RollupSettings(waitForLines, correctionWindow, memberTtl, configHistory, hourRetention, shiftRetention, dayRetention, calendars);
+        return new RollupSettings(waitForLines, correctionWindow, memberTtl, configHistory, hourRetention, shiftRetention, dayRetention, calendars,
+                alignIdle);
+    }
+
+    public RollupSettings withAlignIdle(Duration value) {
+        return new RollupSettings(waitForLines, correctionWindow, memberTtl, configHistory, hourRetention, shiftRetention, dayRetention,
+                calendarLines, value);
     }
 
     /** How long published roll-up windows of a granularity stay in the stores. */

@@ -85,6 +85,7 @@ public final class RollupTopology {
         builder.addStateStore(kv(StoreNames.QUALITY_ROLLUP_WINDOWS, topics.qualityRollup.valueSerde()));
         builder.addStateStore(kv(StoreNames.ENERGY_ROLLUP_WINDOWS, topics.energyRollup.valueSerde()));
 
+        boolean aligned = InputStreams.aligned(builder);
         // mfg.oee: a null value or a window without lineId is dead-lettered by QualityTopology's validation of the same source
         KStream<String, RollupContribution> oee = InputStreams.of(builder, topics.oee)
                 .filter((k, w) -> w != null && w.getLineId() != null && w.getFinal$() && w.getGranularity() == Granularity.HOUR,
@@ -111,7 +112,7 @@ public final class RollupTopology {
                 .merge(energy, Named.as("rollup-line-windows"))
                 .merge(footprints, Named.as("rollup-inputs"))
                 .repartition(Repartitioned.with(Serdes.String(), StateSerde.of(RollupContribution.class)).withName(REPARTITION))
-                .process(() -> new RollupProcessor(settings), Named.as("rollup-processor"),
+                .process(() -> new RollupProcessor(settings, aligned), Named.as("rollup-processor"),
                         StoreNames.ROLLUP_MEMBERS, StoreNames.ROLLUP_ACCUMULATORS, StoreNames.ROLLUP_OPEN,
                         StoreNames.ROLLUP_CONTRIBUTIONS, StoreNames.OEE_ROLLUP_WINDOWS, StoreNames.QUALITY_ROLLUP_WINDOWS,
                         StoreNames.ENERGY_ROLLUP_WINDOWS);

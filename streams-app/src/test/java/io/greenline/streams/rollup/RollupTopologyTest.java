@@ -76,6 +76,11 @@ class RollupTopologyTest {
 
     /** With {@code withCarbonLedger}, the carbon ledger is in the same builder first, as in the whole application. */
     private void start(RollupSettings settings, boolean withCarbonLedger) {
+        start(settings, withCarbonLedger, false);
+    }
+
+    /** With {@code aligned}, the builder is aligned as the application's ({@code InputStreams.align}). */
+    private void start(RollupSettings settings, boolean withCarbonLedger, boolean aligned) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "rollup-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -83,6 +88,9 @@ class RollupTopologyTest {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
+        if (aligned) {
+            io.greenline.streams.InputStreams.align(builder);
+        }
         if (withCarbonLedger) {
             io.greenline.streams.carbon.CarbonLedgerTopology.addTo(builder, TOPICS, io.greenline.streams.carbon.CarbonSettings.defaults());
         }
@@ -455,6 +463,50 @@ class RollupTopologyTest {
         assertThat(siteDay.getLinesMissing()).containsExactly("M2", "N1");
         // (12 h + 24 h) of good x PRU over 48 h of PBT
         assertThat(siteDay.getOee()).isCloseTo(0.75, within(EPS));
+    }
+
+    @Test
+    @DisplayName("aligned (the application): a window due by the clock waits for a line still delivering behind it, and is published once, complete; a line silent for rollup.align-idle no longer holds")
+    void alignedRollupWaitsForALineOnItsWay() {
+        start(RollupSettings.defaults(), false, true);
+        foundry();
+        pipe(oeeHour("A1", 10, HOUR, 0, HOUR, 0, 0, 120, 0, 30_000, 0));
+        pipe(oeeHour("A2", 10, HOUR, 0, HOUR, 0, 0, 60, 0, 60_000, 0));
+        oeeRollups.readKeyValuesToList();
+        // A1's task runs ahead: 11:00 to 13:00; A2 (delivered a moment ago) is still at 11:00
+        for (int h = 11; h <= 13; h++) {
+            pipe(oeeHour("A1", h, HOUR, 0, HOUR, 0, 0, 120, 0, 30_000, 0));
+        }
+        assertThat(latest(oeeRollups.readKeyValuesToList())).as("11:00 is due by the clock (14:00) but A2 is on its way")
+                .doesNotContainKey(key("area:foundry", Granularity.HOUR, hour(11)));
+        // A2's 11:00 and 12:00 arrive: each hour published once, complete, no revision
+        pipe(oeeHour("A2", 11, HOUR, 0, HOUR, 0, 0, 60, 0, 60_000, 0));
+        pipe(oeeHour("A2", 12, HOUR, 0, HOUR, 0, 0, 60, 0, 60_000, 0));
+        List<KeyValue<String, OeeRollupWindow>> published = oeeRollups.readKeyValuesToList();
+        for (int h = 11; h <= 12; h++) {
+            String k = key("area:foundry", Granularity.HOUR, hour(h));
+            List<OeeRollupWindow> versions = published.stream().filter(kv -> kv.key.equals(k)).map(kv -> kv.value).toList();
+            assertThat(versions).as("%d:00", h).hasSize(1);
+            assertThat(versions.get(0).getRevision()).isZero();
+            assertThat(versions.get(0).getLinesMissing()).isEmpty();
+            // (120 x 30 s + 60 x 60 s) / 7 200 s = 1.0
+            assertThat(versions.get(0).getOee()).isCloseTo(1.0, within(EPS));
+        }
+        // A1 goes on to 14:00 (clock 15:00, so 13:00 is due by the clock) and A2 goes silent: 13:00 stays held until
+        // A2 has delivered nothing for 30 s of wall clock
+        pipe(oeeHour("A1", 14, HOUR, 0, HOUR, 0, 0, 120, 0, 30_000, 0));
+        assertThat(latest(oeeRollups.readKeyValuesToList())).doesNotContainKey(key("area:foundry", Granularity.HOUR, hour(13)));
+        // (second by second, as a live task punctuates: a jump of the wall clock would be a stalled task, whose
+        // lines' silence counts only from its resume)
+        for (int second = 1; second <= 29; second++) {
+            driver.advanceWallClockTime(java.time.Duration.ofSeconds(1));
+        }
+        assertThat(latest(oeeRollups.readKeyValuesToList())).doesNotContainKey(key("area:foundry", Granularity.HOUR, hour(13)));
+        driver.advanceWallClockTime(java.time.Duration.ofSeconds(1));
+        driver.advanceWallClockTime(java.time.Duration.ofSeconds(1));
+        OeeRollupWindow thirteen = latest(oeeRollups.readKeyValuesToList()).get(key("area:foundry", Granularity.HOUR, hour(13)));
+        assertThat(thirteen.getLinesMissing()).containsExactly("A2");
+        assertThat(thirteen.getContributingLines()).containsExactly("A1");
     }
 
     // ---- a line moving areas ------------------------------------------------------------------------
