@@ -37,7 +37,7 @@ import java.util.Objects;
  *                              aligns its inputs, the carbon site ledger's input is held until every upstream task that
  *                              feeds its partition has passed its event time ({@link CarbonSiteAlignment}); an upstream
  *                              task that sends nothing to the partition for this long of wall-clock time no longer
- *                              holds it. Records are held at most half the correction window behind the newest
+ *                              holds it. Records are held at most the correction window behind the newest
  *                              event time the task has received, then released anyway
  */
 public record CarbonSettings(IdleEnergy idleEnergy, Duration finalizationDelay, Duration idleAdvanceInterval,

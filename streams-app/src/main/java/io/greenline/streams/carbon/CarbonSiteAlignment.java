@@ -80,9 +80,14 @@ final class CarbonSiteAlignment implements Processor<String, CarbonLedgerInput, 
         this.capMs = capMs;
     }
 
-    /** How far behind the newest event time records are held at most: half the correction window. */
+    /**
+     * How far behind the newest event time records are held at most: the correction window. A record released by the
+     * cap moves the ledger's clock to at most the newest time minus the correction window, so a batch edge still held
+     * upstream becomes LATE only when the upstream tasks drift apart by more than twice the correction window
+     * (unaligned: by more than once).
+     */
     static long capOf(CarbonSettings settings) {
-        return settings.correctionWindow().toMillis() / 2;
+        return settings.correctionWindow().toMillis();
     }
 
     @Override
@@ -147,12 +152,14 @@ final class CarbonSiteAlignment implements Processor<String, CarbonLedgerInput, 
         int released = 0;
         String to = upToMs == Long.MAX_VALUE ? HIGH : pad(upToMs) + SEP + HIGH;
         String last = null;
+        long lastMs = Long.MIN_VALUE;
         try (KeyValueIterator<String, CarbonHeldInput> it = held.range(lowKey, to)) {
             while (it.hasNext()) {
                 KeyValue<String, CarbonHeldInput> kv = it.next();
                 CarbonHeldInput h = kv.value;
                 held.delete(kv.key);
                 last = kv.key;
+                lastMs = Long.parseLong(kv.key.substring(0, PAD));
                 context.forward(new Record<>(h.getSiteId(), new CarbonLedgerInput(h.getBatch(), h.getEnergy(), h.getGridRegion()),
                         h.getTimestampMs()));
                 released++;
@@ -161,7 +168,9 @@ final class CarbonSiteAlignment implements Processor<String, CarbonLedgerInput, 
         if (last != null) {
             lowKey = last;
         }
-        releasedUpTo = Math.max(releasedUpTo, upToMs);
+        // what came is released up to the bound; a later record at or before it passes at once. Never past what
+        // came (an empty frontier releases everything held but says nothing of records still on their way)
+        releasedUpTo = Math.max(releasedUpTo, Math.min(upToMs, Math.max(newestMs, lastMs)));
         return released;
     }
 
