@@ -94,7 +94,12 @@ final class CarbonSiteAlignment implements Processor<String, CarbonLedgerInput, 
     public void init(ProcessorContext<String, CarbonLedgerInput> context) {
         this.context = context;
         held = context.getStateStore(StoreNames.CARBON_SITE_HELD);
-        frontier = new SourceFrontier(idleMs, context.currentSystemTimeMs());
+        boolean heldAtStart;
+        try (KeyValueIterator<String, CarbonHeldInput> it = held.all()) {
+            heldAtStart = it.hasNext();
+        }
+        // a restart with records held: every upstream task gets the idle time to be heard from before any is released
+        frontier = new SourceFrontier(idleMs, context.currentSystemTimeMs(), heldAtStart);
         context.schedule(PUNCTUATION, PunctuationType.WALL_CLOCK_TIME, wallMs -> {
             frontier.touch(wallMs);
             release(wallMs);

@@ -20,15 +20,17 @@ import java.util.Map;
  * of all of them re-arms the wait for the others when one delivers again. Silence counts only while the task runs: a
  * record more than {@link #resumeGapMs()} after the last activity (a record or a punctuation) makes every known task
  * hold again from that moment. The set of upstream tasks is learnt from the records (the processor does not know how
- * many there are): for {@code idleMs} after the processor starts (every restart, since the frontier is not stored),
- * tasks not heard from yet may still deliver older records, so nothing is released before that, unless nothing at all
- * arrives within it.
+ * many there are). After a restart with records still held ({@code startUpWait}), a task not heard from yet may still
+ * send records older than what the others send, so nothing is released for {@code idleMs} (unless nothing at all
+ * arrives within it). On a start with nothing held there is no wait: a task not heard from yet holds nothing until it
+ * sends its first record, so what comes before that is released in arrival order, which the ledger handles as it
+ * handles any order.
  */
 public final class SourceFrontier {
 
-    /** The frontier when no upstream task holds it. */
+    /** The frontier when no upstream task holds it (none heard from, or all silent for the idle time). */
     public static final long NONE = Long.MAX_VALUE;
-    /** The frontier while an upstream task not heard from yet may still hold it (after a start). */
+    /** The frontier while an upstream task not heard from yet may still hold it (the start-up wait). */
     public static final long UNKNOWN = Long.MIN_VALUE;
     private static final long NOT_BEHIND = Long.MAX_VALUE;
     private static final int STAMP = 0;
@@ -44,17 +46,21 @@ public final class SourceFrontier {
     private long lastDeliveryWallMs = Long.MIN_VALUE;
     private long resumedWallMs = Long.MIN_VALUE;
 
+    private final boolean startUpWait;
+
     /**
      * @param idleMs      how long an upstream task may deliver nothing before it no longer holds (above 0)
      * @param startWallMs wall time the processor started
+     * @param startUpWait whether nothing is released for {@code idleMs} after the start (a restart with records held)
      */
-    public SourceFrontier(long idleMs, long startWallMs) {
+    public SourceFrontier(long idleMs, long startWallMs, boolean startUpWait) {
         if (idleMs <= 0) {
             throw new IllegalArgumentException("idleMs must be above 0, got " + idleMs);
         }
         this.idleMs = idleMs;
         this.resumeGapMs = Math.max(2_000, idleMs / 6);
         this.startWallMs = startWallMs;
+        this.startUpWait = startUpWait;
         this.lastActivityWallMs = startWallMs;
     }
 
@@ -89,7 +95,7 @@ public final class SourceFrontier {
     }
 
     /**
-     * The frontier at {@code wallNowMs}: {@link #UNKNOWN} within {@code idleMs} of the start while records arrive;
+     * The frontier at {@code wallNowMs}: {@link #UNKNOWN} within {@code idleMs} of a start with a start-up wait;
      * {@link #NONE} when every upstream task has been silent for {@code idleMs}; else the least stamp of the tasks
      * that hold (the one that delivered last, and those behind for less than {@code idleMs}, a pause not counted).
      */
@@ -98,7 +104,7 @@ public final class SourceFrontier {
         if (quiet) {
             return NONE;
         }
-        if (wallNowMs - startWallMs < idleMs) {
+        if (startUpWait && wallNowMs - startWallMs < idleMs) {
             return UNKNOWN;
         }
         long frontier = NONE;

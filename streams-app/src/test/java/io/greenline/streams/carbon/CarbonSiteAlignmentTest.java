@@ -151,7 +151,6 @@ class CarbonSiteAlignmentTest {
         reference.advance(PAST_IDLE);
 
         Driver aligned = new Driver(true, CarbonSettings.defaults());
-        aligned.pastWarmUp();
         aligned.send(concat(slow.subList(0, 1), sharedMeter(0, 24 * 60)));
         // the fast task's day waits for the slow task: only its readings up to the slow task's stamp (01:00) went on
         assertThat(aligned.held()).hasSize(24 * 4 - 4);
@@ -195,7 +194,6 @@ class CarbonSiteAlignmentTest {
         List<KeyValue<String, BatchFootprint>> expected = reference.footprints();
 
         Driver aligned = new Driver(true, CarbonSettings.defaults());
-        aligned.pastWarmUp();
         aligned.send(arrival);
         // readings ending after 06:05 (from 06:15 on) wait for the slow task
         assertThat(aligned.held()).hasSize(24 * 4 - 24);
@@ -226,30 +224,38 @@ class CarbonSiteAlignmentTest {
         assertThat(expected).extracting(kv -> kv.key + " v" + kv.value.getVersion() + " " + kv.value.getStatus())
                 .containsExactly("B1 v1 PROVISIONAL", "B1 v2 PROVISIONAL", "B1 v2 FINAL");
 
-        // the task starts and is stopped within its start-up wait: everything it received is held, nothing reached
-        // the ledger, so its held records are the whole of its state
+        // the slow task has sent its 00:15 reading and B1's start (02:05); the fast task's day waits behind them
         Driver first = new Driver(true, CarbonSettings.defaults());
         first.send(beforeRestart);
-        assertThat(first.held()).hasSize(beforeRestart.size());
+        List<Sent> releasedBeforeRestart = inEventTimeOrder(beforeRestart.stream().filter(r -> r.eventMs() <= at(125).toEpochMilli()).toList());
+        assertThat(releasedBeforeRestart).hasSize(1 + 8 + 1);
+        assertThat(first.held()).hasSize(beforeRestart.size() - releasedBeforeRestart.size());
         // what a restart restores (on a broker under exactly_once_v2, with the input offsets committed with it): the
-        // live records of the store's changelog as the task wrote it. A TopologyTestDriver deletes its state directory
-        // when closed and restores nothing, so the test replays the changelog into the restarted task's store
+        // live records of the held store's changelog as the task wrote it, and the ledger's stores. A TopologyTestDriver
+        // deletes its state directory when closed and restores nothing: the test replays the held store's changelog
+        // into the restarted task's store, and rebuilds the ledger's state from the input it had received (piped
+        // unstamped, which passes the alignment at once, in the order the ledger got it)
         Map<String, CarbonHeldInput> changelog = first.heldChangelog();
-        assertThat(changelog).hasSize(beforeRestart.size());
+        assertThat(changelog).hasSize(24 * 4 - 8);
         first.close();
         drivers.remove(first);
 
         Driver second = new Driver(true, CarbonSettings.defaults());
+        second.sendUnstamped(releasedBeforeRestart);
         KeyValueStore<String, CarbonHeldInput> restored = second.driver.getKeyValueStore(StoreNames.CARBON_SITE_HELD);
         changelog.forEach(restored::put);
-        // the frontier is not stored: after the restart the slow task's B1 end is held too until every task has had the
-        // idle time to be heard from, then everything goes to the ledger in event-time order
+        assertThat(second.held()).as("held records survive the restart").hasSize(24 * 4 - 8);
+        // the frontier is not stored: the slow task's B1 end (06:05) is the first record after the restart, so it releases
+        // what was held up to its time, then itself; the fast task's readings after it wait for the idle time
         second.send(slow.subList(1, 2));
-        assertThat(second.held()).hasSize(beforeRestart.size() + 1);
-        assertThat(second.footprints()).isEmpty();
+        assertThat(second.held()).hasSize(24 * 4 - 24);
+        List<KeyValue<String, BatchFootprint>> out = second.footprints();
+        assertThat(out).extracting(kv -> kv.key + " v" + kv.value.getVersion() + " " + kv.value.getStatus())
+                .containsExactly("B1 v1 PROVISIONAL");
         second.advance(PAST_IDLE);
         assertThat(second.held()).isEmpty();
-        assertThat(second.footprints()).as("the footprints of event-time order").isEqualTo(expected);
+        out.addAll(second.footprints());
+        assertThat(out).as("the footprints of event-time order").isEqualTo(expected);
         assertThat(second.deadLetters()).isZero();
     }
 
@@ -274,7 +280,6 @@ class CarbonSiteAlignmentTest {
         List<KeyValue<String, BatchFootprint>> expected = reference.footprints();
 
         Driver aligned = new Driver(true, settings);
-        aligned.pastWarmUp();
         aligned.send(concat(lead, sharedMeter(0, 20 * 60)));
         // newest 20:00, cap 12 h: everything up to 08:00 has gone to the ledger, the rest is held
         long capLine = at(20 * 60 - 12 * 60).toEpochMilli();
@@ -346,15 +351,17 @@ class CarbonSiteAlignmentTest {
             dlq = driver.createOutputTopic(topics.dlq.name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         }
 
-        /** Lets the alignment's start-up wait (every upstream task gets the idle time to be heard from) pass. */
-        void pastWarmUp() {
-            advance(PAST_IDLE);
-        }
-
         void send(List<Sent> records) {
             for (Sent s : records) {
                 RecordHeaders headers = (RecordHeaders) SourceStamp.stamp(new RecordHeaders(), s.task(), s.streamMs());
                 repartition.pipeInput(new TestRecord<>(SITE, s.input(), headers, Instant.ofEpochMilli(s.eventMs())));
+            }
+        }
+
+        /** Records without a stamp (written before the alignment was on): they pass it at once. */
+        void sendUnstamped(List<Sent> records) {
+            for (Sent s : records) {
+                repartition.pipeInput(new TestRecord<>(SITE, s.input(), new RecordHeaders(), Instant.ofEpochMilli(s.eventMs())));
             }
         }
 

@@ -11,7 +11,7 @@ class SourceFrontierTest {
     private static final long IDLE = 5_000;
 
     private static SourceFrontier started() {
-        return new SourceFrontier(IDLE, 0);
+        return new SourceFrontier(IDLE, 0, true);
     }
 
     @Test
@@ -25,6 +25,16 @@ class SourceFrontierTest {
         f.observe(1, 500, 4_950);
         assertThat(f.frontier(5_000)).isEqualTo(500);
         assertThat(f.sources()).isEqualTo(2);
+    }
+
+    @Test
+    void withoutAStartUpWaitTheTasksHeardFromHoldAtOnce() {
+        SourceFrontier f = new SourceFrontier(IDLE, 0, false);
+        assertThat(f.frontier(0)).as("nothing held, nothing came: nothing to hold").isEqualTo(SourceFrontier.NONE);
+        f.observe(0, 1_000, 100);
+        assertThat(f.frontier(100)).isEqualTo(1_000);
+        f.observe(1, 400, 200);
+        assertThat(f.frontier(200)).isEqualTo(400);
     }
 
     @Test
@@ -84,6 +94,6 @@ class SourceFrontierTest {
 
     @Test
     void idleTimeMustBePositive() {
-        assertThatThrownBy(() -> new SourceFrontier(0, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new SourceFrontier(0, 0, false)).isInstanceOf(IllegalArgumentException.class);
     }
 }
