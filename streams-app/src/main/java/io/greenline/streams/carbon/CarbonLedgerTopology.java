@@ -35,6 +35,7 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -132,8 +133,15 @@ public final class CarbonLedgerTopology {
         KStream<String, CarbonLedgerInput> bySite = inputs.repartition(Repartitioned.with(Serdes.String(), inputSerde).withName(REPARTITION));
         if (siteAligned) {
             builder.addStateStore(kv(StoreNames.CARBON_SITE_HELD, StateSerde.of(CarbonHeldInput.class)));
-            bySite = bySite.process(() -> new CarbonSiteAlignment(settings.siteAlignIdle().toMillis(), CarbonSiteAlignment.capOf(settings)),
-                    Named.as("carbon-site-alignment"), StoreNames.CARBON_SITE_HELD);
+            KStream<String, Object> aligned = bySite.process(() -> new CarbonSiteAlignment(settings.siteAlignIdle().toMillis(),
+                            CarbonSiteAlignment.capOf(settings), settings.correctionWindow().toMillis(), inputSerde.serializer()),
+                    Named.as("carbon-site-alignment"), StoreNames.CARBON_SITE_HELD, StoreNames.CARBON_CLOCK);
+            aligned.filter((key, value) -> value instanceof CarbonSiteAlignment.DeadLetter, Named.as("carbon-site-alignment-dead-letters"))
+                    .map((key, value) -> KeyValue.pair(key, ((CarbonSiteAlignment.DeadLetter) value).value()),
+                            Named.as("carbon-site-alignment-dead-letter-bytes"))
+                    .to(topics.dlq.name(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("carbon-site-alignment-dead-letter-sink"));
+            bySite = aligned.filter((key, value) -> value instanceof CarbonLedgerInput, Named.as("carbon-site-aligned-inputs"))
+                    .mapValues(value -> (CarbonLedgerInput) value, Named.as("carbon-site-aligned"));
         }
         bySite.process(() -> new CarbonSiteLedger(settings), Named.as("carbon-site-ledger"), CarbonSiteLedger.storeNames())
                 .to(topics.batchFootprint.name(), topics.batchFootprint.produced());

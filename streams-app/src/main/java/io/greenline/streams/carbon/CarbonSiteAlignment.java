@@ -1,13 +1,20 @@
 package io.greenline.streams.carbon;
 
 import io.greenline.events.CarbonHeldInput;
+import io.greenline.events.CarbonLedgerClock;
 import io.greenline.events.CarbonLedgerInput;
+import io.greenline.schemas.DeadLetterReason;
 import io.greenline.streams.StoreNames;
+import io.greenline.streams.errors.BadRecordException;
+import io.greenline.streams.errors.DeadLetterHandler;
 import io.greenline.streams.windows.SourceFrontier;
 import io.greenline.streams.windows.SourceStamp;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
+import java.time.Instant;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -44,8 +51,18 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * only moves forward; a record at or below it passes at once. It moves on each record and on a wall-clock punctuation
  * every second (idleness), to the frontier or to {@code cap} behind the newest event time this task has received,
  * whichever is later, so at most {@code cap} of event time is ever held, however far the upstream tasks drift.
+ *
+ * <p>Forwarded values are ledger inputs or {@link DeadLetter}s; {@link CarbonLedgerTopology} splits them. A held record
+ * that is already older than the ledger's clock minus the correction window when it is released (possible only when
+ * the upstream tasks drift apart by more than twice the correction window) is dead-lettered here as {@code LATE}, with
+ * its own repartition-topic coordinates and bytes: the ledger would refuse it in the context of the record (or
+ * punctuation) that released it, and the dead letter would carry that record's coordinates.
  */
-final class CarbonSiteAlignment implements Processor<String, CarbonLedgerInput, String, CarbonLedgerInput> {
+final class CarbonSiteAlignment implements Processor<String, CarbonLedgerInput, String, Object> {
+
+    /** A held record the ledger would refuse as LATE: the bytes it had on the repartition topic and the dead-letter headers. */
+    record DeadLetter(byte[] value, Headers headers) {
+    }
 
     static final String HELD_METRIC = "greenline.carbon.site-align.held";
     static final String CAPPED_METRIC = "greenline.carbon.site-align.capped";
@@ -56,8 +73,12 @@ final class CarbonSiteAlignment implements Processor<String, CarbonLedgerInput, 
 
     private final long idleMs;
     private final long capMs;
-    private ProcessorContext<String, CarbonLedgerInput> context;
+    private final long correctionWindowMs;
+    private final Serializer<CarbonLedgerInput> inputBytes;
+    private ProcessorContext<String, Object> context;
     private KeyValueStore<String, CarbonHeldInput> held;
+    private KeyValueStore<String, CarbonLedgerClock> ledgerClock;
+    private String repartitionTopic;
     private SourceFrontier frontier;
     /** Everything at or before this event time has been released (in memory; after a restart from the start). */
     private long releasedUpTo = Long.MIN_VALUE;
@@ -71,13 +92,17 @@ final class CarbonSiteAlignment implements Processor<String, CarbonLedgerInput, 
     /**
      * @param idleMs how long an upstream task may send nothing to this partition before it no longer holds (above 0)
      * @param capMs  how far behind the newest event time received a record is released anyway (above 0)
+     * @param correctionWindowMs the ledger's correction window: a released record older than its clock minus this is LATE
+     * @param inputBytes the serializer of the repartition topic's values (for dead letters)
      */
-    CarbonSiteAlignment(long idleMs, long capMs) {
+    CarbonSiteAlignment(long idleMs, long capMs, long correctionWindowMs, Serializer<CarbonLedgerInput> inputBytes) {
         if (idleMs <= 0 || capMs <= 0) {
             throw new IllegalArgumentException("idle time and cap must be above 0");
         }
         this.idleMs = idleMs;
         this.capMs = capMs;
+        this.correctionWindowMs = correctionWindowMs;
+        this.inputBytes = inputBytes;
     }
 
     /**
@@ -91,9 +116,11 @@ final class CarbonSiteAlignment implements Processor<String, CarbonLedgerInput, 
     }
 
     @Override
-    public void init(ProcessorContext<String, CarbonLedgerInput> context) {
+    public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         held = context.getStateStore(StoreNames.CARBON_SITE_HELD);
+        ledgerClock = context.getStateStore(StoreNames.CARBON_CLOCK);
+        repartitionTopic = context.applicationId() + "-" + CarbonLedgerTopology.REPARTITION + "-repartition";
         boolean heldAtStart;
         try (KeyValueIterator<String, CarbonHeldInput> it = held.all()) {
             heldAtStart = it.hasNext();
@@ -165,7 +192,7 @@ final class CarbonSiteAlignment implements Processor<String, CarbonLedgerInput, 
                 held.delete(kv.key);
                 last = kv.key;
                 lastMs = Long.parseLong(kv.key.substring(0, PAD));
-                context.forward(new Record<>(h.getSiteId(), new CarbonLedgerInput(h.getBatch(), h.getEnergy(), h.getGridRegion()),
+                toLedger(kv.key, new Record<>(h.getSiteId(), new CarbonLedgerInput(h.getBatch(), h.getEnergy(), h.getGridRegion()),
                         h.getTimestampMs()));
                 released++;
             }
@@ -177,6 +204,25 @@ final class CarbonSiteAlignment implements Processor<String, CarbonLedgerInput, 
         // came (an empty frontier releases everything held but says nothing of records still on their way)
         releasedUpTo = Math.max(releasedUpTo, Math.min(upToMs, Math.max(newestMs, lastMs)));
         return released;
+    }
+
+    /** Forwards a released record to the ledger, or as a dead letter when the ledger's clock is past it by the correction window. */
+    private void toLedger(String heldKey, Record<String, CarbonLedgerInput> record) {
+        CarbonLedgerClock clock = ledgerClock.get(CarbonSiteLedger.CLOCK_KEY);
+        long eventMs = eventTime(record.value());
+        if (clock == null || eventMs >= clock.getEventClockMs() - correctionWindowMs) {
+            context.forward(record);
+            return;
+        }
+        long offset = Long.parseLong(heldKey.substring(PAD + SEP.length()));
+        String what = record.value().getBatch() != null ? "batch event " + record.value().getBatch().getEventId()
+                : "energy reading " + record.value().getEnergy().getEventId();
+        Headers headers = DeadLetterHandler.headers(DeadLetterReason.LATE, repartitionTopic, context.taskId().partition(), offset,
+                BadRecordException.class.getName(), what + " at " + Instant.ofEpochMilli(eventMs) + " is older than the correction window "
+                        + Duration.ofMillis(correctionWindowMs) + " (event clock " + Instant.ofEpochMilli(clock.getEventClockMs())
+                        + ") when the site alignment released it");
+        byte[] value = inputBytes.serialize(repartitionTopic, record.value());
+        context.forward(new Record<>(record.key(), (Object) new DeadLetter(value, headers), record.timestamp(), headers));
     }
 
     /** The event time the ledger goes by: the batch event's or the reading's timestamp. */

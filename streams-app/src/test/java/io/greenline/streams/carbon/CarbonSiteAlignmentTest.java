@@ -295,6 +295,32 @@ class CarbonSiteAlignmentTest {
                 .isEqualTo(lastContent(expected));
     }
 
+    @Test
+    void aHeldRecordTheLedgerWouldRefuseAsLateIsDeadLetteredWithItsOwnCoordinates() {
+        // the ledger's clock jumps past held readings by more than the correction window: an unstamped record (written
+        // before the alignment was on) passes at once
+        CarbonSettings settings = CarbonSettings.from(Map.of(CarbonSettings.CORRECTION_WINDOW, "PT12H"));
+        List<Sent> lead = List.of(new Sent(SLOW, at(15).toEpochMilli(),
+                new CarbonLedgerInput(null, kwh("l0", SITE, LINE, at(0), at(15), 25), null)));
+        Driver aligned = new Driver(true, settings);
+        aligned.send(concat(lead, sharedMeter(0, 6 * 60)));
+        assertThat(aligned.held()).hasSize(6 * 4 - 1);
+        aligned.sendUnstamped(lineTask(21 * 60, List.of()).subList(20, 21));
+        aligned.advance(PAST_IDLE);
+        assertThat(aligned.held()).isEmpty();
+        List<TestRecord<byte[], byte[]>> dead = aligned.dlq.readRecordsToList();
+        assertThat(dead).hasSize(6 * 4 - 1);
+        TestRecord<byte[], byte[]> first = dead.get(0);
+        assertThat(new String(first.headers().lastHeader(DeadLetterHandler.HEADER_REASON).value())).isEqualTo("LATE");
+        assertThat(new String(first.headers().lastHeader(DeadLetterHandler.HEADER_SOURCE_TOPIC).value()))
+                .isEqualTo("carbon-site-alignment-" + CarbonLedgerTopology.REPARTITION + "-repartition");
+        // the offset of the held reading on the repartition topic (the lead is offset 0, the first reading 1)
+        assertThat(new String(first.headers().lastHeader(DeadLetterHandler.HEADER_SOURCE_OFFSET).value())).isEqualTo("2");
+        CarbonLedgerInput value = aligned.topics.serdes().value(CarbonLedgerInput.class).deserializer()
+                .deserialize("carbon-site-alignment-" + CarbonLedgerTopology.REPARTITION + "-repartition", first.value());
+        assertThat(value.getEnergy().getEventId()).isEqualTo("s15");
+    }
+
     // ---- helpers ----
 
     /** The content of each batch's last footprint version (how many versions led there depends on arrival order). */
