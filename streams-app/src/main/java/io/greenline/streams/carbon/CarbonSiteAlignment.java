@@ -46,8 +46,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>Held records are kept in the store {@code carbon-site-held} (changelogged, so they survive a restart under
  * exactly_once_v2 with the offsets of the records that brought them), keyed {@code paddedEventTime|paddedOffset}
  * (the offset of the record on the repartition partition: unique, and the same key if the record is processed again
- * after a crash), in the versioned state encoding ({@link CarbonHeldInput}). Release is a range read from the last
- * release bound to the new one, each record deleted as it is forwarded: constant work per record, no scan. The bound
+ * after a crash), in the versioned state encoding ({@link CarbonHeldInput}). Release is a range read from the last key
+ * released to the first key past the new bound, each record deleted as it is forwarded, and only when the bound has
+ * reached the first held time (kept in memory): constant work per record, no scan. The bound
  * only moves forward; a record at or below it passes at once. It moves on each record and on a wall-clock punctuation
  * every second (idleness), to the frontier or to {@code cap} behind the newest event time this task has received,
  * whichever is later, so at most {@code cap} of event time is ever held, however far the upstream tasks drift.
@@ -85,6 +86,11 @@ final class CarbonSiteAlignment implements Processor<String, CarbonLedgerInput, 
     /** The first key that can still be held (the last key released): range reads start here, not below the tombstones. */
     private String lowKey = "";
     private long newestMs = Long.MIN_VALUE;
+    /**
+     * The event time of the first held record ({@code Long.MAX_VALUE}: none), kept exactly: a put lowers it, a release
+     * pass reads the first key it leaves. A bound below it releases nothing and opens no iterator.
+     */
+    private long heldMinMs = Long.MAX_VALUE;
     private long sequence;
     private final Counter heldCount = Metrics.counter(HELD_METRIC);
     private final Counter cappedCount = Metrics.counter(CAPPED_METRIC);
@@ -121,10 +127,11 @@ final class CarbonSiteAlignment implements Processor<String, CarbonLedgerInput, 
         held = context.getStateStore(StoreNames.CARBON_SITE_HELD);
         ledgerClock = context.getStateStore(StoreNames.CARBON_CLOCK);
         repartitionTopic = context.applicationId() + "-" + CarbonLedgerTopology.REPARTITION + "-repartition";
-        boolean heldAtStart;
+        // one read at start: the first held key (the store is in event-time order)
         try (KeyValueIterator<String, CarbonHeldInput> it = held.all()) {
-            heldAtStart = it.hasNext();
+            heldMinMs = it.hasNext() ? timeOf(it.next().key) : Long.MAX_VALUE;
         }
+        boolean heldAtStart = heldMinMs != Long.MAX_VALUE;
         // a restart with records held: every upstream task gets the idle time to be heard from before any is released
         frontier = new SourceFrontier(idleMs, context.currentSystemTimeMs(), heldAtStart);
         context.schedule(PUNCTUATION, PunctuationType.WALL_CLOCK_TIME, wallMs -> {
@@ -156,6 +163,7 @@ final class CarbonSiteAlignment implements Processor<String, CarbonLedgerInput, 
             CarbonLedgerInput in = record.value();
             held.put(key(eventMs, context.recordMetadata().map(RecordMetadata::offset).orElse(sequence++)),
                     new CarbonHeldInput(record.key(), record.timestamp(), in.getBatch(), in.getEnergy(), in.getGridRegion()));
+            heldMinMs = Math.min(heldMinMs, eventMs);
             heldCount.increment();
         }
         release(wallMs);
@@ -179,31 +187,46 @@ final class CarbonSiteAlignment implements Processor<String, CarbonLedgerInput, 
         }
     }
 
-    /** Forwards, in event-time order, every held record up to {@code upToMs} and deletes it. */
+    /**
+     * Forwards, in event-time order, every held record up to {@code upToMs} and deletes it: one range read from the last
+     * key released, which stops at the first key past the bound (and learns the new first held time from it).
+     */
     private int releaseUpTo(long upToMs) {
         int released = 0;
-        String to = upToMs == Long.MAX_VALUE ? HIGH : pad(upToMs) + SEP + HIGH;
-        String last = null;
         long lastMs = Long.MIN_VALUE;
-        try (KeyValueIterator<String, CarbonHeldInput> it = held.range(lowKey, to)) {
-            while (it.hasNext()) {
-                KeyValue<String, CarbonHeldInput> kv = it.next();
-                CarbonHeldInput h = kv.value;
-                held.delete(kv.key);
-                last = kv.key;
-                lastMs = Long.parseLong(kv.key.substring(0, PAD));
-                toLedger(kv.key, new Record<>(h.getSiteId(), new CarbonLedgerInput(h.getBatch(), h.getEnergy(), h.getGridRegion()),
-                        h.getTimestampMs()));
-                released++;
+        if (upToMs >= heldMinMs) {
+            String last = null;
+            long next = Long.MAX_VALUE;
+            try (KeyValueIterator<String, CarbonHeldInput> it = held.range(lowKey, HIGH)) {
+                while (it.hasNext()) {
+                    KeyValue<String, CarbonHeldInput> kv = it.next();
+                    long atMs = timeOf(kv.key);
+                    if (atMs > upToMs) {
+                        next = atMs;
+                        break;
+                    }
+                    CarbonHeldInput h = kv.value;
+                    held.delete(kv.key);
+                    last = kv.key;
+                    lastMs = atMs;
+                    toLedger(kv.key, new Record<>(h.getSiteId(), new CarbonLedgerInput(h.getBatch(), h.getEnergy(), h.getGridRegion()),
+                            h.getTimestampMs()));
+                    released++;
+                }
             }
-        }
-        if (last != null) {
-            lowKey = last;
+            heldMinMs = next;
+            if (last != null) {
+                lowKey = last;
+            }
         }
         // what came is released up to the bound; a later record at or before it passes at once. Never past what
         // came (an empty frontier releases everything held but says nothing of records still on their way)
         releasedUpTo = Math.max(releasedUpTo, Math.min(upToMs, Math.max(newestMs, lastMs)));
         return released;
+    }
+
+    private static long timeOf(String heldKey) {
+        return Long.parseLong(heldKey.substring(0, PAD));
     }
 
     /** Forwards a released record to the ledger, or as a dead letter when the ledger's clock is past it by the correction window. */
