@@ -62,6 +62,8 @@ public final class StoreNames {
     public static final String CARBON_SEEN_EVENTS = "carbon-seen-events";
     /** {@code KeyValueStore<String, CarbonLedgerClock>}: the event-time clock of each carbon ledger task. */
     public static final String CARBON_CLOCK = "carbon-clock";
+    /** {@code KeyValueStore<String paddedEventTime|paddedOffset, CarbonHeldInput>}: ledger input held by the site alignment (whole application only). */
+    public static final String CARBON_SITE_HELD = "carbon-site-held";
     /** {@code KeyValueStore<String lineId, LineClock>} (JSON): event-time clock of each line's energy windows. */
     public static final String CARBON_LINE_CLOCKS = "carbon-line-clocks";
     /** {@code WindowStore<String lineId/type/eventId, Long>}: readings and counts already in the energy windows. */

@@ -6,6 +6,7 @@ import io.greenline.events.CarbonBatchSpan;
 import io.greenline.events.CarbonBatchState;
 import io.greenline.events.CarbonDue;
 import io.greenline.events.CarbonEnergyTotal;
+import io.greenline.events.CarbonHeldInput;
 import io.greenline.events.CarbonLedgerClock;
 import io.greenline.events.CarbonOwnerState;
 import io.greenline.events.CarbonReading;
@@ -22,6 +23,7 @@ import io.greenline.streams.StoreNames;
 import io.greenline.streams.errors.BadRecordException;
 import io.greenline.streams.windows.EventDeduplicator;
 import io.greenline.streams.windows.LineClockSerde;
+import io.greenline.streams.windows.SourceStamp;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -33,6 +35,7 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -62,6 +65,12 @@ import org.apache.kafka.streams.state.VersionedRecord;
  * {@code carbon-batch-energy}, {@code carbon-pending-energy}, {@code carbon-readings}, {@code carbon-due}, {@code carbon-unallocated},
  * {@code carbon-seen-events} (a window store) and {@code carbon-clock}, every value in the versioned state encoding
  * ({@link StateSerde}; no schema registry).
+ *
+ * <p>In the whole application ({@link InputStreams#align}) each input is stamped before the repartition with its
+ * upstream task and that task's stream time ({@link SourceStamp}), and {@link CarbonSiteAlignment} holds the ledger's
+ * input in {@code carbon-site-held} until every upstream task feeding the partition has passed its event time, so batch
+ * edges reach the ledger before the readings they cut ({@code carbon.site-align-idle}). A topology built alone is not
+ * aligned.
  *
  * <p>Energy per line and window: {@link LineEnergyProcessor} over line meters of {@code mfg.energy} and
  * {@code mfg.production-count} (keyed by lineId), with the shared window calendar and line clock, on
@@ -115,9 +124,26 @@ public final class CarbonLedgerTopology {
         builder.addStateStore(EventDeduplicator.storeBuilder(StoreNames.CARBON_SEEN_EVENTS, settings.correctionWindow()));
         builder.addStateStore(kv(StoreNames.CARBON_CLOCK, StateSerde.of(CarbonLedgerClock.class)));
 
-        batches.merge(energy, Named.as("carbon-ledger-inputs"))
-                .repartition(Repartitioned.with(Serdes.String(), inputSerde).withName(REPARTITION))
-                .process(() -> new CarbonSiteLedger(settings), Named.as("carbon-site-ledger"), CarbonSiteLedger.storeNames())
+        KStream<String, CarbonLedgerInput> inputs = batches.merge(energy, Named.as("carbon-ledger-inputs"));
+        boolean siteAligned = InputStreams.aligned(builder) && !settings.siteAlignIdle().isZero();
+        if (siteAligned) {
+            // each record says which upstream task sent it and how far that task is in event time (CarbonSiteAlignment)
+            inputs = inputs.processValues(SourceStamp::new, Named.as("carbon-ledger-source-stamp"));
+        }
+        KStream<String, CarbonLedgerInput> bySite = inputs.repartition(Repartitioned.with(Serdes.String(), inputSerde).withName(REPARTITION));
+        if (siteAligned) {
+            builder.addStateStore(kv(StoreNames.CARBON_SITE_HELD, StateSerde.of(CarbonHeldInput.class)));
+            KStream<String, Object> aligned = bySite.process(() -> new CarbonSiteAlignment(settings.siteAlignIdle().toMillis(),
+                            CarbonSiteAlignment.capOf(settings), settings.correctionWindow().toMillis(), inputSerde.serializer()),
+                    Named.as("carbon-site-alignment"), StoreNames.CARBON_SITE_HELD, StoreNames.CARBON_CLOCK);
+            aligned.filter((key, value) -> value instanceof CarbonSiteAlignment.DeadLetter, Named.as("carbon-site-alignment-dead-letters"))
+                    .map((key, value) -> KeyValue.pair(key, ((CarbonSiteAlignment.DeadLetter) value).value()),
+                            Named.as("carbon-site-alignment-dead-letter-bytes"))
+                    .to(topics.dlq.name(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("carbon-site-alignment-dead-letter-sink"));
+            bySite = aligned.filter((key, value) -> value instanceof CarbonLedgerInput, Named.as("carbon-site-aligned-inputs"))
+                    .mapValues(value -> (CarbonLedgerInput) value, Named.as("carbon-site-aligned"));
+        }
+        bySite.process(() -> new CarbonSiteLedger(settings), Named.as("carbon-site-ledger"), CarbonSiteLedger.storeNames())
                 .to(topics.batchFootprint.name(), topics.batchFootprint.produced());
 
         addLineEnergy(builder, topics, settings);

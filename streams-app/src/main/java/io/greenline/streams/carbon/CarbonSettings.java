@@ -33,10 +33,17 @@ import java.util.Objects;
  *                              longer holds the line's energy windows open; they are final against the line's aligned
  *                              frontier ({@link io.greenline.streams.windows.InputAlignment}) where the application
  *                              aligns its inputs
+ * @param siteAlignIdle         {@code carbon.site-align-idle} (default PT5S, PT0S turns it off): where the application
+ *                              aligns its inputs, the carbon site ledger's input is held until every upstream task that
+ *                              feeds its partition has passed its event time ({@link CarbonSiteAlignment}); an upstream
+ *                              task that sends nothing to the partition for this long of wall-clock time no longer
+ *                              holds it. Records are held at most the correction window behind the newest
+ *                              event time the task has received, then released anyway
  */
 public record CarbonSettings(IdleEnergy idleEnergy, Duration finalizationDelay, Duration idleAdvanceInterval,
                              Duration correctionWindow, Duration factorHistory, String fallbackFactorRegion,
-                             Duration lineEnergyGrace, Duration factorRecheckInterval, Duration lineEnergyAlignIdle) {
+                             Duration lineEnergyGrace, Duration factorRecheckInterval, Duration lineEnergyAlignIdle,
+                             Duration siteAlignIdle) {
 
     public static final String IDLE_ENERGY = "carbon.idle-energy";
     public static final String FINALIZATION_DELAY = "carbon.finalization-delay";
@@ -47,10 +54,12 @@ public record CarbonSettings(IdleEnergy idleEnergy, Duration finalizationDelay, 
     public static final String LINE_ENERGY_GRACE = "carbon.line-energy-grace";
     public static final String FACTOR_RECHECK_INTERVAL = "carbon.factor-recheck-interval";
     public static final String LINE_ENERGY_ALIGN_IDLE = "carbon.line-energy-align-idle";
+    public static final String SITE_ALIGN_IDLE = "carbon.site-align-idle";
 
     /** Every key {@link #from(Map)} reads. */
     public static final List<String> KEYS = List.of(IDLE_ENERGY, FINALIZATION_DELAY, IDLE_ADVANCE_INTERVAL, CORRECTION_WINDOW,
-            FACTOR_HISTORY, FALLBACK_FACTOR_REGION, LINE_ENERGY_GRACE, FACTOR_RECHECK_INTERVAL, LINE_ENERGY_ALIGN_IDLE);
+            FACTOR_HISTORY, FALLBACK_FACTOR_REGION, LINE_ENERGY_GRACE, FACTOR_RECHECK_INTERVAL, LINE_ENERGY_ALIGN_IDLE,
+            SITE_ALIGN_IDLE);
 
     /** Where energy used while no batch runs is charged. */
     public enum IdleEnergy {
@@ -81,11 +90,12 @@ public record CarbonSettings(IdleEnergy idleEnergy, Duration finalizationDelay, 
         requirePositive(lineEnergyGrace, LINE_ENERGY_GRACE, true);
         requirePositive(factorRecheckInterval, FACTOR_RECHECK_INTERVAL, false);
         requirePositive(lineEnergyAlignIdle, LINE_ENERGY_ALIGN_IDLE, true);
+        requirePositive(siteAlignIdle, SITE_ALIGN_IDLE, true);
     }
 
     public static CarbonSettings defaults() {
         return new CarbonSettings(IdleEnergy.NEXT, Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofDays(7),
-                Duration.ofDays(3650), "GLOBAL", Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofSeconds(30));
+                Duration.ofDays(3650), "GLOBAL", Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofSeconds(5));
     }
 
     /** Settings from {@code carbon.*} keys; a missing key keeps its default. */
@@ -100,12 +110,13 @@ public record CarbonSettings(IdleEnergy idleEnergy, Duration finalizationDelay, 
                 config.getOrDefault(FALLBACK_FACTOR_REGION, d.fallbackFactorRegion()),
                 duration(config, LINE_ENERGY_GRACE, d.lineEnergyGrace()),
                 duration(config, FACTOR_RECHECK_INTERVAL, d.factorRecheckInterval()),
-                duration(config, LINE_ENERGY_ALIGN_IDLE, d.lineEnergyAlignIdle()));
+                duration(config, LINE_ENERGY_ALIGN_IDLE, d.lineEnergyAlignIdle()),
+                duration(config, SITE_ALIGN_IDLE, d.siteAlignIdle()));
     }
 
     public CarbonSettings withIdleEnergy(IdleEnergy mode) {
         return new CarbonSettings(mode, finalizationDelay, idleAdvanceInterval, correctionWindow, factorHistory, fallbackFactorRegion,
-                lineEnergyGrace, factorRecheckInterval, lineEnergyAlignIdle);
+                lineEnergyGrace, factorRecheckInterval, lineEnergyAlignIdle, siteAlignIdle);
     }
 
     private static Duration duration(Map<String, String> config, String key, Duration fallback) {

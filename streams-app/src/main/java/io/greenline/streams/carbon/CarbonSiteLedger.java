@@ -71,7 +71,8 @@ import org.apache.kafka.streams.state.WindowStore;
 final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, String, BatchFootprint> {
 
     static final String GAPS_METRIC = "greenline.carbon.gaps";
-    private static final String CLOCK_KEY = "event-clock";
+    /** Key of the task's event clock in carbon-clock (read by {@link CarbonSiteAlignment} too). */
+    static final String CLOCK_KEY = "event-clock";
     /** Key prefix in carbon-clock of the due time of the last entry taken from carbon-due, per kind. */
     private static final String WATERMARK = "due-taken:";
     private static final String SEP = "|";
