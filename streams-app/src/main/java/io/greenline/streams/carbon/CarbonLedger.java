@@ -18,6 +18,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -377,7 +378,7 @@ public final class CarbonLedger {
         Set<String> notes = new TreeSet<>(base.getNotes());
         notes.addAll(p.notes());
         List<FootprintGap> gaps = new ArrayList<>(base.getGaps());
-        gaps.addAll(p.gaps());
+        p.gaps().forEach(gap -> mergeGap(gaps, gap));
         base.setEnergy(energy);
         base.setScope1KgCo2e(base.getScope1KgCo2e() + p.scope1());
         base.setScope2LocationKgCo2e(base.getScope2LocationKgCo2e() + p.scope2Location());
@@ -391,6 +392,24 @@ public final class CarbonLedger {
         base.setStartedAt(min(base.getStartedAt(), part.getPeriodStart()));
         base.setCompletedAt(max(base.getCompletedAt(), part.getPeriodEnd()));
         return base;
+    }
+
+    /**
+     * Adds {@code gap} to the unallocated ledger's gaps, a running total like its other fields: one gap per carrier,
+     * basis, unit and reason, its quantity the sum and its period the span of what it sums. A list of every unpriced
+     * part would grow with history and be rewritten with every reading.
+     */
+    static void mergeGap(List<FootprintGap> gaps, FootprintGap gap) {
+        for (int i = 0; i < gaps.size(); i++) {
+            FootprintGap g = gaps.get(i);
+            if (g.getCarrier() == gap.getCarrier() && Objects.equals(g.getBasis(), gap.getBasis()) && g.getUnit() == gap.getUnit()
+                    && Objects.equals(String.valueOf(g.getReason()), String.valueOf(gap.getReason()))) {
+                gaps.set(i, new FootprintGap(g.getCarrier(), g.getBasis(), min(g.getPeriodStart(), gap.getPeriodStart()),
+                        max(g.getPeriodEnd(), gap.getPeriodEnd()), g.getQuantity() + gap.getQuantity(), g.getUnit(), g.getReason()));
+                return;
+            }
+        }
+        gaps.add(gap);
     }
 
     private static Instant min(Instant a, Instant b) {

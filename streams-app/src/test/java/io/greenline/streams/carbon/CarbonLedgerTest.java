@@ -113,4 +113,26 @@ public class CarbonLedgerTest {
         assertThat(f.getBiogenicCo2UptakeKgCo2ePerKg()).isEqualTo(0.0);
         assertThat(f.getPcfIncludingBiogenicUptake()).isCloseTo(f.getPcfExcludingBiogenicUptake(), within(EPS));
     }
+    @Test
+    @DisplayName("The unallocated ledger sums its gaps per carrier, basis, unit and reason over their span; it never lists every unpriced part")
+    void unallocatedGapsAreRunningTotals() {
+        java.util.List<io.greenline.events.FootprintGap> gaps = new java.util.ArrayList<>();
+        String noFactor = "no LOCATION factor valid for ELECTRICITY in DE";
+        CarbonLedger.mergeGap(gaps, new io.greenline.events.FootprintGap(EnergyCarrier.ELECTRICITY, EmissionBasis.LOCATION,
+                at("00:00"), at("01:00"), 10.0, EnergyUnit.KWH, noFactor));
+        CarbonLedger.mergeGap(gaps, new io.greenline.events.FootprintGap(EnergyCarrier.ELECTRICITY, EmissionBasis.LOCATION,
+                at("03:00"), at("04:00"), 5.0, EnergyUnit.KWH, noFactor));
+        // another basis: a gap of its own
+        CarbonLedger.mergeGap(gaps, new io.greenline.events.FootprintGap(EnergyCarrier.ELECTRICITY, EmissionBasis.MARKET,
+                at("03:00"), at("04:00"), 5.0, EnergyUnit.KWH, "no MARKET factor"));
+        // an earlier part of the first kind widens its span to the left
+        CarbonLedger.mergeGap(gaps, new io.greenline.events.FootprintGap(EnergyCarrier.ELECTRICITY, EmissionBasis.LOCATION,
+                at("00:00").minusSeconds(3600), at("00:00"), 2.5, EnergyUnit.KWH, noFactor));
+        assertThat(gaps).hasSize(2);
+        assertThat(gaps.get(0).getQuantity()).isCloseTo(17.5, within(EPS));
+        assertThat(gaps.get(0).getPeriodStart()).isEqualTo(at("00:00").minusSeconds(3600));
+        assertThat(gaps.get(0).getPeriodEnd()).isEqualTo(at("04:00"));
+        assertThat(gaps.get(1).getBasis()).isEqualTo(EmissionBasis.MARKET);
+        assertThat(gaps.get(1).getQuantity()).isCloseTo(5.0, within(EPS));
+    }
 }
