@@ -36,6 +36,11 @@ public final class KafkaEventSink implements EventSink {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // one produce request in flight per broker: with several, a batch refused NOT_LEADER_OR_FOLLOWER by a broker
+        // still settling its new partitions had its successor refused OUT_OF_ORDER_SEQUENCE_NUMBER on every retry
+        // (Kafka 4.4 idempotent producer), and the records were lost to the sink; the application's Streams producer
+        // has the same setting (docs/app.md)
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         props.putAll(producerConfig);
         this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
