@@ -113,7 +113,12 @@ class PipelineThroughputBenchmark {
     static final long EVENTS = Long.getLong("bench.events", 200_000);
     static final int PARTITIONS = Integer.getInteger("bench.partitions", 4);
     static final int THREADS = Integer.getInteger("bench.threads", 2);
-    static final int COPIES = Integer.getInteger("bench.copies", 10);
+    /**
+     * Factory copies (2 lines, 2 sites each). A multiple of the partitions, and each copy's suffix is chosen so its
+     * ids land on partition (copy mod partitions) ({@link SimulatorConfig#evenSuffixes}): every task gets the same
+     * load, so the last tenth of a run is not one thread finishing a partition with five lines while the other idles.
+     */
+    static final int COPIES = Integer.getInteger("bench.copies", 8);
     static final int QUERIES = Integer.getInteger("bench.queries", 2_000);
     static final long ROCKSDB_MEMORY_BYTES = Long.getLong("bench.rocksdb.memory.bytes", AppSettings.DEFAULT_ROCKSDB_MEMORY_BYTES);
     /** Runs of the topologies alone ("oee,quality,carbon", empty for none). */
@@ -122,7 +127,8 @@ class PipelineThroughputBenchmark {
     /**
      * Extra whole-app exactly_once_v2 runs, each with one of the throughput settings switched back, to show what it
      * buys in the same run: {@code nocache} (statestore.cache.max.bytes=0), {@code commit100} (commit.interval.ms=100,
-     * Kafka's exactly_once_v2 default), {@code again} (the defaults once more: does the order of the runs matter?).
+     * Kafka's exactly_once_v2 default), {@code cache16m} (statestore.cache.max.bytes=16 MiB, a quarter of the default), {@code again}
+     * (the defaults once more: does the order of the runs matter?).
      * Comma-separated; none by default.
      */
     static final List<String> ABLATIONS = Arrays.stream(System.getProperty("bench.ablations", "").split(","))
@@ -130,6 +136,7 @@ class PipelineThroughputBenchmark {
     static final Map<String, Map<String, String>> ABLATION_SETTINGS = Map.of(
             "nocache", Map.of(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0"),
             "commit100", Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100"),
+            "cache16m", Map.of(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, String.valueOf(16L * 1024 * 1024)),
             "again", Map.of());
     /**
      * Seconds of an untimed whole-app run before the measured ones (JIT warm-up). On a loaded 2-core machine the
@@ -152,6 +159,7 @@ class PipelineThroughputBenchmark {
     private static EmbeddedSchemaRegistry registry;
     private static Topics topics;
     private static Map<String, Long> loaded;
+    private static Map<Integer, Long> loadedByPartition;
     private static long loadedTotal;
     private static List<String> lineIds;
     private static Duration loadTime;
@@ -169,13 +177,14 @@ class PipelineThroughputBenchmark {
         lineIds = load();
         loadTime = Duration.ofNanos(System.nanoTime() - started);
         loaded = endOffsets(INPUT_TOPICS);
+        loadedByPartition = endOffsetsByPartition(INPUT_TOPICS);
         loadedTotal = loaded.values().stream().mapToLong(Long::longValue).sum();
         assertThat(loadedTotal).as("records in the input topics").isEqualTo(EVENTS);
     }
 
     /**
      * Loads exactly {@code bench.events} events: {@code bench.loaders} producers in parallel, each simulating its own
-     * factory copies (copy k goes to loader (k - 1) mod loaders; each copy is simulated whole, so the event mix is
+     * factory copies (copy k, counted from 0, goes to loader k mod loaders; each copy is simulated whole, so the event mix is
      * the simulators' own), in step: every loader finishes a simulated hour before any starts the next, so the
      * partitions see event time advance together as from one plant. Producer batches up to 512 KiB, lz4, 50 ms
      * linger. Returns the simulated line ids.
@@ -191,7 +200,8 @@ class PipelineThroughputBenchmark {
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
         List<Instant> reached = Collections.synchronizedList(new ArrayList<>());
         List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
-        SimulatorConfig all = SimulatorConfig.defaults().replicated(COPIES);
+        SimulatorConfig factory = SimulatorConfig.defaults();
+        List<String> suffixes = factory.evenSuffixes(COPIES, PARTITIONS, PipelineThroughputBenchmark::partitionOf);
         Phaser hours = new Phaser(loaders);
         List<Thread> threads = new ArrayList<>();
         for (int l = 0; l < loaders; l++) {
@@ -203,7 +213,7 @@ class PipelineThroughputBenchmark {
                 try (KafkaEventSink kafka = KafkaEventSink.connect(config)) {
                     Topics own = new Topics(new GreenlineSerdes(Map.of("schema.registry.url", registry.url())));
                     CappedSink capped = new CappedSink(kafka, cap);
-                    FactorySimulation simulation = new FactorySimulation(share(all, loader, loaders), SIM_START, capped, own);
+                    FactorySimulation simulation = new FactorySimulation(share(factory, suffixes, loader, loaders), SIM_START, capped, own);
                     long cursor = SIM_START.toEpochMilli();
                     while (!capped.full()) {
                         cursor += Duration.ofHours(1).toMillis();
@@ -242,18 +252,19 @@ class PipelineThroughputBenchmark {
         return sorted;
     }
 
-    /** The factory copies of {@code all} that loader {@code index} of {@code count} simulates (by the copy suffix of the site id). */
-    private static SimulatorConfig share(SimulatorConfig all, int index, int count) {
-        java.util.function.Predicate<String> mine = siteId -> (copyOf(siteId) - 1) % count == index;
-        return new SimulatorConfig(all.seed(), all.meterPeriodMinutes(),
-                all.brakeDrumLines().stream().filter(d -> mine.test(d.line().siteId())).toList(),
-                all.polyolefinPlants().stream().filter(p -> mine.test(p.line().siteId())).toList(),
-                all.siteMeters().stream().filter(m -> mine.test(m.siteId())).toList(),
-                all.emissionFactors());
+    /** The factory copies that loader {@code index} of {@code count} simulates: copy k goes to loader k mod count. */
+    private static SimulatorConfig share(SimulatorConfig factory, List<String> suffixes, int index, int count) {
+        List<String> mine = new ArrayList<>();
+        for (int k = index; k < suffixes.size(); k += count) {
+            mine.add(suffixes.get(k));
+        }
+        return factory.replicated(mine);
     }
 
-    private static int copyOf(String id) {
-        return Integer.parseInt(id.substring(id.lastIndexOf('-') + 1));
+    /** The partition of a String key by Kafka's default partitioner (murmur2 of its UTF-8 bytes). */
+    static int partitionOf(String key) {
+        return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+                key.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % PARTITIONS;
     }
 
     @AfterAll
@@ -307,8 +318,8 @@ class PipelineThroughputBenchmark {
         out.append(String.format(Locale.ROOT, "machine: %d cores (%s %s), JVM %s, max heap %d MiB, load average %.1f before / %.1f after (shared machine: compare ratios)%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
                 System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20, loadBefore, loadAfter));
-        out.append(String.format(Locale.ROOT, "events %d (%s), partitions %d, stream threads %d, factory copies %d (%d lines, %.2f simulated days), load %.1f s with %d producers (untimed)%n",
-                loadedTotal, loaded, PARTITIONS, THREADS, COPIES, lineIds.size(), simulatedDays, loadTime.toMillis() / 1000.0, LOADERS));
+        out.append(String.format(Locale.ROOT, "events %d (%s; by partition %s), partitions %d, stream threads %d, factory copies %d (%d lines, %.2f simulated days), load %.1f s with %d producers (untimed)%n",
+                loadedTotal, loaded, loadedByPartition, PARTITIONS, THREADS, COPIES, lineIds.size(), simulatedDays, loadTime.toMillis() / 1000.0, LOADERS));
         out.append(String.format(Locale.ROOT, "RocksDB bound %d MiB (%s), memtable per instance %d KiB, planned instances %s; Streams settings: the application's defaults%n",
                 ROCKSDB_MEMORY_BYTES >> 20, AppSettings.ROCKSDB_MEMORY_BYTES, BoundedMemoryRocksDBConfig.writeBufferBytes() >> 10,
                 AppSettings.DEFAULT_ROCKSDB_STORE_INSTANCES));
@@ -329,6 +340,10 @@ class PipelineThroughputBenchmark {
                         + "last tenth / first tenth (exactly_once_v2) = %.3f (target >= 0.8); (b2) / (a) = %.3f%n",
                 eos.perSecond() / floor.perSecond(), eos.perSecond() / alos.perSecond(), eos.lastTenthPerSecond() / eos.firstTenthPerSecond(),
                 floor.perSecond() / raw.perSecond()));
+        for (Rate r : List.of(eos, alos)) {
+            out.append(String.format(Locale.ROOT, "by tenth of the input, %s: records/s %s; CPU s per million events %s%n", r.name.replaceAll(",.*", "")
+                    .replace("(c) GreenlineTopology ", ""), tenths(r.tenthRates(), "%.0f"), tenths(r.tenthCpuPerMillion(), "%.1f")));
+        }
         double diskPerLineDay = eos.diskBytes / (double) lineIds.size() / simulatedDays;
         out.append(String.format(Locale.ROOT, "RocksDB on disk after the exactly_once_v2 run: %.0f bytes per line per simulated day (%d lines, %.2f days); flushes by reason %s%n",
                 diskPerLineDay, lineIds.size(), simulatedDays, eos.flushesByReason));
@@ -349,6 +364,7 @@ class PipelineThroughputBenchmark {
         json.put("load_average_after", loadAfter);
         json.put("events", loadedTotal);
         json.put("partitions", PARTITIONS);
+        json.put("events_by_partition", loadedByPartition);
         json.put("stream_threads", THREADS);
         json.put("lines", lineIds.size());
         json.put("simulated_days", simulatedDays);
@@ -366,6 +382,8 @@ class PipelineThroughputBenchmark {
         });
         json.put("first_tenth_rps", eos.firstTenthPerSecond());
         json.put("last_tenth_rps", eos.lastTenthPerSecond());
+        json.put("tenths_rps", tenths(eos.tenthRates(), "%.0f"));
+        json.put("tenths_cpu_seconds_per_million_events", tenths(eos.tenthCpuPerMillion(), "%.1f"));
         json.put("app_alos_first_tenth_rps", alos.firstTenthPerSecond());
         json.put("app_alos_last_tenth_rps", alos.lastTenthPerSecond());
         json.put("eos_over_floor", eos.perSecond() / floor.perSecond());
@@ -448,7 +466,7 @@ class PipelineThroughputBenchmark {
         assertThat(checksum).isPositive();
         return new Rate((deserialize ? "(b) consumer + Greenline Avro serdes" : "(a) raw KafkaConsumer<byte[],byte[]>")
                 + ("warm-up".equals(name) ? " warm-up" : ""), records, elapsed, peakHeap(), 0, (processCpuNanos() - cpuStarted) / 1e9,
-                Double.NaN, Double.NaN, 0, Map.of(), Map.of(), 0, 0);
+                Double.NaN, Double.NaN, new double[0], new double[0], 0, Map.of(), Map.of(), 0, 0);
     }
 
     // ---- (b2), (c), (c1): Kafka Streams runs, (d) query latency ----
@@ -476,6 +494,7 @@ class PipelineThroughputBenchmark {
     /** One Streams run until every input record is committed, or for at most {@code limit} after RUNNING (a warm-up). */
     private static Rate runStreams(String name, String guarantee, Kind kind, boolean measureQueries, Map<String, String> overrides,
                                    Duration limit) throws Exception {
+        clearOutputs();
         String applicationId = "bench-" + kind.name().toLowerCase(Locale.ROOT) + "-" + guarantee.replace('_', '-') + "-" + System.currentTimeMillis();
         int port = freePort();
         Path stateDir = workDir.resolve("state-" + applicationId);
@@ -533,10 +552,12 @@ class PipelineThroughputBenchmark {
             long committed = 0;
             long nextReport = created;
             long groupTotal = grouped.stream().mapToLong(loaded::get).sum();
-            long tenthAt = 0;
-            long tenthCommitted = 0;
-            long ninthAt = 0;
-            long ninthCommitted = 0;
+            // when the committed input first reached k tenths of the total (k = 0: RUNNING; k = 10: the end), and the
+            // process CPU then: the rate and the CPU per event of each tenth
+            long[] tenthAt = new long[11];
+            long[] tenthCommitted = new long[11];
+            long[] tenthCpu = new long[11];
+            int tenthsReached = 0;
             int peakInstances = 0;
             try (Admin admin = admin()) {
                 while (true) {
@@ -544,16 +565,16 @@ class PipelineThroughputBenchmark {
                     if (running == 0 && streams.state() == KafkaStreams.State.RUNNING) {
                         running = now;
                         cpuAtRunning = processCpuNanos();
+                        tenthAt[0] = running;
+                        tenthCpu[0] = cpuAtRunning;
                     }
                     committed = committed(admin, applicationId, grouped);
                     peakInstances = Math.max(peakInstances, BoundedMemoryRocksDBConfig.openInstances());
-                    if (running != 0 && tenthAt == 0 && committed >= groupTotal / 10) {
-                        tenthAt = now;
-                        tenthCommitted = committed;
-                    }
-                    if (running != 0 && ninthAt == 0 && committed >= groupTotal - groupTotal / 10) {
-                        ninthAt = now;
-                        ninthCommitted = committed;
+                    while (running != 0 && tenthsReached < 9 && committed >= groupTotal * (tenthsReached + 1) / 10) {
+                        tenthsReached++;
+                        tenthAt[tenthsReached] = now;
+                        tenthCommitted[tenthsReached] = committed;
+                        tenthCpu[tenthsReached] = processCpuNanos();
                     }
                     if (committed >= groupTotal && running != 0) {
                         break;
@@ -575,14 +596,26 @@ class PipelineThroughputBenchmark {
             long cpu = processCpuNanos() - cpuAtRunning;
             Duration elapsed = Duration.ofNanos(end - running);
             long records = committed + globalRecords;
-            double firstTenth = tenthAt > running ? tenthCommitted / ((tenthAt - running) / 1e9) : Double.NaN;
-            // NaN when one commit crossed the whole tenth (too short a run to tell)
-            double lastTenth = committed > ninthCommitted ? (committed - ninthCommitted) / ((end - ninthAt) / 1e9) : Double.NaN;
+            tenthAt[10] = end;
+            tenthCommitted[10] = committed;
+            tenthCpu[10] = cpu + cpuAtRunning;
+            double[] tenthRates = new double[10];
+            double[] tenthCpuPerMillion = new double[10];
+            for (int k = 1; k <= 10; k++) {
+                long n = tenthCommitted[k] - tenthCommitted[k - 1];
+                // NaN when one commit crossed a whole tenth (too short a run to tell) or the run stopped before it
+                boolean measured = (k < 10 ? k <= tenthsReached : tenthsReached == 9) && n > 0 && tenthAt[k] > tenthAt[k - 1];
+                tenthRates[k - 1] = measured ? n / ((tenthAt[k] - tenthAt[k - 1]) / 1e9) : Double.NaN;
+                tenthCpuPerMillion[k - 1] = measured ? (tenthCpu[k] - tenthCpu[k - 1]) / 1e9 / n * 1e6 : Double.NaN;
+            }
+            double firstTenth = tenthRates[0];
+            double lastTenth = tenthRates[9];
             Map<FlushReason, Long> reasons = new TreeMap<>(BoundedMemoryRocksDBConfig.flushesByReason());
             reasonsBefore.forEach((reason, count) -> reasons.computeIfPresent(reason, (r, c) -> c - count == 0 ? null : c - count));
             Map<String, Long> byStore = new TreeMap<>(BoundedMemoryRocksDBConfig.flushesByStore());
             storesBefore.forEach((store, count) -> byStore.computeIfPresent(store, (st, c) -> c - count == 0 ? null : c - count));
             Rate rate = new Rate(name, records, elapsed, peakHeap(), (running - created) / 1e9, cpu / 1e9, firstTenth, lastTenth,
+                    tenthRates, tenthCpuPerMillion,
                     BoundedMemoryRocksDBConfig.flushes() - flushesBefore, reasons, byStore, peakInstances, directoryBytes(stateDir));
             if (measureQueries && app != null) {
                 latencies = queryLatencies(port);
@@ -761,7 +794,8 @@ class PipelineThroughputBenchmark {
                 }
                 NewTopic topic = new NewTopic(spec.name(), spec.singlePartition() ? 1 : PARTITIONS, (short) 1);
                 // events are stamped in the (fixed) past: keep them whatever their age
-                topic.configs(spec.compacted() ? Map.of("cleanup.policy", "compact") : Map.of("retention.ms", "-1"));
+                // compact,delete with no time limit keeps what compaction keeps and allows deleteRecords (clearOutputs)
+                topic.configs(spec.compacted() ? Map.of("cleanup.policy", "compact,delete", "retention.ms", "-1") : Map.of("retention.ms", "-1"));
                 create.add(topic);
             }
             admin.createTopics(create).all().get();
@@ -782,14 +816,52 @@ class PipelineThroughputBenchmark {
         }
     }
 
+    /**
+     * Empties the application's output topics (deleteRecords to their end), before each Streams run: the application
+     * reads some of its own outputs (mfg.oee, mfg.quality, mfg.line-energy, mfg.batch-footprint feed the alerts and
+     * the roll-ups), and each run starts from the earliest offset with a fresh application.id, so without this a run
+     * would also process every earlier run's output.
+     */
+    private static void clearOutputs() {
+        List<String> outputs = TopicNames.ALL.stream().map(TopicNames.TopicSpec::name)
+                .filter(n -> !INPUT_TOPICS.contains(n) && !n.equals(TopicNames.SCHEMAS)).toList();
+        Map<TopicPartition, org.apache.kafka.clients.admin.RecordsToDelete> delete = new HashMap<>();
+        partitionEndOffsets(outputs).forEach((tp, end) -> {
+            if (end > 0) {
+                delete.put(tp, org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(end));
+            }
+        });
+        try (Admin admin = admin()) {
+            admin.deleteRecords(delete).all().get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static Map<String, Long> endOffsets(List<String> names) {
+        Map<String, Long> totals = new TreeMap<>();
+        partitionEndOffsets(names).forEach((tp, offset) -> totals.merge(tp.topic(), offset, Long::sum));
+        return totals;
+    }
+
+    /** Records of the input topics by partition number (the global topic's too: it has one partition). */
+    private static Map<Integer, Long> endOffsetsByPartition(List<String> names) {
+        Map<Integer, Long> totals = new TreeMap<>();
+        partitionEndOffsets(names).forEach((tp, offset) -> totals.merge(tp.partition(), offset, Long::sum));
+        return totals;
+    }
+
+    private static Map<TopicPartition, Long> partitionEndOffsets(List<String> names) {
         try (Admin admin = admin()) {
             Map<TopicPartition, OffsetSpec> request = new HashMap<>();
             admin.describeTopics(names).allTopicNames().get().forEach((name, description) ->
                     description.partitions().forEach(p -> request.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
-            Map<String, Long> totals = new TreeMap<>();
-            admin.listOffsets(request).all().get().forEach((tp, info) -> totals.merge(tp.topic(), info.offset(), Long::sum));
-            return totals;
+            Map<TopicPartition, Long> offsets = new HashMap<>();
+            admin.listOffsets(request).all().get().forEach((tp, info) -> offsets.put(tp, info.offset()));
+            return offsets;
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
@@ -835,7 +907,7 @@ class PipelineThroughputBenchmark {
 
     /** One measured run; the Streams-only figures are NaN or 0 for the plain consumers. */
     record Rate(String name, long records, Duration elapsed, long peakHeapBytes, double startupSeconds, double cpuSeconds,
-                double firstTenthPerSecond, double lastTenthPerSecond, long flushes, Map<FlushReason, Long> flushesByReason,
+                double firstTenthPerSecond, double lastTenthPerSecond, double[] tenthRates, double[] tenthCpuPerMillion, long flushes, Map<FlushReason, Long> flushesByReason,
                 Map<String, Long> flushesByStore,
                 int rocksInstances, long diskBytes) {
         double seconds() {
@@ -853,6 +925,12 @@ class PipelineThroughputBenchmark {
         double flushesPer10k() {
             return flushes * 10_000.0 / records;
         }
+    }
+
+    /** A tenth-by-tenth figure as {@code [a, b, ...]}. */
+    private static String tenths(double[] values, String format) {
+        return Arrays.stream(values).mapToObj(v -> Double.isFinite(v) ? String.format(Locale.ROOT, format, v) : "n/a")
+                .collect(Collectors.joining(", ", "[", "]"));
     }
 
     /** Passes the first {@code cap} events on, drops the rest (the simulation emits in whole time slices). */

@@ -78,19 +78,76 @@ public record SimulatorConfig(
         if (copies < 1) {
             throw new IllegalArgumentException("copies must be >= 1");
         }
+        List<String> suffixes = new java.util.ArrayList<>();
+        for (int copy = 1; copy <= copies; copy++) {
+            suffixes.add("-" + copy);
+        }
+        return replicated(suffixes);
+    }
+
+    /**
+     * The whole factory once per suffix, in order: each copy's line, site and meter ids get its suffix; the
+     * emission factors are shared.
+     */
+    public SimulatorConfig replicated(List<String> suffixes) {
+        if (suffixes.isEmpty() || new java.util.HashSet<>(suffixes).size() != suffixes.size()) {
+            throw new IllegalArgumentException("suffixes must be distinct and at least one: " + suffixes);
+        }
         ObjectMapper mapper = mapper();
         List<BrakeDrumLine> drumLines = new java.util.ArrayList<>();
         List<PolyolefinPlant> plants = new java.util.ArrayList<>();
         List<SiteMeter> meters = new java.util.ArrayList<>();
-        for (int copy = 1; copy <= copies; copy++) {
+        for (String suffix : suffixes) {
             com.fasterxml.jackson.databind.JsonNode tree = mapper.valueToTree(this);
-            suffixIds(tree, "-" + copy);
+            suffixIds(tree, suffix);
             SimulatorConfig renamed = mapper.convertValue(tree, SimulatorConfig.class);
             drumLines.addAll(renamed.brakeDrumLines());
             plants.addAll(renamed.polyolefinPlants());
             meters.addAll(renamed.siteMeters());
         }
         return new SimulatorConfig(seed, meterPeriodMinutes, drumLines, plants, meters, emissionFactors);
+    }
+
+    /**
+     * Copy suffixes ({@code -k}, k counting up from 1, skipping those that do not fit) for {@code copies} copies
+     * spread evenly over {@code partitions} partitions: every line and site id of copy i (the input topics' keys)
+     * lands in partition {@code i mod partitions} by {@code partitionOfKey}. With 20 lines on 4 partitions, the plain
+     * suffixes 1..10 put 5 of the 10 drum lines on one partition and 1 on another, so a benchmark's tasks finish
+     * minutes apart and its last part runs on one thread; a plant of hundreds of lines spreads evenly by hashing.
+     */
+    public List<String> evenSuffixes(int copies, int partitions, java.util.function.ToIntFunction<String> partitionOfKey) {
+        if (copies < 1 || partitions < 1) {
+            throw new IllegalArgumentException("copies and partitions must be >= 1");
+        }
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        brakeDrumLines.forEach(l -> keys.addAll(List.of(l.line().lineId(), l.line().siteId())));
+        polyolefinPlants.forEach(p -> keys.addAll(List.of(p.line().lineId(), p.line().siteId())));
+        siteMeters.forEach(m -> keys.add(m.siteId()));
+        List<String> suffixes = new java.util.ArrayList<>();
+        for (int copy = 0; copy < copies; copy++) {
+            int target = copy % partitions;
+            String suffix = null;
+            for (long k = 1; suffix == null; k++) {
+                if (k > 1_000_000L * partitions) {
+                    throw new IllegalStateException("no suffix puts every id of " + keys + " in partition " + target);
+                }
+                String candidate = "-" + k;
+                if (!suffixes.contains(candidate) && allIn(keys, candidate, target, partitionOfKey)) {
+                    suffix = candidate;
+                }
+            }
+            suffixes.add(suffix);
+        }
+        return suffixes;
+    }
+
+    private static boolean allIn(java.util.Set<String> keys, String suffix, int partition, java.util.function.ToIntFunction<String> partitionOfKey) {
+        for (String key : keys) {
+            if (partitionOfKey.applyAsInt(key + suffix) != partition) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void suffixIds(com.fasterxml.jackson.databind.JsonNode node, String suffix) {

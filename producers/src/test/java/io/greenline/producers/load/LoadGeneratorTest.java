@@ -19,6 +19,35 @@ class LoadGeneratorTest {
     private static final Topics TOPICS = new Topics(GreenlineSerdes.inMemory("load-generator-test"));
 
     @Test
+    @DisplayName("even suffixes put every line and site id of copy i in partition i mod partitions, each suffix once")
+    void evenSuffixes() {
+        SimulatorConfig factory = SimulatorConfig.defaults();
+        // Kafka's default partitioner for a String key (murmur2 of its UTF-8 bytes), as the input topics use it
+        java.util.function.ToIntFunction<String> partition = key -> org.apache.kafka.common.utils.Utils.toPositive(
+                org.apache.kafka.common.utils.Utils.murmur2(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % 4;
+
+        java.util.List<String> suffixes = factory.evenSuffixes(8, 4, partition);
+        SimulatorConfig eight = factory.replicated(suffixes);
+
+        assertThat(suffixes).hasSize(8).doesNotHaveDuplicates();
+        for (int copy = 0; copy < 8; copy++) {
+            String suffix = suffixes.get(copy);
+            int expected = copy % 4;
+            assertThat(java.util.List.of("drum-line-1" + suffix, "queshan" + suffix, "bio-po-1" + suffix, "puyang" + suffix))
+                    .as("copy %d (%s)", copy, suffix).allSatisfy(id -> assertThat(partition.applyAsInt(id)).isEqualTo(expected));
+        }
+        assertThat(eight.brakeDrumLines()).extracting(l -> l.line().lineId())
+                .containsExactlyElementsOf(suffixes.stream().map(x -> "drum-line-1" + x).toList());
+        // per partition: two drum lines, two polyolefin lines, two of each site
+        assertThat(eight.brakeDrumLines().stream().collect(Collectors.groupingBy(l -> partition.applyAsInt(l.line().lineId()), Collectors.counting())))
+                .containsOnlyKeys(0, 1, 2, 3).allSatisfy((p, n) -> assertThat(n).isEqualTo(2L));
+        // the plain suffixes -1..-10 are what the default replication gives: uneven on 4 partitions
+        assertThat(factory.replicated(10).brakeDrumLines().stream()
+                .collect(Collectors.groupingBy(l -> partition.applyAsInt(l.line().lineId()), Collectors.counting())).values())
+                .contains(5L);
+    }
+
+    @Test
     @DisplayName("replicating the factory gives each copy its own line, site and meter ids and keeps the factors shared")
     void replicatedIds() {
         SimulatorConfig three = SimulatorConfig.defaults().replicated(3);
