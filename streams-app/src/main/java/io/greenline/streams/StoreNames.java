@@ -23,6 +23,11 @@ public final class StoreNames {
     public static final String QUALITY_LINE_CLOCKS = "quality-line-clocks";
     /** {@code KeyValueStore<String lineId/unitId, QualityUnitMemory>}: first inspections of units, for first pass yield (TTL). */
     public static final String QUALITY_UNITS = "quality-units";
+    /**
+     * {@code KeyValueStore<String lineId/lastInspectedMs(13 digits)/unitId, String "">}: the unit memory in the order it
+     * expires, so the TTL sweep visits only the units it forgets.
+     */
+    public static final String QUALITY_UNIT_EXPIRY = "quality-unit-expiry";
     /** {@code WindowStore<String lineId/eventId, Long>}: inspection eventIds already counted (duplicate detection). */
     public static final String QUALITY_SEEN_EVENTS = "quality-seen-events";
     /** {@code WindowStore<String alertId, Long>}: OEE_BELOW_TARGET alerts already raised, so each is raised once. */

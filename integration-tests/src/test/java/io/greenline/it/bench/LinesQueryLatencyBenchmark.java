@@ -176,7 +176,7 @@ class LinesQueryLatencyBenchmark {
             long deadline = started + PROCESS_TIMEOUT.toNanos();
             long nextReport = started;
             while (true) {
-                long committed = committed(admin, applicationId, grouped);
+                long committed = GroupOffsets.committed(admin, applicationId, grouped);
                 if (committed >= total && app.streams().state() == KafkaStreams.State.RUNNING) {
                     break;
                 }
@@ -192,7 +192,7 @@ class LinesQueryLatencyBenchmark {
             double processSeconds = (System.nanoTime() - started) / 1e9;
             // the inputs are read; the rest of the application (repartitions, roll-ups reading mfg.oee and the other
             // outputs, the latest-per-line views) drains before the calls are timed: "after processing"
-            double drainSeconds = drain(admin, applicationId);
+            double drainSeconds = GroupOffsets.drain(admin, applicationId, Duration.ofMinutes(5));
             System.out.printf("bench: lines setup drained %.1f s after the inputs were read%n", drainSeconds);
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             for (int i = 0; i < 20; i++) {
@@ -284,49 +284,6 @@ class LinesQueryLatencyBenchmark {
 
     private static Admin admin() {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
-    }
-
-    /**
-     * Waits until the group's lag over every partition it has committed (inputs, repartition topics, the outputs
-     * the application reads back) is at most one transaction marker per partition and has stopped moving for 3 s,
-     * at most 5 minutes; returns the seconds waited.
-     */
-    private static double drain(Admin admin, String group) throws Exception {
-        long start = System.nanoTime();
-        long deadline = start + Duration.ofMinutes(5).toNanos();
-        long previousLag = -1;
-        int steady = 0;
-        while (System.nanoTime() < deadline) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            offsets.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-            Map<TopicPartition, Long> ends = new HashMap<>();
-            admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
-            long lag = 0;
-            for (Map.Entry<TopicPartition, OffsetAndMetadata> e : offsets.entrySet()) {
-                if (e.getValue() != null) {
-                    lag += Math.max(0, ends.getOrDefault(e.getKey(), 0L) - e.getValue().offset());
-                }
-            }
-            steady = lag == previousLag && lag <= offsets.size() ? steady + 1 : 0;
-            if (steady >= 3) {
-                break;
-            }
-            previousLag = lag;
-            Thread.sleep(1_000);
-        }
-        return (System.nanoTime() - start) / 1e9;
-    }
-
-    private static long committed(Admin admin, String group, List<String> inputTopics) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-        long sum = 0;
-        for (Map.Entry<TopicPartition, OffsetAndMetadata> e : offsets.entrySet()) {
-            if (inputTopics.contains(e.getKey().topic()) && e.getValue() != null) {
-                sum += e.getValue().offset();
-            }
-        }
-        return sum;
     }
 
     private static void createTopics() {

@@ -341,6 +341,10 @@ class PipelineThroughputBenchmark {
                 eos.perSecond() / floor.perSecond(), eos.perSecond() / alos.perSecond(), eos.lastTenthPerSecond() / eos.firstTenthPerSecond(),
                 floor.perSecond() / raw.perSecond()));
         for (Rate r : List.of(eos, alos)) {
+            out.append(String.format(Locale.ROOT, "%s: drained %.1f s after its input was committed; %.0f records/s until drained%n",
+                    r.name.replace("(c) GreenlineTopology ", ""), r.drainSeconds(), r.drainedPerSecond()));
+        }
+        for (Rate r : List.of(eos, alos)) {
             out.append(String.format(Locale.ROOT, "by tenth of the input, %s: records/s %s; CPU s per million events %s%n", r.name.replaceAll(",.*", "")
                     .replace("(c) GreenlineTopology ", ""), tenths(r.tenthRates(), "%.0f"), tenths(r.tenthCpuPerMillion(), "%.1f")));
         }
@@ -382,6 +386,10 @@ class PipelineThroughputBenchmark {
         });
         json.put("first_tenth_rps", eos.firstTenthPerSecond());
         json.put("last_tenth_rps", eos.lastTenthPerSecond());
+        json.put("app_eos_drain_seconds", eos.drainSeconds());
+        json.put("app_eos_drained_rps", eos.drainedPerSecond());
+        json.put("app_alos_drain_seconds", alos.drainSeconds());
+        json.put("app_alos_drained_rps", alos.drainedPerSecond());
         json.put("tenths_rps", tenths(eos.tenthRates(), "%.0f"));
         json.put("tenths_cpu_seconds_per_million_events", tenths(eos.tenthCpuPerMillion(), "%.1f"));
         json.put("app_alos_first_tenth_rps", alos.firstTenthPerSecond());
@@ -466,7 +474,7 @@ class PipelineThroughputBenchmark {
         assertThat(checksum).isPositive();
         return new Rate((deserialize ? "(b) consumer + Greenline Avro serdes" : "(a) raw KafkaConsumer<byte[],byte[]>")
                 + ("warm-up".equals(name) ? " warm-up" : ""), records, elapsed, peakHeap(), 0, (processCpuNanos() - cpuStarted) / 1e9,
-                Double.NaN, Double.NaN, new double[0], new double[0], 0, Map.of(), Map.of(), 0, 0);
+                Double.NaN, Double.NaN, new double[0], new double[0], Double.NaN, 0, Map.of(), Map.of(), 0, 0);
     }
 
     // ---- (b2), (c), (c1): Kafka Streams runs, (d) query latency ----
@@ -568,7 +576,7 @@ class PipelineThroughputBenchmark {
                         tenthAt[0] = running;
                         tenthCpu[0] = cpuAtRunning;
                     }
-                    committed = committed(admin, applicationId, grouped);
+                    committed = GroupOffsets.committed(admin, applicationId, grouped);
                     peakInstances = Math.max(peakInstances, BoundedMemoryRocksDBConfig.openInstances());
                     while (running != 0 && tenthsReached < 9 && committed >= groupTotal * (tenthsReached + 1) / 10) {
                         tenthsReached++;
@@ -594,6 +602,15 @@ class PipelineThroughputBenchmark {
             }
             long end = System.nanoTime();
             long cpu = processCpuNanos() - cpuAtRunning;
+            double drainSeconds = Double.NaN;
+            if (kind == Kind.APP && limit == null) {
+                // the work the inputs caused downstream (carbon ledger, roll-ups, alerts) still queued in repartition
+                // topics and read-back outputs when the last input offset was committed
+                try (Admin admin = admin()) {
+                    drainSeconds = GroupOffsets.drain(admin, applicationId, Duration.ofMinutes(10));
+                }
+                System.out.printf("bench: %s drained %.1f s after its input%n", name, drainSeconds);
+            }
             Duration elapsed = Duration.ofNanos(end - running);
             long records = committed + globalRecords;
             tenthAt[10] = end;
@@ -615,7 +632,7 @@ class PipelineThroughputBenchmark {
             Map<String, Long> byStore = new TreeMap<>(BoundedMemoryRocksDBConfig.flushesByStore());
             storesBefore.forEach((store, count) -> byStore.computeIfPresent(store, (st, c) -> c - count == 0 ? null : c - count));
             Rate rate = new Rate(name, records, elapsed, peakHeap(), (running - created) / 1e9, cpu / 1e9, firstTenth, lastTenth,
-                    tenthRates, tenthCpuPerMillion,
+                    tenthRates, tenthCpuPerMillion, drainSeconds,
                     BoundedMemoryRocksDBConfig.flushes() - flushesBefore, reasons, byStore, peakInstances, directoryBytes(stateDir));
             if (measureQueries && app != null) {
                 latencies = queryLatencies(port);
@@ -710,17 +727,6 @@ class PipelineThroughputBenchmark {
     }
 
     /** Sum over the input partitions of the group's committed offsets (0 where none yet). */
-    private static long committed(Admin admin, String group, List<String> inputTopics) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-        long sum = 0;
-        for (Map.Entry<TopicPartition, OffsetAndMetadata> e : offsets.entrySet()) {
-            if (inputTopics.contains(e.getKey().topic()) && e.getValue() != null) {
-                sum += e.getValue().offset();
-            }
-        }
-        return sum;
-    }
-
     private static String queryLatencies(int port) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         // warm-up of both paths (JIT, connection), then the measured calls interleaved so both see the same load
@@ -907,7 +913,7 @@ class PipelineThroughputBenchmark {
 
     /** One measured run; the Streams-only figures are NaN or 0 for the plain consumers. */
     record Rate(String name, long records, Duration elapsed, long peakHeapBytes, double startupSeconds, double cpuSeconds,
-                double firstTenthPerSecond, double lastTenthPerSecond, double[] tenthRates, double[] tenthCpuPerMillion, long flushes, Map<FlushReason, Long> flushesByReason,
+                double firstTenthPerSecond, double lastTenthPerSecond, double[] tenthRates, double[] tenthCpuPerMillion, double drainSeconds, long flushes, Map<FlushReason, Long> flushesByReason,
                 Map<String, Long> flushesByStore,
                 int rocksInstances, long diskBytes) {
         double seconds() {
@@ -920,6 +926,11 @@ class PipelineThroughputBenchmark {
 
         double cpuSecondsPerMillion() {
             return cpuSeconds / records * 1e6;
+        }
+
+        /** Records per second until the whole application drained (NaN when not measured). */
+        double drainedPerSecond() {
+            return records / (seconds() + drainSeconds);
         }
 
         double flushesPer10k() {

@@ -7,6 +7,7 @@ import io.greenline.schemas.DeadLetterReason;
 import io.greenline.streams.StoreNames;
 import io.greenline.streams.errors.BadRecordException;
 import io.greenline.streams.errors.DeadLetterHandler;
+import io.greenline.streams.windows.SortableTime;
 import io.greenline.streams.windows.SourceFrontier;
 import io.greenline.streams.windows.SourceStamp;
 import io.micrometer.core.instrument.Counter;
@@ -267,7 +268,6 @@ final class CarbonSiteAlignment implements Processor<String, CarbonLedgerInput, 
     }
 
     private static String pad(long ms) {
-        String digits = Long.toString(Math.max(0, ms));
-        return "0".repeat(Math.max(0, PAD - digits.length())) + digits;
+        return SortableTime.digits(ms, PAD);
     }
 }

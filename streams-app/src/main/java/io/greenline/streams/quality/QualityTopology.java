@@ -8,6 +8,7 @@ import io.greenline.events.QualityWindow;
 import io.greenline.schemas.DeadLetterReason;
 import io.greenline.schemas.Topics;
 import io.greenline.schemas.state.StateSerde;
+import io.greenline.streams.CachedStoresBuilder;
 import io.greenline.streams.InputStreams;
 import io.greenline.streams.LineLatestView;
 import io.greenline.streams.ReferenceStores;
@@ -15,7 +16,6 @@ import io.greenline.streams.StoreNames;
 import io.greenline.streams.errors.BadRecordException;
 import io.greenline.streams.windows.EventDeduplicator;
 import io.greenline.streams.windows.LineClockSerde;
-import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -38,7 +38,7 @@ import org.apache.kafka.streams.state.Stores;
  * ({@code SPC_DEFECT_RATE} from the p-chart over the line's preceding windows, {@code OEE_BELOW_TARGET};
  * key lineId). Live (not yet final) windows are only in the store {@link StoreNames#QUALITY_WINDOWS}.
  *
- * <p>Stores: {@link StoreNames#QUALITY_WINDOWS}, {@link StoreNames#QUALITY_LINE_CLOCKS}, {@link StoreNames#QUALITY_UNITS}, {@link StoreNames#QUALITY_SEEN_EVENTS},
+ * <p>Stores: {@link StoreNames#QUALITY_WINDOWS}, {@link StoreNames#QUALITY_LINE_CLOCKS}, {@link StoreNames#QUALITY_UNITS}, {@link StoreNames#QUALITY_UNIT_EXPIRY}, {@link StoreNames#QUALITY_SEEN_EVENTS},
  * {@link StoreNames#QUALITY_OEE_ALERTS_RAISED}, and the global {@link StoreNames#LINE_CONFIG_VERSIONS} (shared by the
  * whole application through {@link ReferenceStores}). Every store of its own has a record cache (an inspection
  * updates the same few window records as the ones before it: RocksDB and the changelog see them once per commit);
@@ -79,18 +79,21 @@ public final class QualityTopology {
                 Serdes.String(), StateSerde.of(QualityWindow.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.QUALITY_LINE_CLOCKS),
                 Serdes.String(), new LineClockSerde()).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.QUALITY_UNITS),
-                Serdes.String(), StateSerde.of(QualityUnitMemory.class)).withCachingEnabled());
+        // a unit is remembered at its first inspection and seldom inspected again: new keys, nothing for a record cache
+        // to collapse, and their stream would evict the hot windows from it (CachedStoresBuilder)
+        builder.addStateStore(CachedStoresBuilder.uncached(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.QUALITY_UNITS),
+                Serdes.String(), StateSerde.of(QualityUnitMemory.class))));
+        builder.addStateStore(CachedStoresBuilder.uncached(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.QUALITY_UNIT_EXPIRY),
+                Serdes.String(), Serdes.String())));
         builder.addStateStore(EventDeduplicator.storeBuilder(StoreNames.QUALITY_SEEN_EVENTS, settings.dedupRetention()));
-        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(StoreNames.QUALITY_OEE_ALERTS_RAISED,
-                settings.alertRetention(), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()).withCachingEnabled());
+        builder.addStateStore(EventDeduplicator.storeBuilder(StoreNames.QUALITY_OEE_ALERTS_RAISED, settings.alertRetention()));
 
         // inspections: validate, stamp with event time, count in the windows of the calendar valid then
         KStream<String, Output> windowsOut = InputStreams.of(builder, topics.inspection)
                 .processValues(ValidateInspection::new, Named.as("quality-validate-inspection"))
                 .process(() -> new QualityWindowsProcessor(settings), Named.as("quality-windows-processor"),
                         StoreNames.QUALITY_WINDOWS, StoreNames.QUALITY_LINE_CLOCKS,
-                        StoreNames.QUALITY_UNITS, StoreNames.QUALITY_SEEN_EVENTS);
+                        StoreNames.QUALITY_UNITS, StoreNames.QUALITY_UNIT_EXPIRY, StoreNames.QUALITY_SEEN_EVENTS);
 
         var branches = windowsOut.split(Named.as("quality-output-"))
                 .branch((k, v) -> v.window() != null, Branched.as("windows"))
@@ -108,7 +111,7 @@ public final class QualityTopology {
                 .processValues(ValidateOee::new, Named.as("quality-validate-oee"))
                 .filter((k, w) -> w.getFinal$() && settings.oeeAlertGranularities().contains(w.getGranularity()),
                         Named.as("quality-final-oee-of-alert-granularities"))
-                .process(OeeTargetAlertProcessor::new, Named.as("quality-oee-target-alerts"),
+                .process(() -> new OeeTargetAlertProcessor(settings.alertRetention()), Named.as("quality-oee-target-alerts"),
                         StoreNames.QUALITY_OEE_ALERTS_RAISED);
 
         spcAlerts.merge(oeeAlerts, Named.as("quality-alerts"))

@@ -12,6 +12,7 @@ import io.greenline.streams.quality.FirstInspections.Decision;
 import io.greenline.streams.quality.FirstInspections.UnitMemory;
 import io.greenline.streams.windows.EventDeduplicator;
 import io.greenline.streams.windows.LineClock;
+import io.greenline.streams.windows.SortableTime;
 import io.greenline.streams.windows.Window;
 import io.greenline.streams.windows.WindowCalendar;
 import io.micrometer.core.instrument.Counter;
@@ -54,6 +55,8 @@ import org.apache.kafka.streams.state.VersionedRecord;
 final class QualityWindowsProcessor implements Processor<String, InspectionRecorded, String, QualityTopology.Output> {
 
     static final String UNITS_GAUGE = "greenline.quality.units.remembered";
+    /** Digits of the last inspection time in an expiry key (years 2001 to 2286). */
+    private static final int TIME_DIGITS = 13;
     static final String DUPLICATES_COUNTER = "greenline.quality.duplicates";
 
     private static final Granularity[] GRANULARITIES = Granularity.values();
@@ -69,6 +72,8 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
     private KeyValueStore<String, QualityWindow> windows;
     private KeyValueStore<String, LineClock> clocks;
     private KeyValueStore<String, QualityUnitMemory> units;
+    /** The unit memory by line and last inspection: {@code lineId/lastInspectedMs/unitId} (see {@link #expiryKey}). */
+    private KeyValueStore<String, String> unitExpiry;
     private EventDeduplicator seenEvents;
     private Gauge unitsGauge;
     private Counter duplicates;
@@ -86,11 +91,21 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
         windows = context.getStateStore(StoreNames.QUALITY_WINDOWS);
         clocks = context.getStateStore(StoreNames.QUALITY_LINE_CLOCKS);
         units = context.getStateStore(StoreNames.QUALITY_UNITS);
+        unitExpiry = context.getStateStore(StoreNames.QUALITY_UNIT_EXPIRY);
         seenEvents = new EventDeduplicator(context.getStateStore(StoreNames.QUALITY_SEEN_EVENTS), settings.dedupRetention());
+        boolean indexed;
+        try (KeyValueIterator<String, String> any = unitExpiry.all()) {
+            indexed = any.hasNext();
+        }
         long count = 0;
         try (KeyValueIterator<String, QualityUnitMemory> all = units.all()) {
-            for (; all.hasNext(); all.next()) {
+            while (all.hasNext()) {
+                KeyValue<String, QualityUnitMemory> unit = all.next();
                 count++;
+                if (!indexed) {
+                    // unit memory kept before the expiry index existed (version 0.1): index it once
+                    unitExpiry.put(expiryKey(unit.key, unit.value.getLastInspectedAt().toEpochMilli()), "");
+                }
             }
         }
         unitsRemembered.set(count);
@@ -213,6 +228,13 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
         UnitMemory m = decision.remember();
         units.put(unitKey, new QualityUnitMemory(Instant.ofEpochMilli(m.firstAtMs()), m.firstPassed(), m.quantity(),
                 m.productId(), windowKeys, Instant.ofEpochMilli(m.lastSeenMs())));
+        long storedLastSeen = stored == null ? Long.MIN_VALUE : stored.getLastInspectedAt().toEpochMilli();
+        if (storedLastSeen != m.lastSeenMs()) {
+            if (stored != null) {
+                unitExpiry.delete(expiryKey(unitKey, storedLastSeen));
+            }
+            unitExpiry.put(expiryKey(unitKey, m.lastSeenMs()), "");
+        }
         if (stored == null) {
             unitsRemembered.incrementAndGet();
         }
@@ -325,20 +347,43 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
         }
     }
 
-    /** Forgets the units of a line whose last inspection is older than the TTL on the line's clock. */
+    /**
+     * Forgets the units of a line whose last inspection is older than the TTL on the line's clock: a range scan of the
+     * expiry index up to that time, so the work is the units forgotten, not the units remembered.
+     */
     private void forgetUnits(String lineId, long clock) {
-        long ttl = settings.unitTtl().toMillis();
+        long before = clock - settings.unitTtl().toMillis();
+        String prefix = lineId + WindowKey.SEPARATOR;
         List<String> expired = new ArrayList<>();
-        try (KeyValueIterator<String, QualityUnitMemory> it = units.range(lineId + WindowKey.SEPARATOR, lineId + (char) (WindowKey.SEPARATOR + 1))) {
+        try (KeyValueIterator<String, String> it = unitExpiry.range(prefix, prefix + SortableTime.digits(before, TIME_DIGITS))) {
             while (it.hasNext()) {
-                KeyValue<String, QualityUnitMemory> kv = it.next();
-                if (kv.value.getLastInspectedAt().toEpochMilli() < clock - ttl) {
-                    expired.add(kv.key);
+                String key = it.next().key;
+                if (lastInspectedOf(key, prefix) < before) {
+                    expired.add(key);
                 }
             }
         }
-        expired.forEach(units::delete);
-        unitsRemembered.addAndGet(-expired.size());
+        long forgotten = 0;
+        for (String key : expired) {
+            String unitKey = prefix + key.substring(prefix.length() + TIME_DIGITS + 1);
+            QualityUnitMemory unit = units.get(unitKey);
+            if (unit != null && unit.getLastInspectedAt().toEpochMilli() < before) {
+                units.delete(unitKey);
+                forgotten++;
+            }
+            unitExpiry.delete(key);
+        }
+        unitsRemembered.addAndGet(-forgotten);
+    }
+
+    /** {@code lineId/unitId} and the unit's last inspection as its key in the expiry index: {@code lineId/lastInspectedMs/unitId}. */
+    static String expiryKey(String unitKey, long lastInspectedMs) {
+        int slash = unitKey.indexOf(WindowKey.SEPARATOR);
+        return unitKey.substring(0, slash + 1) + SortableTime.digits(lastInspectedMs, TIME_DIGITS) + unitKey.substring(slash);
+    }
+
+    private static long lastInspectedOf(String expiryKey, String prefix) {
+        return Long.parseLong(expiryKey, prefix.length(), prefix.length() + TIME_DIGITS, 10);
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.greenline.streams.StoreNames;
 import io.greenline.streams.errors.BadRecordException;
 import io.greenline.streams.windows.Interval;
 import io.greenline.streams.windows.ShiftDefinition;
+import io.greenline.streams.windows.SortableTime;
 import io.greenline.streams.windows.Window;
 import io.greenline.streams.windows.WindowCalendar;
 import java.time.Instant;
@@ -700,8 +701,7 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
 
     /** Epoch ms as 13 digits, so keys sort by time (years 2001 to 2286). */
     static String pad(long ms) {
-        String digits = Long.toString(Math.max(0, ms));
-        return digits.length() >= 13 ? digits : "0".repeat(13 - digits.length()) + digits;
+        return SortableTime.digits(ms, 13);
     }
 
     private static List<String> toList(Iterable<String> lines) {

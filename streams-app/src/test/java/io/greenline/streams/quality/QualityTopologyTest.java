@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -102,10 +103,27 @@ class QualityTopologyTest {
     }
 
     private void start(QualitySettings settings) {
+        start(settings, null);
+    }
+
+    /**
+     * @param taskDir where task 0_0's state lives, linked from the driver's own state directory (which a
+     *                TopologyTestDriver deletes when closed), so a second driver opens the stores the first closed; null: in it
+     */
+    private void start(QualitySettings settings, java.nio.file.Path taskDir) {
         if (driver != null) {
             driver.close();
         }
         Properties props = new Properties();
+        if (taskDir != null) {
+            try {
+                java.nio.file.Path stateDir = java.nio.file.Files.createTempDirectory("quality-test-state");
+                java.nio.file.Files.createSymbolicLink(java.nio.file.Files.createDirectories(stateDir.resolve("quality-test")).resolve("0_0"), taskDir);
+                props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "quality-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
@@ -413,6 +431,22 @@ class QualityTopologyTest {
                 + "2026-03-02T13:00:00Z) is below the target 85.0%");
     }
 
+    @Test
+    @DisplayName("An OEE alert of a window published more than the alert retention behind the partition's newest window is still raised once")
+    void oeeAlertOfAWindowFarBehind() {
+        // BD1 is sent every minute; a line with sparse events publishes a week of windows at once, far behind it
+        OeeWindow recent = oeeWindow(BD1, Granularity.HOUR, null, "2026-03-20T08:00:00Z", "2026-03-20T09:00:00Z", 0.50, true);
+        oee.pipeInput(key(BD1, Granularity.HOUR, Instant.parse("2026-03-20T08:00:00Z"), null), recent, Instant.parse("2026-03-20T09:00:00Z"));
+        OeeWindow old = oeeWindow(BD1, Granularity.SHIFT, "Early", "2026-03-02T05:00:00Z", "2026-03-02T13:00:00Z", 0.62, true);
+        String oldKey = key(BD1, Granularity.SHIFT, EARLY_START, null);
+        oee.pipeInput(oldKey, old, EARLY_END); // 18 days behind, more than the 7-day alert retention
+        oee.pipeInput(oldKey, old, EARLY_END); // re-delivered
+        oee.pipeInput(key(BD1, Granularity.HOUR, Instant.parse("2026-03-20T08:00:00Z"), null), recent, Instant.parse("2026-03-20T09:00:00Z"));
+
+        assertThat(alerts.readRecordsToList()).extracting(r -> r.value().getAlertId()).containsExactly(
+                "OEE_BELOW_TARGET/BD1/HOUR/2026-03-20T08:00:00Z", "OEE_BELOW_TARGET/BD1/SHIFT/2026-03-02T05:00:00Z");
+    }
+
     private static double unitsRemembered() {
         return Metrics.globalRegistry.find(QualityWindowsProcessor.UNITS_GAUGE).gauges().stream().mapToDouble(Gauge::value).sum();
     }
@@ -441,6 +475,60 @@ class QualityTopologyTest {
         QualityWindow again = store.get(key(BD2, Granularity.HOUR, Instant.parse("2026-03-10T09:00:00Z"), null));
         assertThat(again.getFirstInspectedUnits()).isCloseTo(1, within(EPS));
         assertThat(again.getFirstPassYield()).isCloseTo(1.0, within(EPS));
+    }
+
+    @Test
+    @DisplayName("The TTL sweep reads the expiry index (line, last inspection, unit), which follows every unit's last inspection")
+    void unitExpiryIndex() {
+        pipe(inspection("x1", BD2, DRUM_A, "2026-03-02T08:00:00Z", "u1", InspectionResult.REWORK, 1, "BURR"));
+        pipe(inspection("x2", BD2, DRUM_A, "2026-03-02T09:00:00Z", "u2", InspectionResult.PASS, 1));
+        pipe(inspection("x3", BD2, DRUM_A, "2026-03-03T10:00:00Z", "u1", InspectionResult.PASS, 1));
+        long march2At9 = Instant.parse("2026-03-02T09:00:00Z").toEpochMilli();
+        long march3At10 = Instant.parse("2026-03-03T10:00:00Z").toEpochMilli();
+        assertThat(expiryIndex()).as("u1 moved to its re-inspection; in time order").containsExactly(
+                "BD2/" + march2At9 + "/u2", "BD2/" + march3At10 + "/u1");
+        // 2026-03-09T09:30Z: the clock is past u2's last inspection + 7 days, not u1's
+        pipe(inspection("x4", BD2, DRUM_A, "2026-03-09T09:30:00Z", "u3", InspectionResult.PASS, 1));
+        driver.advanceWallClockTime(QualitySettings.defaults().punctuateEvery());
+        KeyValueStore<String, io.greenline.events.QualityUnitMemory> units = driver.getKeyValueStore(StoreNames.QUALITY_UNITS);
+        assertThat(units.get("BD2/u2")).isNull();
+        assertThat(units.get("BD2/u1")).isNotNull();
+        assertThat(expiryIndex()).containsExactly("BD2/" + march3At10 + "/u1",
+                "BD2/" + Instant.parse("2026-03-09T09:30:00Z").toEpochMilli() + "/u3");
+        assertThat(unitsRemembered()).isEqualTo(2.0);
+    }
+
+    @Test
+    @DisplayName("Unit memory kept before the expiry index existed is indexed when the task opens, and forgotten after the TTL")
+    void unitMemoryOfTheEarlierLayoutExpires() throws Exception {
+        java.nio.file.Path taskDir = java.nio.file.Files.createTempDirectory("quality-test-task");
+        start(QualitySettings.defaults(), taskDir);
+        pipe(inspection("y1", BD2, DRUM_A, "2026-03-02T08:00:00Z", "u7", InspectionResult.REWORK, 1, "BURR"));
+        pipe(inspection("y2", BD2, DRUM_A, "2026-03-05T08:00:00Z", "u8", InspectionResult.PASS, 1));
+        // as version 0.1 left the stores: the units, no index
+        KeyValueStore<String, String> index = driver.getKeyValueStore(StoreNames.QUALITY_UNIT_EXPIRY);
+        expiryIndex().forEach(index::delete);
+        assertThat(expiryIndex()).isEmpty();
+
+        start(QualitySettings.defaults(), taskDir);
+        assertThat(expiryIndex()).as("indexed when the task opened").containsExactly(
+                "BD2/" + Instant.parse("2026-03-02T08:00:00Z").toEpochMilli() + "/u7",
+                "BD2/" + Instant.parse("2026-03-05T08:00:00Z").toEpochMilli() + "/u8");
+        // 2026-03-10T09:00Z: u7 (last inspected 2026-03-02T08:00Z) is past the 7-day TTL, u8 is not
+        pipe(inspection("y3", BD2, DRUM_A, "2026-03-10T09:00:00Z", "u9", InspectionResult.PASS, 1));
+        driver.advanceWallClockTime(QualitySettings.defaults().punctuateEvery());
+        KeyValueStore<String, io.greenline.events.QualityUnitMemory> units = driver.getKeyValueStore(StoreNames.QUALITY_UNITS);
+        assertThat(units.get("BD2/u7")).isNull();
+        assertThat(units.get("BD2/u8")).isNotNull();
+    }
+
+    private List<String> expiryIndex() {
+        KeyValueStore<String, String> index = driver.getKeyValueStore(StoreNames.QUALITY_UNIT_EXPIRY);
+        List<String> keys = new ArrayList<>();
+        try (org.apache.kafka.streams.state.KeyValueIterator<String, String> all = index.all()) {
+            all.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        return keys;
     }
 
     @Test
