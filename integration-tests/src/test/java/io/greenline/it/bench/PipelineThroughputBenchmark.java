@@ -345,8 +345,9 @@ class PipelineThroughputBenchmark {
                     r.name.replace("(c) GreenlineTopology ", ""), r.drainSeconds(), r.drainedPerSecond()));
         }
         for (Rate r : List.of(eos, alos)) {
-            out.append(String.format(Locale.ROOT, "by tenth of the input, %s: records/s %s; CPU s per million events %s%n", r.name.replaceAll(",.*", "")
-                    .replace("(c) GreenlineTopology ", ""), tenths(r.tenthRates(), "%.0f"), tenths(r.tenthCpuPerMillion(), "%.1f")));
+            out.append(String.format(Locale.ROOT, "by tenth of the input, %s: records/s %s; CPU s per million events %s, of which its stream threads %s%n",
+                    r.name.replaceAll(",.*", "").replace("(c) GreenlineTopology ", ""), tenths(r.tenthRates(), "%.0f"),
+                    tenths(r.tenthCpuPerMillion(), "%.1f"), tenths(r.tenthStreamCpuPerMillion(), "%.1f")));
         }
         double diskPerLineDay = eos.diskBytes / (double) lineIds.size() / simulatedDays;
         out.append(String.format(Locale.ROOT, "RocksDB on disk after the exactly_once_v2 run: %.0f bytes per line per simulated day (%d lines, %.2f days); flushes by reason %s%n",
@@ -392,6 +393,7 @@ class PipelineThroughputBenchmark {
         json.put("app_alos_drained_rps", alos.drainedPerSecond());
         json.put("tenths_rps", tenths(eos.tenthRates(), "%.0f"));
         json.put("tenths_cpu_seconds_per_million_events", tenths(eos.tenthCpuPerMillion(), "%.1f"));
+        json.put("tenths_stream_thread_cpu_seconds_per_million_events", tenths(eos.tenthStreamCpuPerMillion(), "%.1f"));
         json.put("app_alos_first_tenth_rps", alos.firstTenthPerSecond());
         json.put("app_alos_last_tenth_rps", alos.lastTenthPerSecond());
         json.put("eos_over_floor", eos.perSecond() / floor.perSecond());
@@ -474,7 +476,7 @@ class PipelineThroughputBenchmark {
         assertThat(checksum).isPositive();
         return new Rate((deserialize ? "(b) consumer + Greenline Avro serdes" : "(a) raw KafkaConsumer<byte[],byte[]>")
                 + ("warm-up".equals(name) ? " warm-up" : ""), records, elapsed, peakHeap(), 0, (processCpuNanos() - cpuStarted) / 1e9,
-                Double.NaN, Double.NaN, new double[0], new double[0], Double.NaN, 0, Map.of(), Map.of(), 0, 0);
+                Double.NaN, Double.NaN, new double[0], new double[0], new double[0], Double.NaN, 0, Map.of(), Map.of(), 0, 0);
     }
 
     // ---- (b2), (c), (c1): Kafka Streams runs, (d) query latency ----
@@ -565,6 +567,7 @@ class PipelineThroughputBenchmark {
             long[] tenthAt = new long[11];
             long[] tenthCommitted = new long[11];
             long[] tenthCpu = new long[11];
+            long[] tenthStreamCpu = new long[11];
             int tenthsReached = 0;
             int peakInstances = 0;
             try (Admin admin = admin()) {
@@ -575,6 +578,7 @@ class PipelineThroughputBenchmark {
                         cpuAtRunning = processCpuNanos();
                         tenthAt[0] = running;
                         tenthCpu[0] = cpuAtRunning;
+                        tenthStreamCpu[0] = streamThreadCpuNanos(applicationId);
                     }
                     committed = GroupOffsets.committed(admin, applicationId, grouped);
                     peakInstances = Math.max(peakInstances, BoundedMemoryRocksDBConfig.openInstances());
@@ -583,6 +587,7 @@ class PipelineThroughputBenchmark {
                         tenthAt[tenthsReached] = now;
                         tenthCommitted[tenthsReached] = committed;
                         tenthCpu[tenthsReached] = processCpuNanos();
+                        tenthStreamCpu[tenthsReached] = streamThreadCpuNanos(applicationId);
                     }
                     if (committed >= groupTotal && running != 0) {
                         break;
@@ -602,6 +607,7 @@ class PipelineThroughputBenchmark {
             }
             long end = System.nanoTime();
             long cpu = processCpuNanos() - cpuAtRunning;
+            long streamCpuAtEnd = streamThreadCpuNanos(applicationId);
             double drainSeconds = Double.NaN;
             if (kind == Kind.APP && limit == null) {
                 // the work the inputs caused downstream (carbon ledger, roll-ups, alerts) still queued in repartition
@@ -616,14 +622,17 @@ class PipelineThroughputBenchmark {
             tenthAt[10] = end;
             tenthCommitted[10] = committed;
             tenthCpu[10] = cpu + cpuAtRunning;
+            tenthStreamCpu[10] = streamCpuAtEnd;
             double[] tenthRates = new double[10];
             double[] tenthCpuPerMillion = new double[10];
+            double[] tenthStreamCpuPerMillion = new double[10];
             for (int k = 1; k <= 10; k++) {
                 long n = tenthCommitted[k] - tenthCommitted[k - 1];
                 // NaN when one commit crossed a whole tenth (too short a run to tell) or the run stopped before it
                 boolean measured = (k < 10 ? k <= tenthsReached : tenthsReached == 9) && n > 0 && tenthAt[k] > tenthAt[k - 1];
                 tenthRates[k - 1] = measured ? n / ((tenthAt[k] - tenthAt[k - 1]) / 1e9) : Double.NaN;
                 tenthCpuPerMillion[k - 1] = measured ? (tenthCpu[k] - tenthCpu[k - 1]) / 1e9 / n * 1e6 : Double.NaN;
+                tenthStreamCpuPerMillion[k - 1] = measured ? (tenthStreamCpu[k] - tenthStreamCpu[k - 1]) / 1e9 / n * 1e6 : Double.NaN;
             }
             double firstTenth = tenthRates[0];
             double lastTenth = tenthRates[9];
@@ -632,7 +641,7 @@ class PipelineThroughputBenchmark {
             Map<String, Long> byStore = new TreeMap<>(BoundedMemoryRocksDBConfig.flushesByStore());
             storesBefore.forEach((store, count) -> byStore.computeIfPresent(store, (st, c) -> c - count == 0 ? null : c - count));
             Rate rate = new Rate(name, records, elapsed, peakHeap(), (running - created) / 1e9, cpu / 1e9, firstTenth, lastTenth,
-                    tenthRates, tenthCpuPerMillion, drainSeconds,
+                    tenthRates, tenthCpuPerMillion, tenthStreamCpuPerMillion, drainSeconds,
                     BoundedMemoryRocksDBConfig.flushes() - flushesBefore, reasons, byStore, peakInstances, directoryBytes(stateDir));
             if (measureQueries && app != null) {
                 latencies = queryLatencies(port);
@@ -702,6 +711,21 @@ class PipelineThroughputBenchmark {
             Long count = counts.get(key);
             counts.put(key, count == null ? 1L : count + 1);
         }
+    }
+
+    /**
+     * CPU time of the live stream threads of {@code applicationId} (Java threads named {@code <id>-<uuid>-StreamThread-n}):
+     * the processing itself, without RocksDB's native compaction and flush threads, GC, the producers' I/O threads or the broker.
+     */
+    private static long streamThreadCpuNanos(String applicationId) {
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith(applicationId) && t.getName().contains("-StreamThread-")) {
+                sum += Math.max(0, threads.getThreadCpuTime(t.getId()));
+            }
+        }
+        return sum;
     }
 
     private static long processCpuNanos() {
@@ -913,7 +937,8 @@ class PipelineThroughputBenchmark {
 
     /** One measured run; the Streams-only figures are NaN or 0 for the plain consumers. */
     record Rate(String name, long records, Duration elapsed, long peakHeapBytes, double startupSeconds, double cpuSeconds,
-                double firstTenthPerSecond, double lastTenthPerSecond, double[] tenthRates, double[] tenthCpuPerMillion, double drainSeconds, long flushes, Map<FlushReason, Long> flushesByReason,
+                double firstTenthPerSecond, double lastTenthPerSecond, double[] tenthRates, double[] tenthCpuPerMillion, double[] tenthStreamCpuPerMillion, double drainSeconds,
+                long flushes, Map<FlushReason, Long> flushesByReason,
                 Map<String, Long> flushesByStore,
                 int rocksInstances, long diskBytes) {
         double seconds() {
