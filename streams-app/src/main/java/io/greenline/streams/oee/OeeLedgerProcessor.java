@@ -14,6 +14,7 @@ import io.greenline.streams.errors.BadRecordException;
 import io.greenline.streams.windows.EventDeduplicator;
 import io.greenline.streams.windows.InputAlignment;
 import io.greenline.streams.windows.LineClock;
+import io.greenline.streams.windows.PurgeCursor;
 import io.greenline.streams.windows.Window;
 import io.greenline.streams.windows.WindowCalendar;
 import io.micrometer.core.instrument.Metrics;
@@ -75,6 +76,8 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
     private final InputAlignment alignment;
     /** Lines of this task whose finalization the frontier holds back (in memory: after a restart, their next event or idle advance releases them). */
     private final Set<String> held = new HashSet<>();
+    /** Where the last purge of each line's timeline and of each line and granularity's windows kept its first key. */
+    private final PurgeCursor purges = new PurgeCursor();
 
     /** @param aligned whether windows are final against each line's aligned frontier ({@code settings.alignIdle()}) */
     OeeLedgerProcessor(OeeSettings settings, boolean aligned) {
@@ -130,7 +133,7 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
         seen.remember(seenKey, t);
         ledger.clock().observe(t, context.currentSystemTimeMs());
         alignment.observe(lineId, STATES, t, context.currentSystemTimeMs());
-        Timeline timeline = new StoreTimeline(ledgers, lineId);
+        Timeline timeline = new StoreTimeline(ledgers, lineId, purges);
         LineView view = track(lineId, ledger, timeline);
         ledger.applyState(t, e.getState(), e.getReasonCode(), view.calendar, view.threshold, timeline);
         publish(lineId, ledger, view, timeline);
@@ -165,7 +168,7 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
         }
         ledger.clock().observe(t, context.currentSystemTimeMs());
         alignment.observe(lineId, COUNTS, t, context.currentSystemTimeMs());
-        Timeline timeline = new StoreTimeline(ledgers, lineId);
+        Timeline timeline = new StoreTimeline(ledgers, lineId, purges);
         LineView view = track(lineId, ledger, timeline);
         ledger.applyCount(containing, c.getQuantity(), c.getScrapQuantity(), c.getReworkQuantity(), pru);
         publish(lineId, ledger, view, timeline);
@@ -342,16 +345,24 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
         for (Granularity g : Granularity.values()) {
             Instant cutoff = Instant.ofEpochMilli(clockMs).minus(settings.retention(g));
             String prefix = WindowKey.prefix(lineId, g);
+            String to = WindowKey.of(lineId, g, cutoff).format();
+            if (purges.done(prefix, to)) {
+                continue;
+            }
             List<String> expired = new ArrayList<>();
-            try (KeyValueIterator<String, OeeWindow> it = windows.range(prefix, WindowKey.of(lineId, g, cutoff).format())) {
+            String firstKept = null;
+            try (KeyValueIterator<String, OeeWindow> it = windows.range(purges.from(prefix), to)) {
                 while (it.hasNext()) {
                     KeyValue<String, OeeWindow> kv = it.next();
                     if (kv.value.getFinal$() && kv.value.getWindowEnd().isBefore(cutoff)) {
                         expired.add(kv.key);
+                    } else if (firstKept == null) {
+                        firstKept = kv.key;
                     }
                 }
             }
             expired.forEach(windows::delete);
+            purges.purged(prefix, to, firstKept);
         }
     }
 
@@ -370,7 +381,7 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
             LineLedger ledger = LineLedger.fromState(entry.getLedger());
             long frontierMs = frontier(lineId, ledger.clock(), wallNowMs);
             if (ledger.clock().finalClockMs(frontierMs) > ledger.clock().finalizedClockMs()) {
-                Timeline timeline = new StoreTimeline(ledgers, lineId);
+                Timeline timeline = new StoreTimeline(ledgers, lineId, purges);
                 publish(lineId, ledger, track(lineId, ledger, timeline), timeline);
             } else if (frontierMs >= ledger.clock().clockMs()) {
                 held.remove(lineId);
@@ -395,7 +406,7 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
             }
         }
         for (KeyValue<String, LineLedger> kv : moved) {
-            Timeline timeline = new StoreTimeline(ledgers, kv.key);
+            Timeline timeline = new StoreTimeline(ledgers, kv.key, purges);
             publish(kv.key, kv.value, track(kv.key, kv.value, timeline), timeline);
         }
     }

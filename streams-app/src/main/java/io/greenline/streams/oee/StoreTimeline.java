@@ -2,6 +2,7 @@ package io.greenline.streams.oee;
 
 import io.greenline.events.OeeLedgerEntry;
 import io.greenline.events.OeeTimelineEntry;
+import io.greenline.streams.windows.PurgeCursor;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;
@@ -19,10 +20,13 @@ final class StoreTimeline implements Timeline {
 
     private final KeyValueStore<String, OeeLedgerEntry> store;
     private final String prefix;
+    private final PurgeCursor purges;
 
-    StoreTimeline(KeyValueStore<String, OeeLedgerEntry> store, String lineId) {
+    /** @param purges where {@link #forgetBefore} last kept the first entry of each line (the processor's, per task) */
+    StoreTimeline(KeyValueStore<String, OeeLedgerEntry> store, String lineId, PurgeCursor purges) {
         this.store = store;
         this.prefix = prefix(lineId);
+        this.purges = purges;
     }
 
     /** The key prefix of a line's timeline entries. */
@@ -74,8 +78,13 @@ final class StoreTimeline implements Timeline {
 
     @Override
     public void forgetBefore(long t) {
+        String to = key(t, MAX_SEQ);
+        if (purges.done(prefix, to)) {
+            return;
+        }
         List<String> keys = new ArrayList<>();
-        try (KeyValueIterator<String, OeeLedgerEntry> it = store.range(prefix, key(t, MAX_SEQ))) {
+        // from where the previous call kept its first entry: the keys before it are deleted already
+        try (KeyValueIterator<String, OeeLedgerEntry> it = store.range(purges.from(prefix), to)) {
             while (it.hasNext()) {
                 KeyValue<String, OeeLedgerEntry> kv = it.next();
                 keys.add(kv.key);
@@ -84,6 +93,9 @@ final class StoreTimeline implements Timeline {
         // the last one is in force at t: it stays
         for (int i = 0; i + 1 < keys.size(); i++) {
             store.delete(keys.get(i));
+        }
+        if (!keys.isEmpty()) {
+            purges.purged(prefix, to, keys.get(keys.size() - 1));
         }
     }
 }

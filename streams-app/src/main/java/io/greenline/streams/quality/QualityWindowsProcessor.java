@@ -12,6 +12,7 @@ import io.greenline.streams.quality.FirstInspections.Decision;
 import io.greenline.streams.quality.FirstInspections.UnitMemory;
 import io.greenline.streams.windows.EventDeduplicator;
 import io.greenline.streams.windows.LineClock;
+import io.greenline.streams.windows.PurgeCursor;
 import io.greenline.streams.windows.SortableTime;
 import io.greenline.streams.windows.Window;
 import io.greenline.streams.windows.WindowCalendar;
@@ -74,6 +75,8 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
     private KeyValueStore<String, QualityUnitMemory> units;
     /** The unit memory by line and last inspection: {@code lineId/lastInspectedMs/unitId} (see {@link #expiryKey}). */
     private KeyValueStore<String, String> unitExpiry;
+    /** Where the last retention purge of each line and granularity kept its first window. */
+    private final PurgeCursor purges = new PurgeCursor();
     private EventDeduplicator seenEvents;
     private Gauge unitsGauge;
     private Counter duplicates;
@@ -319,16 +322,23 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
         Instant horizon = newest.getWindowStart().minus(settings.windowRetention());
         String prefix = WindowKey.prefix(newest.getLineId(), newest.getGranularity());
         String to = WindowKey.of(newest.getLineId(), newest.getGranularity(), horizon).format();
+        if (purges.done(prefix, to)) {
+            return;
+        }
         List<String> old = new ArrayList<>();
-        try (KeyValueIterator<String, QualityWindow> it = windows.range(prefix, to)) {
+        String firstKept = null;
+        try (KeyValueIterator<String, QualityWindow> it = windows.range(purges.from(prefix), to)) {
             while (it.hasNext()) {
                 KeyValue<String, QualityWindow> kv = it.next();
                 if (kv.value.getFinal$() && kv.value.getWindowEnd().isBefore(horizon)) {
                     old.add(kv.key);
+                } else if (firstKept == null) {
+                    firstKept = kv.key;
                 }
             }
         }
         old.forEach(windows::delete);
+        purges.purged(prefix, to, firstKept);
     }
 
     /** Wall-clock punctuation: quiet lines' clocks move on by the wall time passed (closing windows); old units are forgotten. */

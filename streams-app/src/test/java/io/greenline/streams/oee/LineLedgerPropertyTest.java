@@ -300,7 +300,7 @@ class LineLedgerPropertyTest {
             OracleSide oracle = new OracleSide(configs, graceMs);
             // odd cases keep the timeline in a Kafka key-value store (in memory, same byte order as RocksDB), as the processor does
             IncrementalSide incremental = new IncrementalSide(configs, graceMs,
-                    seed % 2 == 1 ? new StoreTimeline(store(), LINE) : new MemoryTimeline());
+                    seed % 2 == 1 ? new StoreTimeline(store(), LINE, new io.greenline.streams.windows.PurgeCursor()) : new MemoryTimeline());
             long startWall = Instant.parse("2026-06-01T00:00:00Z").toEpochMilli();
             long wall = startWall;
             long t = base;
