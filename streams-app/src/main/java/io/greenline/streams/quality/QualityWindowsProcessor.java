@@ -77,6 +77,8 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
     private KeyValueStore<String, String> unitExpiry;
     /** Where the last retention purge of each line and granularity kept its first window. */
     private final PurgeCursor purges = new PurgeCursor();
+    /** Where the last unit sweep of each line ended in the expiry index. */
+    private final PurgeCursor unitSweeps = new PurgeCursor();
     private EventDeduplicator seenEvents;
     private Gauge unitsGauge;
     private Counter duplicates;
@@ -364,12 +366,20 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
     private void forgetUnits(String lineId, long clock) {
         long before = clock - settings.unitTtl().toMillis();
         String prefix = lineId + WindowKey.SEPARATOR;
+        String to = prefix + SortableTime.digits(before, TIME_DIGITS);
+        if (unitSweeps.done(prefix, to)) {
+            return;
+        }
         List<String> expired = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = unitExpiry.range(prefix, prefix + SortableTime.digits(before, TIME_DIGITS))) {
+        String firstKept = null;
+        // from where the previous sweep of the line ended: the index entries before it are deleted already
+        try (KeyValueIterator<String, String> it = unitExpiry.range(unitSweeps.from(prefix), to)) {
             while (it.hasNext()) {
                 String key = it.next().key;
                 if (lastInspectedOf(key, prefix) < before) {
                     expired.add(key);
+                } else if (firstKept == null) {
+                    firstKept = key;
                 }
             }
         }
@@ -383,6 +393,7 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
             }
             unitExpiry.delete(key);
         }
+        unitSweeps.purged(prefix, to, firstKept);
         unitsRemembered.addAndGet(-forgotten);
     }
 
