@@ -460,33 +460,38 @@ final class FaultHarness implements AutoCloseable {
     }
 
     /**
-     * Transactions left open on the broker: open now and still open 3 s later (three commit intervals), so that a
-     * transaction the running application commits in the ordinary course (a punctuation's write) is not counted.
+     * Transactions left open on the broker: open (ongoing or preparing) and started more than 3 s ago (three commit
+     * intervals) by the broker's own start time, so that a transaction the running application commits in the ordinary
+     * course (a punctuation's write) is not counted, and one left hanging is, in one look.
      */
     int openTransactions() throws Exception {
         try (Admin admin = admin()) {
-            java.util.Set<String> first = openTransactionIds(admin);
-            if (first.isEmpty()) {
+            java.util.Set<String> ids = new java.util.TreeSet<>();
+            for (TransactionListing t : admin.listTransactions(new ListTransactionsOptions()).all().get(30, TimeUnit.SECONDS)) {
+                if (t.state() == TransactionState.ONGOING || t.state() == TransactionState.PREPARE_COMMIT
+                        || t.state() == TransactionState.PREPARE_ABORT) {
+                    ids.add(t.transactionalId());
+                }
+            }
+            if (ids.isEmpty()) {
                 return 0;
             }
-            Thread.sleep(3_000);
-            java.util.Set<String> still = openTransactionIds(admin);
-            still.retainAll(first);
-            still.forEach(id -> System.out.printf("open transaction: %s (open for 3 s)%n", id));
-            return still.size();
-        }
-    }
-
-    private static java.util.Set<String> openTransactionIds(Admin admin) throws Exception {
-        java.util.Set<String> open = new java.util.TreeSet<>();
-        for (TransactionListing t : admin.listTransactions(new ListTransactionsOptions()).all().get(30, TimeUnit.SECONDS)) {
-            if (t.state() == TransactionState.ONGOING || t.state() == TransactionState.PREPARE_COMMIT
-                    || t.state() == TransactionState.PREPARE_ABORT) {
-                System.out.printf("transaction open: %s %s (producer %d)%n", t.transactionalId(), t.state(), t.producerId());
-                open.add(t.transactionalId() + "/" + t.producerId());
+            long now = System.currentTimeMillis();
+            int open = 0;
+            for (var e : admin.describeTransactions(ids).all().get(30, TimeUnit.SECONDS).entrySet()) {
+                TransactionState state = e.getValue().state();
+                long startMs = e.getValue().transactionStartTimeMs().orElse(-1L);
+                boolean stillOpen = state == TransactionState.ONGOING || state == TransactionState.PREPARE_COMMIT
+                        || state == TransactionState.PREPARE_ABORT;
+                // an open transaction without a start time is counted: nothing says it is young
+                if (stillOpen && (startMs < 0 || now - startMs > 3_000)) {
+                    System.out.printf("open transaction: %s %s (producer %d, started %s)%n", e.getKey(), state,
+                            e.getValue().producerId(), startMs < 0 ? "?" : java.time.Instant.ofEpochMilli(startMs));
+                    open++;
+                }
             }
+            return open;
         }
-        return open;
     }
 
     /**
