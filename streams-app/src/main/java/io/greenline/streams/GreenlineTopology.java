@@ -25,7 +25,7 @@ public final class GreenlineTopology {
     }
 
     public static Topology build(Topics topics, AppSettings settings) {
-        StreamsBuilder builder = new CachedStoresBuilder();
+        StreamsBuilder builder = new CachedStoresBuilder(settings.stateCacheEntries());
         addTo(builder, topics, settings);
         return builder.build(settings.streamsProperties());
     }

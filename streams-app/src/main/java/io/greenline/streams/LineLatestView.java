@@ -87,9 +87,17 @@ public final class LineLatestView {
             }
             W current = store.get(key.lineId());
             if (current == null || !windowStart.apply(current).isAfter(key.windowStart())) {
-                store.put(key.lineId(), record.value());
+                // a copy: the store's cache keeps the object it is given, and the processor that forwarded this one
+                // may go on changing it (a line-energy window corrected after it was final)
+                store.put(key.lineId(), copy(record.value()));
                 VERSIONS.computeIfAbsent(storeName, n -> new AtomicLong()).incrementAndGet();
             }
+        }
+
+        @SuppressWarnings("unchecked")
+        private static <W> W copy(W value) {
+            return value instanceof org.apache.avro.specific.SpecificRecord r
+                    ? (W) org.apache.avro.specific.SpecificData.getForSchema(r.getSchema()).deepCopy(r.getSchema(), r) : value;
         }
     }
 }

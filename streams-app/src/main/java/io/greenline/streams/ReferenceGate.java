@@ -33,7 +33,6 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.VersionedKeyValueStore;
 import org.apache.kafka.streams.state.VersionedRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,7 +79,7 @@ final class ReferenceGate implements Processor<String, SpecificRecord, String, O
     private final ReferenceSettings settings;
     private final Map<String, Serializer<SpecificRecord>> serializers = new HashMap<>();
     private ProcessorContext<String, Object> context;
-    private VersionedKeyValueStore<String, LineConfig> configs;
+    private VersionCache<LineConfig> configs;
     private KeyValueStore<String, ParkedLine> lines;
     private KeyValueStore<String, ParkedEvent> events;
     /** The held lines of this task, mirrored in memory (a handful at most), so a passing event costs no store read. */
@@ -114,7 +113,7 @@ final class ReferenceGate implements Processor<String, SpecificRecord, String, O
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        configs = context.getStateStore(StoreNames.LINE_CONFIG_VERSIONS);
+        configs = new VersionCache<>(context.getStateStore(StoreNames.LINE_CONFIG_VERSIONS), StoreNames.LINE_CONFIG_VERSIONS);
         lines = context.getStateStore(StoreNames.REFERENCE_PARKED_LINES);
         events = context.getStateStore(StoreNames.REFERENCE_PARKED_EVENTS);
         try (KeyValueIterator<String, ParkedLine> all = lines.all()) {

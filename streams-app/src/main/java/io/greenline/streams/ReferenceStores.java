@@ -35,7 +35,8 @@ import org.apache.kafka.streams.state.VersionedKeyValueStore;
  * replaced, so it waits a registry outage out rather than ending the client.
  *
  * <p>The line-config store also holds the {@link LineConfigIndex} (which lines the configs place in each area and
- * site), written by the same update processor; {@code StreamsBuilder#addGlobalStore} runs that processor again when
+ * site), written by the same update processor; every write marks the store changed for the processors' {@link
+ * VersionCache}s; {@code StreamsBuilder#addGlobalStore} runs that processor again when
  * the store is restored (Kafka Streams 4.x), so the index is rebuilt with the versions.
  */
 public final class ReferenceStores {
@@ -107,6 +108,7 @@ public final class ReferenceStores {
             if (value == null) {
                 if (record.key() != null && !LineConfigIndex.reserved(record.key())) {
                     store.delete(record.key(), record.timestamp());
+                    VersionCache.changed(storeName);
                 }
                 return;
             }
@@ -117,6 +119,7 @@ public final class ReferenceStores {
             }
             store.put(key, value, validFrom.apply(value).toEpochMilli());
             afterPut.accept(store, value);
+            VersionCache.changed(storeName);
         }
     }
 }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class CachedStoresBuilderTest {
 
     @Test
-    @DisplayName("Every store added through the application's builder has a record cache; versioned stores are added without one")
+    @DisplayName("Key-value stores get the decoded write-back cache, window stores the record cache, versioned stores none")
     void storesGetARecordCache() {
         StreamsBuilder builder = new CachedStoresBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("counts"), Serdes.String(), Serdes.Long()));
@@ -40,7 +40,8 @@ class CachedStoresBuilderTest {
         try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props)) {
             driver.createInputTopic("in", Serdes.String().serializer(), Serdes.String().serializer()).pipeInput("line-1", "x");
             var stores = driver.getAllStateStores();
-            assertThat(layers(stores.get("counts"))).anyMatch(name -> name.startsWith("Caching"));
+            assertThat(layers(stores.get("counts"))).first().isEqualTo("ObjectCacheStore");
+            assertThat(layers(stores.get("counts"))).noneMatch(name -> name.startsWith("Caching"));
             assertThat(layers(stores.get("seen"))).anyMatch(name -> name.startsWith("Caching"));
             assertThat(layers(stores.get("versions"))).isNotEmpty().noneMatch(name -> name.startsWith("Caching"));
             KeyValueStore<String, Long> counts = driver.getKeyValueStore("counts");

@@ -127,7 +127,9 @@ class PipelineThroughputBenchmark {
     /**
      * Extra whole-app exactly_once_v2 runs, each with one of the throughput settings switched back, to show what it
      * buys in the same run: {@code nocache} (statestore.cache.max.bytes=0), {@code commit100} (commit.interval.ms=100,
-     * Kafka's exactly_once_v2 default), {@code cache16m} (statestore.cache.max.bytes=16 MiB, a quarter of the default), {@code again}
+     * Kafka's exactly_once_v2 default), {@code cache16m} (statestore.cache.max.bytes=16 MiB, a quarter of the default),
+     * {@code bytecache} (greenline.state.cache.entries=0: the key-value stores behind the record cache of bytes, not
+     * the decoded write-back cache), {@code again}
      * (the defaults once more: does the order of the runs matter?).
      * Comma-separated; none by default.
      */
@@ -137,6 +139,7 @@ class PipelineThroughputBenchmark {
             "nocache", Map.of(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0"),
             "commit100", Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100"),
             "cache16m", Map.of(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, String.valueOf(16L * 1024 * 1024)),
+            "bytecache", Map.of(AppSettings.STATE_CACHE_ENTRIES, "0"),
             "again", Map.of());
     /**
      * Seconds of an untimed whole-app run before the measured ones (JIT warm-up). On a loaded 2-core machine the
@@ -353,6 +356,10 @@ class PipelineThroughputBenchmark {
         out.append(String.format(Locale.ROOT, "RocksDB on disk after the exactly_once_v2 run: %.0f bytes per line per simulated day (%d lines, %.2f days); flushes by reason %s%n",
                 diskPerLineDay, lineIds.size(), simulatedDays, eos.flushesByReason));
         out.append(String.format(Locale.ROOT, "flushes by store (exactly_once_v2 run, most first): %s%n", mostFirst(eos.flushesByStore)));
+        out.append(String.format(Locale.ROOT, "memtables at their peak (cur-size-all-mem-tables, all stores): exactly_once_v2 %.1f MiB, at_least_once %.1f MiB,"
+                        + " of a write-buffer budget of %.1f MiB (memtable per instance %d KiB)%n", eos.peakMemtableBytes / 1048576.0,
+                alos.peakMemtableBytes / 1048576.0, BoundedMemoryRocksDBConfig.writeBufferBudgetBytes() / 1048576.0,
+                BoundedMemoryRocksDBConfig.writeBufferBytes() >> 10));
         out.append(String.format(Locale.ROOT, "start to RUNNING (not in the rates): %s%n",
                 runs.stream().map(r -> String.format(Locale.ROOT, "%s %.1f s", r.name.replaceAll(",.*", ""), r.startupSeconds)).collect(Collectors.joining("; "))));
         out.append(latencies);
@@ -407,6 +414,8 @@ class PipelineThroughputBenchmark {
         json.put("flushes_per_10k_events", eos.flushesPer10k());
         json.put("app_alos_flushes_per_10k_events", alos.flushesPer10k());
         json.put("flushes_by_reason", eos.flushesByReason.toString());
+        json.put("peak_memtable_bytes", eos.peakMemtableBytes);
+        json.put("app_alos_peak_memtable_bytes", alos.peakMemtableBytes);
         json.put("flushes_by_store", mostFirst(eos.flushesByStore));
         json.put("rocksdb_instances", eos.rocksInstances);
         json.put("memtable_bytes_per_instance", BoundedMemoryRocksDBConfig.writeBufferBytes());
@@ -476,7 +485,7 @@ class PipelineThroughputBenchmark {
         assertThat(checksum).isPositive();
         return new Rate((deserialize ? "(b) consumer + Greenline Avro serdes" : "(a) raw KafkaConsumer<byte[],byte[]>")
                 + ("warm-up".equals(name) ? " warm-up" : ""), records, elapsed, peakHeap(), 0, (processCpuNanos() - cpuStarted) / 1e9,
-                Double.NaN, Double.NaN, new double[0], new double[0], new double[0], Double.NaN, 0, Map.of(), Map.of(), 0, 0);
+                Double.NaN, Double.NaN, new double[0], new double[0], new double[0], Double.NaN, 0, Map.of(), Map.of(), 0, 0, 0);
     }
 
     // ---- (b2), (c), (c1): Kafka Streams runs, (d) query latency ----
@@ -570,6 +579,7 @@ class PipelineThroughputBenchmark {
             long[] tenthStreamCpu = new long[11];
             int tenthsReached = 0;
             int peakInstances = 0;
+            long peakMemtableBytes = 0;
             try (Admin admin = admin()) {
                 while (true) {
                     long now = System.nanoTime();
@@ -582,6 +592,7 @@ class PipelineThroughputBenchmark {
                     }
                     committed = GroupOffsets.committed(admin, applicationId, grouped);
                     peakInstances = Math.max(peakInstances, BoundedMemoryRocksDBConfig.openInstances());
+                    peakMemtableBytes = Math.max(peakMemtableBytes, memtableBytes(streams));
                     while (running != 0 && tenthsReached < 9 && committed >= groupTotal * (tenthsReached + 1) / 10) {
                         tenthsReached++;
                         tenthAt[tenthsReached] = now;
@@ -642,7 +653,8 @@ class PipelineThroughputBenchmark {
             storesBefore.forEach((store, count) -> byStore.computeIfPresent(store, (st, c) -> c - count == 0 ? null : c - count));
             Rate rate = new Rate(name, records, elapsed, peakHeap(), (running - created) / 1e9, cpu / 1e9, firstTenth, lastTenth,
                     tenthRates, tenthCpuPerMillion, tenthStreamCpuPerMillion, drainSeconds,
-                    BoundedMemoryRocksDBConfig.flushes() - flushesBefore, reasons, byStore, peakInstances, directoryBytes(stateDir));
+                    BoundedMemoryRocksDBConfig.flushes() - flushesBefore, reasons, byStore, peakInstances, directoryBytes(stateDir),
+                    peakMemtableBytes);
             if (measureQueries && app != null) {
                 latencies = queryLatencies(port);
             }
@@ -930,6 +942,21 @@ class PipelineThroughputBenchmark {
                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
     }
 
+    /**
+     * Bytes in the memtables of every RocksDB instance of {@code streams} now (active and not yet flushed), from Kafka
+     * Streams' RocksDB property metrics ({@code cur-size-all-mem-tables}, one per store and task, segments summed):
+     * what the memtables take of the write-buffer manager's budget.
+     */
+    private static long memtableBytes(KafkaStreams streams) {
+        long sum = 0;
+        for (var e : streams.metrics().entrySet()) {
+            if (e.getKey().name().equals("cur-size-all-mem-tables") && e.getValue().metricValue() instanceof Number n) {
+                sum += n.longValue();
+            }
+        }
+        return sum;
+    }
+
     private static long peakHeap() {
         return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
                 .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
@@ -940,7 +967,7 @@ class PipelineThroughputBenchmark {
                 double firstTenthPerSecond, double lastTenthPerSecond, double[] tenthRates, double[] tenthCpuPerMillion, double[] tenthStreamCpuPerMillion, double drainSeconds,
                 long flushes, Map<FlushReason, Long> flushesByReason,
                 Map<String, Long> flushesByStore,
-                int rocksInstances, long diskBytes) {
+                int rocksInstances, long diskBytes, long peakMemtableBytes) {
         double seconds() {
             return elapsed.toNanos() / 1e9;
         }

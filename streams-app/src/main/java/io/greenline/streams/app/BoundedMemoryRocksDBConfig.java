@@ -101,6 +101,11 @@ public class BoundedMemoryRocksDBConfig implements RocksDBConfigSetter {
         return boundBytes;
     }
 
+    /** The write-buffer manager's budget: what all memtables of this JVM may take together (0 before the first store). */
+    public static synchronized long writeBufferBudgetBytes() {
+        return (long) (boundBytes * WRITE_BUFFER_SHARE);
+    }
+
     /** The memtable size of each instance in this JVM, 0 before the first store opened. */
     public static synchronized long writeBufferBytes() {
         return writeBufferBytes;

@@ -1,5 +1,6 @@
 package io.greenline.streams.carbon;
 
+import io.greenline.streams.VersionCache;
 import io.greenline.events.BatchEvent;
 import io.greenline.events.BatchFootprint;
 import io.greenline.events.CarbonBatchSpan;
@@ -43,7 +44,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.VersionedKeyValueStore;
 import org.apache.kafka.streams.state.VersionedRecord;
 
 /**
@@ -192,12 +192,12 @@ public final class CarbonLedgerTopology {
      */
     static final class BatchBySite implements Processor<String, BatchEvent, String, CarbonLedgerInput> {
         private ProcessorContext<String, CarbonLedgerInput> context;
-        private VersionedKeyValueStore<String, LineConfig> lineConfigs;
+        private VersionCache<LineConfig> lineConfigs;
 
         @Override
         public void init(ProcessorContext<String, CarbonLedgerInput> context) {
             this.context = context;
-            lineConfigs = context.getStateStore(StoreNames.LINE_CONFIG_VERSIONS);
+            lineConfigs = new VersionCache<>(context.getStateStore(StoreNames.LINE_CONFIG_VERSIONS), StoreNames.LINE_CONFIG_VERSIONS);
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.greenline.streams.carbon;
 
+import io.greenline.streams.VersionCache;
 import io.greenline.events.CarrierEnergy;
 import io.greenline.events.EmissionFactor;
 import io.greenline.events.EnergyAllocation;
@@ -63,7 +64,7 @@ final class LineEnergyProcessor implements Processor<String, SpecificRecord, Str
     private ProcessorContext<String, LineEnergyWindow> context;
     private KeyValueStore<String, LineEnergyWindow> windows;
     private KeyValueStore<String, LineClock> clocks;
-    private VersionedKeyValueStore<String, LineConfig> lineConfigs;
+    private VersionCache<LineConfig> lineConfigs;
     private EventDeduplicator dedup;
     private CarbonLedger ledger;
     private long startWallMs;
@@ -82,7 +83,7 @@ final class LineEnergyProcessor implements Processor<String, SpecificRecord, Str
         this.context = context;
         windows = context.getStateStore(StoreNames.LINE_ENERGY_WINDOWS);
         clocks = context.getStateStore(StoreNames.CARBON_LINE_CLOCKS);
-        lineConfigs = context.getStateStore(StoreNames.LINE_CONFIG_VERSIONS);
+        lineConfigs = new VersionCache<>(context.getStateStore(StoreNames.LINE_CONFIG_VERSIONS), StoreNames.LINE_CONFIG_VERSIONS);
         WindowStore<String, Long> seen = context.getStateStore(StoreNames.CARBON_LINE_ENERGY_DEDUP);
         dedup = new EventDeduplicator(seen, settings.correctionWindow());
         VersionedKeyValueStore<String, EmissionFactor> factors = context.getStateStore(StoreNames.EMISSION_FACTOR_VERSIONS);

@@ -1,16 +1,18 @@
 package io.greenline.streams.carbon;
 
 import io.greenline.events.EmissionFactor;
+import io.greenline.streams.StoreNames;
+import io.greenline.streams.VersionCache;
 import java.time.Instant;
 import org.apache.kafka.streams.state.VersionedKeyValueStore;
 import org.apache.kafka.streams.state.VersionedRecord;
 
-/** {@link FactorLookup} over the versioned emission-factor store (KIP-889 {@code get(key, asOf)}). */
+/** {@link FactorLookup} over the versioned emission-factor store (KIP-889 {@code get(key, asOf)}), through a {@link VersionCache}. */
 final class VersionedFactorLookup implements FactorLookup {
-    private final VersionedKeyValueStore<String, EmissionFactor> store;
+    private final VersionCache<EmissionFactor> store;
 
     VersionedFactorLookup(VersionedKeyValueStore<String, EmissionFactor> store) {
-        this.store = store;
+        this.store = new VersionCache<>(store, StoreNames.EMISSION_FACTOR_VERSIONS);
     }
 
     @Override

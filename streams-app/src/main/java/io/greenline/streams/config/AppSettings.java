@@ -3,6 +3,7 @@ package io.greenline.streams.config;
 import io.greenline.schemas.TopicNames;
 import io.greenline.schemas.serde.AvroSerdeConfig;
 import io.greenline.schemas.serde.GreenlineSerdes;
+import io.greenline.streams.CachedStoresBuilder;
 import io.greenline.streams.app.BoundedMemoryRocksDBConfig;
 import io.greenline.streams.errors.DeadLetterHandler;
 import java.time.Duration;
@@ -49,6 +50,7 @@ public final class AppSettings {
     public static final String ROCKSDB_STORE_INSTANCES = "greenline.rocksdb.store.instances";
     public static final long DEFAULT_ROCKSDB_MEMORY_BYTES = 256L * 1024 * 1024;
     public static final int DEFAULT_ROCKSDB_STORE_INSTANCES = 160;
+    public static final String STATE_CACHE_ENTRIES = "greenline.state.cache.entries";
     public static final String SHUTDOWN_TIMEOUT_MS = "greenline.shutdown.timeout.ms";
     public static final String THREAD_REPLACEMENTS_MAX = "greenline.thread.replacements.max";
     public static final String THREAD_REPLACEMENTS_WINDOW_MS = "greenline.thread.replacements.window.ms";
@@ -80,6 +82,10 @@ public final class AppSettings {
             .define(ROCKSDB_STORE_INSTANCES, Type.INT, DEFAULT_ROCKSDB_STORE_INSTANCES, Range.atLeast(1), Importance.LOW,
                     "RocksDB instances (stores x partitions x window segments) the memory bound is planned for: each "
                             + "instance's memtable is sized so that this many fill and flush on their own under the bound.")
+            .define(STATE_CACHE_ENTRIES, Type.INT, CachedStoresBuilder.DEFAULT_CACHE_ENTRIES, Range.atLeast(0), Importance.LOW,
+                    "Keys of one key-value store instance (store x partition) held decoded in its write-back cache: "
+                            + "written to RocksDB and the changelog once per commit; the least recently used beyond this are written at once. "
+                            + "0: no decoded cache, the Kafka Streams record cache (statestore.cache.max.bytes) instead.")
             .define(SHUTDOWN_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(0L), Importance.LOW,
                     "How long SIGTERM waits for Kafka Streams to close.")
             .define(THREAD_REPLACEMENTS_MAX, Type.INT, 3, Range.atLeast(0), Importance.LOW,
@@ -99,9 +105,12 @@ public final class AppSettings {
 
     /**
      * Kafka-side defaults; every one can be overridden. The throughput ones (docs/app.md, "Throughput settings"):
-     * record caches in front of every store so RocksDB and the changelogs see one write per key per commit; a
-     * one-second commit (exactly_once_v2 would commit every 100 ms), which is also how late a final window reaches a
-     * read_committed consumer at most (the query API reads through the caches and is not delayed); producer batches
+     * caches in front of every store so RocksDB and the changelogs see one write per key per commit ({@code
+     * greenline.state.cache.entries}, {@code statestore.cache.max.bytes}); a one-second commit (exactly_once_v2 would
+     * commit every 100 ms), which is also how late a final window reaches a read_committed consumer at most, and how
+     * far the query API's view of a key-value store may be behind the stream thread (it reads what the last commit
+     * flushed); no early commit on uncommitted bytes ({@code statestore.uncommitted.max.bytes} -1: the caches write
+     * once per commit anyway, and the check summed every store's buffer on every loop); producer batches
      * of up to 256 KiB, lz4-compressed, lingering 50 ms (under exactly_once_v2 the commit flushes them anyway), one
      * request in flight per broker: with Kafka 4.4's transactions v2, a first batch of a transaction answered
      * CONCURRENT_TRANSACTIONS (the previous commit's markers not yet written) was overtaken by the partition's next
@@ -120,6 +129,7 @@ public final class AppSettings {
             Map.entry(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDBConfig.class.getName()),
             Map.entry(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, String.valueOf(64L * 1024 * 1024)),
             Map.entry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000"),
+            Map.entry(StreamsConfig.STATESTORE_UNCOMMITTED_MAX_BYTES_CONFIG, "-1"),
             Map.entry(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "50"),
             Map.entry(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), String.valueOf(256 * 1024)),
             Map.entry(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4"),
@@ -280,6 +290,11 @@ public final class AppSettings {
 
     public int rocksDbStoreInstances() {
         return (Integer) app.get(ROCKSDB_STORE_INSTANCES);
+    }
+
+    /** {@code greenline.state.cache.entries}: decoded keys per key-value store instance ({@link CachedStoresBuilder}). */
+    public int stateCacheEntries() {
+        return (Integer) app.get(STATE_CACHE_ENTRIES);
     }
 
     public Duration shutdownTimeout() {

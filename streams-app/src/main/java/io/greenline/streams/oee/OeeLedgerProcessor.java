@@ -1,5 +1,6 @@
 package io.greenline.streams.oee;
 
+import io.greenline.streams.VersionCache;
 import io.greenline.events.Granularity;
 import io.greenline.events.LineConfig;
 import io.greenline.events.MachineStateChanged;
@@ -33,7 +34,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.VersionedKeyValueStore;
 import org.apache.kafka.streams.state.VersionedRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +70,7 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
     private ProcessorContext<String, OeeWindow> context;
     private KeyValueStore<String, OeeLedgerEntry> ledgers;
     private KeyValueStore<String, OeeWindow> windows;
-    private VersionedKeyValueStore<String, LineConfig> configs;
+    private VersionCache<LineConfig> configs;
     private EventDeduplicator seen;
     private long startWallMs;
     private final InputAlignment alignment;
@@ -91,7 +91,7 @@ final class OeeLedgerProcessor implements Processor<String, SpecificRecord, Stri
         this.context = context;
         ledgers = context.getStateStore(StoreNames.OEE_LINE_LEDGER);
         windows = context.getStateStore(StoreNames.OEE_WINDOWS);
-        configs = context.getStateStore(StoreNames.LINE_CONFIG_VERSIONS);
+        configs = new VersionCache<>(context.getStateStore(StoreNames.LINE_CONFIG_VERSIONS), StoreNames.LINE_CONFIG_VERSIONS);
         seen = new EventDeduplicator(context.getStateStore(StoreNames.OEE_DEDUP), settings.dedupRetention());
         startWallMs = context.currentSystemTimeMs();
         context.schedule(settings.idleAdvanceInterval(), PunctuationType.WALL_CLOCK_TIME, this::advanceIdleLines);

@@ -1,5 +1,6 @@
 package io.greenline.streams.quality;
 
+import io.greenline.streams.VersionCache;
 import io.greenline.events.Alert;
 import io.greenline.events.LineConfig;
 import io.greenline.events.OeeWindow;
@@ -9,7 +10,6 @@ import java.time.Duration;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.VersionedKeyValueStore;
 import org.apache.kafka.streams.state.VersionedRecord;
 
 /**
@@ -30,7 +30,7 @@ final class OeeTargetAlertProcessor implements Processor<String, OeeWindow, Stri
     private final Duration retention;
     private ProcessorContext<String, Alert> context;
     private EventDeduplicator raised;
-    private VersionedKeyValueStore<String, LineConfig> lineConfigs;
+    private VersionCache<LineConfig> lineConfigs;
 
     OeeTargetAlertProcessor(Duration retention) {
         this.retention = retention;
@@ -40,7 +40,7 @@ final class OeeTargetAlertProcessor implements Processor<String, OeeWindow, Stri
     public void init(ProcessorContext<String, Alert> context) {
         this.context = context;
         raised = new EventDeduplicator(context.getStateStore(StoreNames.QUALITY_OEE_ALERTS_RAISED), retention);
-        lineConfigs = context.getStateStore(StoreNames.LINE_CONFIG_VERSIONS);
+        lineConfigs = new VersionCache<>(context.getStateStore(StoreNames.LINE_CONFIG_VERSIONS), StoreNames.LINE_CONFIG_VERSIONS);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.greenline.streams.quality;
 
+import io.greenline.streams.VersionCache;
 import io.greenline.events.Granularity;
 import io.greenline.events.InspectionRecorded;
 import io.greenline.events.LineConfig;
@@ -31,7 +32,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.VersionedKeyValueStore;
 import org.apache.kafka.streams.state.VersionedRecord;
 
 /**
@@ -69,7 +69,7 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
     private ProcessorContext<String, QualityTopology.Output> context;
     /** Wall time this processor started: time before it (a restart, a rebalance) is not idle time. */
     private long startWallMs;
-    private VersionedKeyValueStore<String, LineConfig> lineConfigs;
+    private VersionCache<LineConfig> lineConfigs;
     private KeyValueStore<String, QualityWindow> windows;
     private KeyValueStore<String, LineClock> clocks;
     private KeyValueStore<String, QualityUnitMemory> units;
@@ -92,7 +92,7 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
     public void init(ProcessorContext<String, QualityTopology.Output> context) {
         this.context = context;
         this.startWallMs = context.currentSystemTimeMs();
-        lineConfigs = context.getStateStore(StoreNames.LINE_CONFIG_VERSIONS);
+        lineConfigs = new VersionCache<>(context.getStateStore(StoreNames.LINE_CONFIG_VERSIONS), StoreNames.LINE_CONFIG_VERSIONS);
         windows = context.getStateStore(StoreNames.QUALITY_WINDOWS);
         clocks = context.getStateStore(StoreNames.QUALITY_LINE_CLOCKS);
         units = context.getStateStore(StoreNames.QUALITY_UNITS);

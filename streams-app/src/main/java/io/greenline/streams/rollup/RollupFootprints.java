@@ -1,5 +1,6 @@
 package io.greenline.streams.rollup;
 
+import io.greenline.streams.VersionCache;
 import io.greenline.events.BatchFootprint;
 import io.greenline.events.FootprintStatus;
 import io.greenline.events.LineConfig;
@@ -18,7 +19,6 @@ import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.VersionedKeyValueStore;
 import org.apache.kafka.streams.state.VersionedRecord;
 
 /**
@@ -102,12 +102,12 @@ final class RollupFootprints {
      */
     static final class BySite implements Processor<String, BatchFootprint, String, RollupContribution> {
         private ProcessorContext<String, RollupContribution> context;
-        private VersionedKeyValueStore<String, LineConfig> lineConfigs;
+        private VersionCache<LineConfig> lineConfigs;
 
         @Override
         public void init(ProcessorContext<String, RollupContribution> context) {
             this.context = context;
-            lineConfigs = context.getStateStore(StoreNames.LINE_CONFIG_VERSIONS);
+            lineConfigs = new VersionCache<>(context.getStateStore(StoreNames.LINE_CONFIG_VERSIONS), StoreNames.LINE_CONFIG_VERSIONS);
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.greenline.streams.rollup;
 
+import io.greenline.streams.VersionCache;
 import io.greenline.events.EnergyRollupWindow;
 import io.greenline.events.Granularity;
 import io.greenline.events.LineConfig;
@@ -36,7 +37,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.VersionedKeyValueStore;
 import org.apache.kafka.streams.state.VersionedRecord;
 
 /**
@@ -156,7 +156,7 @@ public final class RollupTopology {
         private final java.util.function.Function<W, Map<String, Double>> measures;
         private final java.util.function.Predicate<W> wanted;
         private ProcessorContext<String, RollupContribution> context;
-        private VersionedKeyValueStore<String, LineConfig> lineConfigs;
+        private VersionCache<LineConfig> lineConfigs;
 
         ByRollup(RollupKind kind, java.util.function.Function<W, String> lineId, java.util.function.ToLongFunction<W> start,
                  java.util.function.ToLongFunction<W> end, java.util.function.Function<W, Map<String, Double>> measures) {
@@ -177,7 +177,7 @@ public final class RollupTopology {
         @Override
         public void init(ProcessorContext<String, RollupContribution> context) {
             this.context = context;
-            lineConfigs = context.getStateStore(StoreNames.LINE_CONFIG_VERSIONS);
+            lineConfigs = new VersionCache<>(context.getStateStore(StoreNames.LINE_CONFIG_VERSIONS), StoreNames.LINE_CONFIG_VERSIONS);
         }
 
         @Override

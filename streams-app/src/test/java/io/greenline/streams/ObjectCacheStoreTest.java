@@ -1,0 +1,156 @@
+package io.greenline.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class ObjectCacheStoreTest {
+
+    private KeyValueStore<String, String> below;
+    private ObjectCacheStore<String> store;
+
+    @BeforeEach
+    void open() {
+        open(100);
+    }
+
+    private void open(int maxEntries) {
+        below = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("s"), Serdes.String(), Serdes.String())
+                .withLoggingDisabled().withCachingDisabled().build();
+        store = new ObjectCacheStore<>(below, maxEntries);
+        MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
+        store.init(context.getStateStoreContext(), store);
+    }
+
+    /** What another thread (an interactive query) sees. */
+    private static <T> T elsewhere(Supplier<T> read) {
+        return CompletableFuture.supplyAsync(read).join();
+    }
+
+    private static List<String> keys(KeyValueIterator<String, String> it) {
+        List<String> keys = new ArrayList<>();
+        try (it) {
+            it.forEachRemaining(kv -> keys.add(kv.key + "=" + kv.value));
+        }
+        return keys;
+    }
+
+    @Test
+    @DisplayName("The writing thread reads its writes at once; the store below and other threads see them only after the flush")
+    void writesReachTheStoreAtTheFlush() {
+        store.put("line-1", "a");
+        store.put("line-1", "b");
+        store.put("line-2", "c");
+        assertThat(store.get("line-1")).isEqualTo("b");
+        assertThat(below.get("line-1")).isNull();
+        assertThat(elsewhere(() -> store.get("line-1"))).isNull();
+        assertThat(store.dirtyEntries()).isEqualTo(2);
+
+        store.flushCache();
+
+        assertThat(below.get("line-1")).isEqualTo("b");
+        assertThat(elsewhere(() -> store.get("line-2"))).isEqualTo("c");
+        assertThat(store.dirtyEntries()).isZero();
+        store.delete("line-1");
+        assertThat(store.get("line-1")).isNull();
+        assertThat(below.get("line-1")).isEqualTo("b");
+        store.flushCache();
+        assertThat(below.get("line-1")).isNull();
+    }
+
+    @Test
+    @DisplayName("Ranges of the writing thread merge unflushed puts and deletes in the store's key order (UTF-8 bytes)")
+    void rangesMergeUnflushedChanges() {
+        below.put("a", "1");
+        below.put("b", "2");
+        below.put("d", "4");
+        below.put("\uFFFD", "old");
+        store.put("c", "3");
+        store.delete("b");
+        store.put("d", "four");
+        store.put("\uD83D\uDE00", "emoji"); // U+1F600: after U+FFFD in UTF-8 byte order, before it in UTF-16 order
+        store.put("e", null);
+
+        assertThat(keys(store.all())).containsExactly("a=1", "c=3", "d=four", "\uFFFD=old", "\uD83D\uDE00=emoji");
+        assertThat(keys(store.reverseAll())).containsExactly("\uD83D\uDE00=emoji", "\uFFFD=old", "d=four", "c=3", "a=1");
+        assertThat(keys(store.range("b", "d"))).containsExactly("c=3", "d=four");
+        assertThat(keys(store.reverseRange("b", "d"))).containsExactly("d=four", "c=3");
+        assertThat(keys(store.range("d", "b"))).isEmpty();
+        assertThat(keys(elsewhere(store::all))).containsExactly("a=1", "b=2", "d=4", "\uFFFD=old");
+
+        store.flushCache();
+        assertThat(keys(below.all())).containsExactly("a=1", "c=3", "d=four", "\uFFFD=old", "\uD83D\uDE00=emoji");
+    }
+
+    @Test
+    @DisplayName("A prefix scan of the writing thread sees unflushed keys with the prefix only")
+    void prefixScanMerges() {
+        below.put("line-1/a", "1");
+        below.put("line-10/a", "x");
+        store.put("line-1/b", "2");
+        store.put("line-2/a", "3");
+        store.delete("line-1/a");
+        assertThat(keys(store.prefixScan("line-1/", new StringSerializer()))).containsExactly("line-1/b=2");
+        assertThat(keys(store.prefixScan("line-1", new StringSerializer()))).containsExactly("line-1/b=2", "line-10/a=x");
+    }
+
+    @Test
+    @DisplayName("Beyond its bound the least recently used keys are written back at once; reads count as use")
+    void evictsLeastRecentlyUsed() {
+        open(2);
+        store.put("a", "1");
+        store.put("b", "2");
+        assertThat(store.get("a")).isEqualTo("1");
+        store.put("c", "3");
+        assertThat(store.cachedEntries()).isEqualTo(2);
+        assertThat(below.get("b")).isEqualTo("2");
+        assertThat(below.get("a")).isNull();
+        assertThat(store.get("b")).isEqualTo("2");
+        store.flushCache();
+        assertThat(keys(below.all())).containsExactly("a=1", "b=2", "c=3");
+    }
+
+    @Test
+    @DisplayName("A task closed dirty drops what it had not flushed; the store below keeps the last flush")
+    void clearCacheDropsUnflushed() {
+        store.put("a", "1");
+        store.flushCache();
+        store.put("a", "2");
+        store.put("b", "3");
+        store.clearCache();
+        assertThat(store.get("a")).isEqualTo("1");
+        assertThat(store.get("b")).isNull();
+        assertThat(store.dirtyEntries()).isZero();
+    }
+
+    @Test
+    @DisplayName("Only the thread that writes the store may write it")
+    void oneWriter() {
+        store.put("a", "1");
+        assertThatThrownBy(() -> {
+            try {
+                CompletableFuture.runAsync(() -> store.put("a", "2")).join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause();
+            }
+        }).isInstanceOf(IllegalStateException.class).hasMessageContaining("may only read it");
+        store.putAll(List.of(KeyValue.pair("b", "2")));
+        assertThat(store.putIfAbsent("b", "3")).isEqualTo("2");
+        assertThat(store.putIfAbsent("c", "3")).isNull();
+        assertThat(store.get("c")).isEqualTo("3");
+    }
+}
