@@ -355,7 +355,7 @@ class PipelineThroughputBenchmark {
         double diskPerLineDay = eos.diskBytes / (double) lineIds.size() / simulatedDays;
         out.append(String.format(Locale.ROOT, "RocksDB on disk after the exactly_once_v2 run: %.0f bytes per line per simulated day (%d lines, %.2f days); flushes by reason %s%n",
                 diskPerLineDay, lineIds.size(), simulatedDays, eos.flushesByReason));
-        out.append(String.format(Locale.ROOT, "flushes by store (exactly_once_v2 run, most first): %s%n", mostFirst(eos.flushesByStore)));
+        out.append(String.format(Locale.ROOT, "flushes by store and reason (exactly_once_v2 run, most first): %s%n", mostFirst(eos.flushesByStore)));
         out.append(String.format(Locale.ROOT, "memtables at their peak (cur-size-all-mem-tables, all stores): exactly_once_v2 %.1f MiB, at_least_once %.1f MiB,"
                         + " of a write-buffer budget of %.1f MiB (memtable per instance %d KiB)%n", eos.peakMemtableBytes / 1048576.0,
                 alos.peakMemtableBytes / 1048576.0, BoundedMemoryRocksDBConfig.writeBufferBudgetBytes() / 1048576.0,
@@ -557,7 +557,7 @@ class PipelineThroughputBenchmark {
         resetPeakHeap();
         long flushesBefore = BoundedMemoryRocksDBConfig.flushes();
         Map<FlushReason, Long> reasonsBefore = BoundedMemoryRocksDBConfig.flushesByReason();
-        Map<String, Long> storesBefore = BoundedMemoryRocksDBConfig.flushesByStore();
+        Map<String, Long> storesBefore = BoundedMemoryRocksDBConfig.flushesByStoreAndReason();
         long created = System.nanoTime();
         GreenlineApp app = kind == Kind.APP ? new GreenlineApp(settings, topology).start() : null;
         KafkaStreams streams = app != null ? app.streams() : new KafkaStreams(topology, settings.streamsProperties());
@@ -649,7 +649,7 @@ class PipelineThroughputBenchmark {
             double lastTenth = tenthRates[9];
             Map<FlushReason, Long> reasons = new TreeMap<>(BoundedMemoryRocksDBConfig.flushesByReason());
             reasonsBefore.forEach((reason, count) -> reasons.computeIfPresent(reason, (r, c) -> c - count == 0 ? null : c - count));
-            Map<String, Long> byStore = new TreeMap<>(BoundedMemoryRocksDBConfig.flushesByStore());
+            Map<String, Long> byStore = new TreeMap<>(BoundedMemoryRocksDBConfig.flushesByStoreAndReason());
             storesBefore.forEach((store, count) -> byStore.computeIfPresent(store, (st, c) -> c - count == 0 ? null : c - count));
             Rate rate = new Rate(name, records, elapsed, peakHeap(), (running - created) / 1e9, cpu / 1e9, firstTenth, lastTenth,
                     tenthRates, tenthCpuPerMillion, tenthStreamCpuPerMillion, drainSeconds,

@@ -63,6 +63,7 @@ public class BoundedMemoryRocksDBConfig implements RocksDBConfigSetter {
     private static final Map<FlushReason, AtomicLong> FLUSHES = new EnumMap<>(FlushReason.class);
     private static final AtomicLong ALL_FLUSHES = new AtomicLong();
     private static final Map<String, AtomicLong> FLUSHES_BY_STORE = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, AtomicLong> FLUSHES_BY_STORE_AND_REASON = new java.util.concurrent.ConcurrentHashMap<>();
     /** Made with the shared cache: a listener is a native object, so not before RocksDB's library is loaded. */
     private static AbstractEventListener flushCounter;
 
@@ -152,6 +153,13 @@ public class BoundedMemoryRocksDBConfig implements RocksDBConfigSetter {
         return seen;
     }
 
+    /** Flush counts by store and reason ({@code quality-seen-events/SHUTDOWN}), only those seen. */
+    public static Map<String, Long> flushesByStoreAndReason() {
+        Map<String, Long> seen = new java.util.TreeMap<>();
+        FLUSHES_BY_STORE_AND_REASON.forEach((key, count) -> seen.put(key, count.get()));
+        return seen;
+    }
+
     /**
      * The store a flushed SST file belongs to, from its path: {@code .../<task>/rocksdb/<store>/000042.sst} for a
      * key-value store, {@code .../<task>/<store>/<store>.<segmentId>/000042.sst} for a window-store segment.
@@ -221,9 +229,11 @@ public class BoundedMemoryRocksDBConfig implements RocksDBConfigSetter {
         @Override
         public void onFlushCompleted(RocksDB db, FlushJobInfo info) {
             ALL_FLUSHES.incrementAndGet();
-            FlushReason reason = info.getFlushReason();
-            FLUSHES.get(reason == null ? FlushReason.OTHERS : reason).incrementAndGet();
-            FLUSHES_BY_STORE.computeIfAbsent(storeOf(info.getFilePath()), store -> new AtomicLong()).incrementAndGet();
+            FlushReason reason = info.getFlushReason() == null ? FlushReason.OTHERS : info.getFlushReason();
+            FLUSHES.get(reason).incrementAndGet();
+            String store = storeOf(info.getFilePath());
+            FLUSHES_BY_STORE.computeIfAbsent(store, s -> new AtomicLong()).incrementAndGet();
+            FLUSHES_BY_STORE_AND_REASON.computeIfAbsent(store + "/" + reason, s -> new AtomicLong()).incrementAndGet();
         }
     }
 }

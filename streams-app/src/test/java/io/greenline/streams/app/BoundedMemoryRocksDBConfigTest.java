@@ -68,6 +68,7 @@ class BoundedMemoryRocksDBConfigTest {
         // where Kafka Streams puts a key-value store of task 0_1
         Path dir = java.nio.file.Files.createDirectories(stateDir.resolve("0_1").resolve("rocksdb").resolve("quality-windows"));
         long storeBefore = BoundedMemoryRocksDBConfig.flushesByStore().getOrDefault("quality-windows", 0L);
+        long storeManualBefore = BoundedMemoryRocksDBConfig.flushesByStoreAndReason().getOrDefault("quality-windows/MANUAL_FLUSH", 0L);
         long before = BoundedMemoryRocksDBConfig.flushes();
         long manualBefore = BoundedMemoryRocksDBConfig.flushes(FlushReason.MANUAL_FLUSH);
         try (Options options = new Options().setCreateIfMissing(true)) {
@@ -89,6 +90,7 @@ class BoundedMemoryRocksDBConfigTest {
         assertThat(BoundedMemoryRocksDBConfig.flushes(FlushReason.MANUAL_FLUSH)).isEqualTo(manualBefore + 1);
         assertThat(BoundedMemoryRocksDBConfig.flushesByReason()).containsKey(FlushReason.MANUAL_FLUSH);
         assertThat(BoundedMemoryRocksDBConfig.flushesByStore()).containsEntry("quality-windows", storeBefore + 1);
+        assertThat(BoundedMemoryRocksDBConfig.flushesByStoreAndReason()).containsEntry("quality-windows/MANUAL_FLUSH", storeManualBefore + 1);
     }
 
     @Test
