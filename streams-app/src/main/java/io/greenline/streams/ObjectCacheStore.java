@@ -29,6 +29,10 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * commit, as with the record cache, and exactly-once state is as safe: the changelog records of a commit are sent
  * before its offsets, and a task closed dirty drops what it held ({@link #clearCache}).
  *
+ * <p>A value put is owned by the store: the processor changes it again only to put it again, and a value read is
+ * changed only to be put. With {@code -Dgreenline.state.cache.verify=true} (the tests) every Avro value is copied
+ * when it is put or read and compared with its copy at every flush, so a change that was not put fails loudly.
+ *
  * <p>The owner's range reads merge the dirty entries into the store's iterator (key order is the order of the keys'
  * UTF-8 bytes, RocksDB's order for a String key). Any other thread (interactive queries over HTTP) reads the store
  * below only, so a query sees the state as of the last flush: at most one commit interval ({@code commit.interval.ms})
@@ -39,6 +43,9 @@ public final class ObjectCacheStore<V> extends WrappedStateStore<KeyValueStore<S
 
     /** The order of String keys in RocksDB: by their UTF-8 bytes, which is the order of their code points. */
     static final Comparator<String> KEY_ORDER = ObjectCacheStore::compareCodePoints;
+
+    /** Tests: check at every flush that no cached Avro value was changed without a put. */
+    static final boolean VERIFY = Boolean.getBoolean("greenline.state.cache.verify");
 
     private final int maxEntries;
     /** Every key read or written, least recently used first; a null value is a key known absent or deleted. */
@@ -59,9 +66,21 @@ public final class ObjectCacheStore<V> extends WrappedStateStore<KeyValueStore<S
     private static final class Slot<V> {
         V value;
         boolean dirty;
+        /** With {@link #VERIFY}: a copy of the value as last put or read. */
+        Object copy;
 
         Slot(V value) {
-            this.value = value;
+            set(value);
+        }
+
+        void set(V next) {
+            value = next;
+            copy = VERIFY && next instanceof org.apache.avro.specific.SpecificRecord r
+                    ? org.apache.avro.specific.SpecificData.getForSchema(r.getSchema()).deepCopy(r.getSchema(), r) : null;
+        }
+
+        boolean changedUnseen() {
+            return VERIFY && copy != null && !copy.equals(value);
         }
     }
 
@@ -119,7 +138,7 @@ public final class ObjectCacheStore<V> extends WrappedStateStore<KeyValueStore<S
             slot = new Slot<>(value);
             slots.put(key, slot);
         } else {
-            slot.value = value;
+            slot.set(value);
         }
         if (!slot.dirty) {
             slot.dirty = true;
@@ -176,6 +195,14 @@ public final class ObjectCacheStore<V> extends WrappedStateStore<KeyValueStore<S
     /** Writes every key changed since the last flush to the store below (so to its changelog), in key order. */
     @Override
     public void flushCache() {
+        if (VERIFY) {
+            slots.forEach((key, slot) -> {
+                if (slot.changedUnseen()) {
+                    throw new IllegalStateException("store " + name() + ": the value of key " + key
+                            + " was changed after it was put or read, without being put again");
+                }
+            });
+        }
         if (!dirty.isEmpty()) {
             List<KeyValue<String, V>> writeBack = new ArrayList<>(dirty.size());
             for (Map.Entry<String, Slot<V>> e : dirty.entrySet()) {

@@ -2,6 +2,10 @@ package io.greenline.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.greenline.events.CarbonOwnerState;
+import io.greenline.schemas.state.StateSerde;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -152,5 +156,25 @@ class ObjectCacheStoreTest {
         assertThat(store.putIfAbsent("b", "3")).isEqualTo("2");
         assertThat(store.putIfAbsent("c", "3")).isNull();
         assertThat(store.get("c")).isEqualTo("3");
+    }
+
+    @Test
+    @DisplayName("With verification on (every unit test), a cached value changed without a put fails the flush")
+    void changesMustBePut() {
+        assumeTrue(ObjectCacheStore.VERIFY, "-Dgreenline.state.cache.verify=true");
+        KeyValueStore<String, CarbonOwnerState> inner = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("owners"),
+                Serdes.String(), StateSerde.of(CarbonOwnerState.class)).withLoggingDisabled().withCachingDisabled().build();
+        ObjectCacheStore<CarbonOwnerState> owners = new ObjectCacheStore<>(inner, 100);
+        owners.init(new MockProcessorContext<Void, Void>().getStateStoreContext(), owners);
+        CarbonOwnerState line = new CarbonOwnerState(null, null, null, null, new ArrayList<>());
+        owners.put("line-1", line);
+        line.setSiteId("site-1");
+        owners.put("line-1", line);
+        owners.flushCache();
+        assertThat(inner.get("line-1").getSiteId()).isEqualTo("site-1");
+
+        owners.get("line-1").setSiteId("site-2");
+        assertThatThrownBy(owners::flushCache).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("line-1").hasMessageContaining("without being put again");
     }
 }
