@@ -177,4 +177,16 @@ class ObjectCacheStoreTest {
         assertThatThrownBy(owners::flushCache).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("line-1").hasMessageContaining("without being put again");
     }
+
+    @Test
+    @DisplayName("Bad settings and queries are refused with a clear error: a bound below one key, a prefix that is not a String")
+    void refusesBadInput() {
+        assertThatThrownBy(() -> new ObjectCacheStore<>(below, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least 1: 0");
+        assertThatThrownBy(() -> new CachedStoresBuilder(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must not be negative: -1");
+        store.put("line-1", "a");
+        assertThatThrownBy(() -> store.prefixScan(42, new org.apache.kafka.common.serialization.IntegerSerializer()))
+                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("String keys");
+    }
 }
