@@ -373,18 +373,24 @@ public final class ObjectCacheStore<V> extends WrappedStateStore<KeyValueStore<S
         }
     }
 
-    private static int compareCodePoints(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
+    /**
+     * Code-point order, which is the order of the UTF-8 bytes RocksDB sorts by. UTF-16 order differs from it only
+     * where one string has a surrogate and the other a char in U+E000..U+FFFF at the first difference, so the chars
+     * are compared as they are and only that one pair is mapped: surrogates above U+E000..U+FFFF, which moves down.
+     */
+    static int compareCodePoints(String a, String b) {
+        int n = Math.min(a.length(), b.length());
+        for (int i = 0; i < n; i++) {
+            char ca = a.charAt(i);
+            char cb = b.charAt(i);
             if (ca != cb) {
-                return Integer.compare(ca, cb);
+                return Integer.compare(codePointRank(ca), codePointRank(cb));
             }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
         }
-        return Integer.compare(a.length() - i, b.length() - j);
+        return Integer.compare(a.length(), b.length());
+    }
+
+    private static int codePointRank(char c) {
+        return c >= 0xE000 ? c - 0x800 : c >= 0xD800 ? c + 0x2000 : c;
     }
 }

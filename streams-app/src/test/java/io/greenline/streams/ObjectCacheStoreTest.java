@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.greenline.events.CarbonOwnerState;
 import io.greenline.schemas.state.StateSerde;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
@@ -74,6 +77,41 @@ class ObjectCacheStoreTest {
         assertThat(below.get("line-1")).isEqualTo("b");
         store.flushCache();
         assertThat(below.get("line-1")).isNull();
+    }
+
+    @Test
+    @DisplayName("The key order is the order of the keys' UTF-8 bytes, surrogate pairs against U+E000..U+FFFF included")
+    void keyOrderIsUtf8ByteOrder() {
+        // hand-picked: the pairs where UTF-16 order and code-point order disagree, and equal prefixes
+        assertThat(ObjectCacheStore.compareCodePoints("\uD83D\uDE00", "\uFFFD")).isPositive();
+        assertThat(ObjectCacheStore.compareCodePoints("\uE000", "\uD800\uDC00")).isNegative();
+        assertThat(ObjectCacheStore.compareCodePoints("line-1/2026", "line-1/2026")).isZero();
+        assertThat(ObjectCacheStore.compareCodePoints("line-1", "line-1/")).isNegative();
+        assertThat(ObjectCacheStore.compareCodePoints("\uD83D\uDE01", "\uD83D\uDE00")).isPositive();
+        // and random strings over the ranges that matter, against the bytes themselves
+        char[] alphabet = {'a', '/', '0', 'z', '\u00e9', '\u07ff', '\u0800', '\ud7ff', '\ue000', '\uf8ff', '\ufffd', '\uffff'};
+        String[] pairs = {"\uD800\uDC00", "\uD83D\uDE00", "\uDBFF\uDFFF"};
+        Random random = new Random(7);
+        for (int n = 0; n < 20_000; n++) {
+            String a = randomKey(random, alphabet, pairs);
+            String b = random.nextInt(4) == 0 ? a + randomKey(random, alphabet, pairs) : randomKey(random, alphabet, pairs);
+            int bytes = Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8),
+                    b.getBytes(StandardCharsets.UTF_8));
+            assertThat(Integer.signum(ObjectCacheStore.compareCodePoints(a, b))).as("%s vs %s", a, b)
+                    .isEqualTo(Integer.signum(bytes));
+        }
+    }
+
+    private static String randomKey(Random random, char[] alphabet, String[] pairs) {
+        StringBuilder key = new StringBuilder();
+        for (int i = random.nextInt(6); i > 0; i--) {
+            if (random.nextInt(4) == 0) {
+                key.append(pairs[random.nextInt(pairs.length)]);
+            } else {
+                key.append(alphabet[random.nextInt(alphabet.length)]);
+            }
+        }
+        return key.toString();
     }
 
     @Test

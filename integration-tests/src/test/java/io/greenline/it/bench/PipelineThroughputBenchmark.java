@@ -129,7 +129,8 @@ class PipelineThroughputBenchmark {
      * buys in the same run: {@code nocache} (statestore.cache.max.bytes=0), {@code commit100} (commit.interval.ms=100,
      * Kafka's exactly_once_v2 default), {@code cache16m} (statestore.cache.max.bytes=16 MiB, a quarter of the default),
      * {@code bytecache} (greenline.state.cache.entries=0: the key-value stores behind the record cache of bytes, not
-     * the decoded write-back cache), {@code again}
+     * the decoded write-back cache), {@code batch64k} (producer batch.size 64 KiB instead of 256 KiB),
+     * {@code linger200} (producer linger.ms 200 and batch.size 64 KiB), {@code again}
      * (the defaults once more: does the order of the runs matter?).
      * Comma-separated; none by default.
      */
@@ -140,6 +141,9 @@ class PipelineThroughputBenchmark {
             "commit100", Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100"),
             "cache16m", Map.of(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, String.valueOf(16L * 1024 * 1024)),
             "bytecache", Map.of(AppSettings.STATE_CACHE_ENTRIES, "0"),
+            "batch64k", Map.of(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), String.valueOf(64 * 1024)),
+            "linger200", Map.of(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), String.valueOf(64 * 1024),
+                    StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "200"),
             "again", Map.of());
     /**
      * Seconds of an untimed whole-app run before the measured ones (JIT warm-up). On a loaded 2-core machine the

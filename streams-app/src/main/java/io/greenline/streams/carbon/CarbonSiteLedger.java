@@ -79,11 +79,15 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
     /** Sorts after every character of a key: the inclusive end of a range over a key prefix. */
     private static final String HIGH = "\uffff";
     /**
-     * Last key of a key space ({@code kind|~}, {@code owner|~}): a live key after every range read, so that RocksDB
-     * stops there instead of walking the deleted keys of the next key space (expired entries are deleted from its
-     * start, and a range iterator only checks its upper bound on live keys).
+     * Last keys of a key space ({@code kind|~} then {@code kind|~~}, the same per owner): live keys after every range
+     * read, so that RocksDB stops there instead of walking the deleted keys of the next key space (expired entries are
+     * deleted from its start, and a range iterator only checks its upper bound on live keys). Two, because Kafka's
+     * RocksDB iterator steps one key past every key it reads: reading {@code ~} to find the range over moves it onto
+     * {@code ~~}, not into the next key space. With {@code ~} alone, that step walked every deleted entry of the next
+     * kind on every record (the per-record due check): the cost grew with the history (docs/benchmarks.md).
      */
     private static final String END = "~";
+    private static final String AFTER_END = "~~";
     /** Span end of a batch that still runs. */
     private static final long OPEN = Long.MAX_VALUE;
     private static final int PAD = 19;
@@ -141,8 +145,10 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
         VersionedKeyValueStore<String, EmissionFactor> factors = context.getStateStore(StoreNames.EMISSION_FACTOR_VERSIONS);
         ledger = new CarbonLedger(new VersionedFactorLookup(factors), settings.fallbackFactorRegion());
         for (String kind : List.of(FINALIZE, EXPIRE, PENDING, READING)) {
-            if (due.get(kind + SEP + END) == null) {
-                due.put(kind + SEP + END, new CarbonDue(END));
+            for (String marker : List.of(END, AFTER_END)) {
+                if (due.get(kind + SEP + marker) == null) {
+                    due.put(kind + SEP + marker, new CarbonDue(marker));
+                }
             }
         }
         lastWallMs = context.currentSystemTimeMs();
@@ -480,8 +486,10 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
         after.forEach(k -> spans.put(k, span));
         if (!after.isEmpty() && before.isEmpty()) {
             for (String owner : owners(state)) {
-                if (spans.get(owner + SEP + END) == null) {
-                    spans.put(owner + SEP + END, new CarbonBatchSpan(END, END, Instant.EPOCH, null));
+                for (String marker : List.of(END, AFTER_END)) {
+                    if (spans.get(owner + SEP + marker) == null) {
+                        spans.put(owner + SEP + marker, new CarbonBatchSpan(marker, marker, Instant.EPOCH, null));
+                    }
                 }
             }
         }
@@ -742,7 +750,7 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
         if (found.isEmpty()) {
             return List.of();
         }
-        found.forEach(kv -> due.delete(kv.key));
+        found.forEach(kv -> due.put(kv.key, null)); // a delete that does not read the value back (delete() returns it)
         String last = found.get(found.size() - 1).key;
         long lastMs = Long.parseLong(last.substring(kind.length() + SEP.length(), kind.length() + SEP.length() + PAD));
         clockStore.put(WATERMARK + kind, new CarbonLedgerClock(lastMs));
@@ -835,7 +843,7 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
         try (KeyValueIterator<String, V> it = store.prefixScan(prefix, KEYS)) {
             it.forEachRemaining(kv -> keys.add(kv.key));
         }
-        keys.forEach(store::delete);
+        keys.forEach(key -> store.put(key, null)); // deletes, without reading each value back as delete() would
     }
 
     private void rejectIfLate(Instant eventTime, String what) {

@@ -57,6 +57,9 @@ public final class OeeWindowRecords {
         if (a == null || b == null) {
             return a == b;
         }
+        if (a.getRevision() == b.getRevision()) {
+            return a.equals(b); // the common case (a live window rendered with the stored revision): no copies
+        }
         OeeWindow x = OeeWindow.newBuilder(a).setRevision(0).build();
         OeeWindow y = OeeWindow.newBuilder(b).setRevision(0).build();
         return x.equals(y);

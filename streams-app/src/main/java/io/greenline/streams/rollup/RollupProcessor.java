@@ -11,6 +11,7 @@ import io.greenline.streams.LineConfigIndex;
 import io.greenline.streams.StoreNames;
 import io.greenline.streams.errors.BadRecordException;
 import io.greenline.streams.windows.Interval;
+import io.greenline.streams.windows.PurgeCursor;
 import io.greenline.streams.windows.ShiftDefinition;
 import io.greenline.streams.windows.SortableTime;
 import io.greenline.streams.windows.Window;
@@ -107,6 +108,11 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
     private long resumedWallMs = Long.MIN_VALUE;
     /** Roll-ups (bases) with windows due by their clock but held by a line still on its way. */
     private final java.util.Set<String> held = new java.util.HashSet<>();
+    /**
+     * Where the next due check of each rollup starts in {@code open}: published entries are deleted from its front, and
+     * a range from the prefix would step over all their tombstones on every record (docs/benchmarks.md).
+     */
+    private final PurgeCursor dueFrom = new PurgeCursor();
 
     RollupProcessor(RollupSettings settings) {
         this(settings, false);
@@ -350,7 +356,7 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
                 publish(key, acc, record, lines, null);
             } else {
                 accumulators.put(key, acc);
-                open.put(openKey(base, acc), key);
+                addOpen(base, acc, key);
             }
         }
     }
@@ -457,7 +463,7 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
             return;
         }
         accumulators.put(key, acc);
-        open.put(openKey(base, acc), key);
+        addOpen(base, acc, key);
         if (earlyAllowed && stillMissing(key, acc, c.getLineId(), lines).isEmpty()) {
             publishFinal(base, key, acc, record, lines);
         }
@@ -544,10 +550,17 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
         if (due < 0) {
             return;
         }
+        String prefix = base + SEP;
+        String to = prefix + pad(due) + SEP + '\uffff';
+        if (dueFrom.done(prefix, to)) {
+            return;
+        }
         List<KeyValue<String, String>> ready = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = open.range(base + SEP, base + SEP + pad(due) + SEP + '\uffff')) {
+        // from where the previous call stopped: it took (and deleted) every entry before
+        try (KeyValueIterator<String, String> it = open.range(dueFrom.from(prefix), to)) {
             it.forEachRemaining(ready::add);
         }
+        dueFrom.purged(prefix, to, null);
         for (KeyValue<String, String> entry : ready) {
             RollupAccumulator acc = accumulators.get(entry.value);
             if (acc == null) {
@@ -693,6 +706,13 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
 
     private static String accumulatorKey(String base, Granularity g, long startMs) {
         return base + SEP + g + SEP + pad(startMs);
+    }
+
+    /** Indexes a window not yet published by when it is due; a late one may be due already, behind {@link #dueFrom}. */
+    private void addOpen(String base, RollupAccumulator acc, String accumulatorKey) {
+        String key = openKey(base, acc);
+        open.put(key, accumulatorKey);
+        dueFrom.added(base + SEP, key);
     }
 
     private static String openKey(String base, RollupAccumulator acc) {

@@ -36,4 +36,13 @@ public final class PurgeCursor {
         String next = firstKept != null ? firstKept : to + '\u0000';
         starts.merge(prefix, next, (old, candidate) -> candidate.compareTo(old) > 0 ? candidate : old);
     }
+
+    /**
+     * Records that {@code key} (under {@code prefix}) was written: when it lies before where the next purge would
+     * start, that purge starts at it instead. For ranges whose keys can be added behind the last purge (an index of
+     * what is due, where a late entry may already be due).
+     */
+    public void added(String prefix, String key) {
+        starts.computeIfPresent(prefix, (p, start) -> key.compareTo(start) < 0 ? key : start);
+    }
 }

@@ -160,17 +160,14 @@ public final class WindowCalendar {
 
     private List<Window> days(Instant from, Instant to) {
         List<Window> out = new ArrayList<>();
-        LocalDate day = from.atZone(zone).toLocalDate();
-        while (true) {
-            Instant start = day.atStartOfDay(zone).toInstant();
-            if (!start.isBefore(to)) {
+        for (LocalDate day = from.atZone(zone).toLocalDate(); ; day = day.plusDays(1)) {
+            Window w = on(day).day;
+            if (!w.start().isBefore(to)) {
                 return out;
             }
-            Instant end = day.plusDays(1).atStartOfDay(zone).toInstant();
-            if (end.isAfter(from)) {
-                out.add(new Window(Granularity.DAY, null, start, end));
+            if (w.end().isAfter(from)) {
+                out.add(w);
             }
-            day = day.plusDays(1);
         }
     }
 
@@ -183,21 +180,54 @@ public final class WindowCalendar {
         LocalDate first = from.atZone(zone).toLocalDate().minusDays(1);
         LocalDate last = to.atZone(zone).toLocalDate();
         for (LocalDate day = first; !day.isAfter(last); day = day.plusDays(1)) {
-            for (ShiftDefinition shift : shifts) {
-                if (!shift.days().contains(day.getDayOfWeek())) {
-                    continue;
-                }
-                Instant start = ZonedDateTime.of(day, shift.start(), zone).toInstant();
-                LocalDate endDay = shift.crossesMidnight() ? day.plusDays(1) : day;
-                Instant end = ZonedDateTime.of(endDay, shift.end(), zone).toInstant();
-                // a shift wholly inside a DST gap has no length: it does not occur that day
-                if (end.isAfter(start) && start.isBefore(to) && end.isAfter(from)) {
-                    out.add(new Window(Granularity.SHIFT, shift.name(), start, end));
+            for (Window shift : on(day).shifts) {
+                if (shift.start().isBefore(to) && shift.end().isAfter(from)) {
+                    out.add(shift);
                 }
             }
         }
         out.sort(BY_START);
         return out;
+    }
+
+    /** The DAY window of a local date and the shift occurrences that start on it, computed once per date. */
+    private record LocalDay(Window day, List<Window> shifts) {
+    }
+
+    /**
+     * Local days already computed: every event asks for the windows containing it, and the zone rules behind a
+     * day's start and its shifts' starts and ends are the costly part. Bounded like {@link #BUILT}: cleared when full
+     * (about eleven years of days).
+     */
+    private final Map<LocalDate, LocalDay> localDays = new ConcurrentHashMap<>();
+    private static final int MAX_LOCAL_DAYS = 4096;
+
+    private LocalDay on(LocalDate date) {
+        LocalDay known = localDays.get(date);
+        if (known != null) {
+            return known;
+        }
+        Window day = new Window(Granularity.DAY, null, date.atStartOfDay(zone).toInstant(),
+                date.plusDays(1).atStartOfDay(zone).toInstant());
+        List<Window> starting = new ArrayList<>();
+        for (ShiftDefinition shift : shifts) {
+            if (!shift.days().contains(date.getDayOfWeek())) {
+                continue;
+            }
+            Instant start = ZonedDateTime.of(date, shift.start(), zone).toInstant();
+            LocalDate endDay = shift.crossesMidnight() ? date.plusDays(1) : date;
+            Instant end = ZonedDateTime.of(endDay, shift.end(), zone).toInstant();
+            // a shift wholly inside a DST gap has no length: it does not occur that day
+            if (end.isAfter(start)) {
+                starting.add(new Window(Granularity.SHIFT, shift.name(), start, end));
+            }
+        }
+        LocalDay computed = new LocalDay(day, List.copyOf(starting));
+        if (localDays.size() >= MAX_LOCAL_DAYS) {
+            localDays.clear();
+        }
+        localDays.put(date, computed);
+        return computed;
     }
 
     /** The start of the UTC hour containing {@code t}. */

@@ -30,4 +30,24 @@ class PurgeCursorTest {
         // other prefixes are independent
         assertThat(cursor.from("L/DAY/")).isEqualTo("L/DAY/");
     }
+
+    @Test
+    @DisplayName("a key written behind the cursor moves the next purge's start back to it; one ahead does not")
+    void keyAddedBehindMovesTheStartBack() {
+        PurgeCursor cursor = new PurgeCursor();
+        cursor.added("A/", "A/05"); // nothing purged yet: the purge starts at the prefix anyway
+        assertThat(cursor.from("A/")).isEqualTo("A/");
+
+        cursor.purged("A/", "A/10", null);
+        assertThat(cursor.done("A/", "A/10")).isTrue();
+        cursor.added("A/", "A/12");
+        assertThat(cursor.from("A/")).as("ahead of the cursor").isEqualTo("A/10\u0000");
+
+        cursor.added("A/", "A/07"); // a late entry, already due
+        assertThat(cursor.from("A/")).isEqualTo("A/07");
+        assertThat(cursor.done("A/", "A/10")).as("the late entry is visited").isFalse();
+        cursor.added("A/", "A/09");
+        assertThat(cursor.from("A/")).isEqualTo("A/07");
+        assertThat(cursor.from("B/")).isEqualTo("B/");
+    }
 }
