@@ -50,7 +50,12 @@ public final class ObjectCacheStore<V> extends WrappedStateStore<KeyValueStore<S
     private final int maxEntries;
     /** Every key read or written, least recently used first; a null value is a key known absent or deleted. */
     private final LinkedHashMap<String, Slot<V>> slots;
-    /** Keys written since the last flush, in key order: what the store below does not have yet. */
+    /**
+     * Keys written since the last flush, in key order: what the store below does not have yet. Every entry of
+     * {@link #slots} changed since the flush, and the deletes of keys the cache did not hold: those are kept here only,
+     * not in the LRU order, so a sweep deleting old keys (expired batches, taken due entries) does not push the live
+     * keys out of the cache. They are a commit's worth at most: the flush writes them and forgets them.
+     */
     private final TreeMap<String, Slot<V>> dirty = new TreeMap<>(KEY_ORDER);
     private volatile Thread owner;
 
@@ -124,6 +129,9 @@ public final class ObjectCacheStore<V> extends WrappedStateStore<KeyValueStore<S
         if (slot != null) {
             return slot.value;
         }
+        if (dirty.containsKey(key)) {
+            return null; // deleted since the last flush, and not held
+        }
         V value = wrapped().get(key);
         slots.put(key, new Slot<>(value));
         evictBeyondBound();
@@ -134,6 +142,12 @@ public final class ObjectCacheStore<V> extends WrappedStateStore<KeyValueStore<S
     public void put(String key, V value) {
         claim();
         Slot<V> slot = slots.get(key);
+        if (slot == null && value == null) {
+            Slot<V> deleted = new Slot<>(null);
+            deleted.dirty = true;
+            dirty.put(key, deleted); // a delete of a key not held: written back at the flush, not held in the LRU
+            return;
+        }
         if (slot == null) {
             slot = new Slot<>(value);
             slots.put(key, slot);
@@ -167,7 +181,8 @@ public final class ObjectCacheStore<V> extends WrappedStateStore<KeyValueStore<S
     @Override
     public V delete(String key) {
         claim();
-        V old = get(key);
+        // the old value, without taking a slot for a key about to be deleted
+        V old = slots.containsKey(key) ? slots.get(key).value : dirty.containsKey(key) ? null : wrapped().get(key);
         put(key, null);
         return old;
     }

@@ -80,6 +80,37 @@ class ObjectCacheStoreTest {
     }
 
     @Test
+    @DisplayName("Deleting keys the cache does not hold keeps the live keys held, and the deletes still wait for the flush")
+    void deletesOfKeysNotHeldDoNotEvict() {
+        open(2);
+        below.put("old-1", "expired");
+        below.put("old-2", "expired too");
+        store.put("live-1", "a");
+        store.put("live-2", "b");
+
+        store.put("old-1", null);
+        assertThat(store.delete("old-2")).as("delete still returns the old value").isEqualTo("expired too");
+
+        assertThat(store.cachedEntries()).as("no slot taken by a delete").isEqualTo(2);
+        assertThat(store.dirtyEntries()).isEqualTo(4);
+        assertThat(below.get("live-1")).as("nothing evicted").isNull();
+        assertThat(store.get("old-1")).isNull();
+        assertThat(store.get("old-2")).isNull();
+        assertThat(store.delete("old-1")).isNull();
+        assertThat(keys(store.all())).containsExactly("live-1=a", "live-2=b");
+        assertThat(elsewhere(() -> store.get("old-1"))).as("other threads: as of the last flush").isEqualTo("expired");
+
+        store.flushCache();
+        assertThat(keys(below.all())).containsExactly("live-1=a", "live-2=b");
+        assertThat(store.dirtyEntries()).isZero();
+
+        store.put("old-1", "back");
+        assertThat(store.get("old-1")).isEqualTo("back");
+        store.flushCache();
+        assertThat(below.get("old-1")).isEqualTo("back");
+    }
+
+    @Test
     @DisplayName("The key order is the order of the keys' UTF-8 bytes, surrogate pairs against U+E000..U+FFFF included")
     void keyOrderIsUtf8ByteOrder() {
         // hand-picked: the pairs where UTF-16 order and code-point order disagree, and equal prefixes
