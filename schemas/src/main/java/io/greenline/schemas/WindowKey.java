@@ -2,7 +2,9 @@ package io.greenline.schemas;
 
 import io.greenline.events.Granularity;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Key of a window record on the output topics and in the window stores:
@@ -33,8 +35,28 @@ public record WindowKey(String lineId, Granularity granularity, Instant windowSt
     }
 
     public String format() {
-        String base = prefix(lineId, granularity) + windowStart.toString();
+        String base = prefix(lineId, granularity) + iso(windowStart);
         return productId == null ? base : base + SEPARATOR + productId;
+    }
+
+    /**
+     * Window starts already written out: every event formats the keys of the windows containing it, the same few
+     * starts again and again, and {@link Instant#toString} goes through a date-time formatter each time. Bounded
+     * (cleared when full).
+     */
+    private static final Map<Instant, String> ISO = new ConcurrentHashMap<>();
+    private static final int MAX_ISO = 16_384;
+
+    private static String iso(Instant t) {
+        String known = ISO.get(t);
+        if (known == null) {
+            known = t.toString();
+            if (ISO.size() >= MAX_ISO) {
+                ISO.clear();
+            }
+            ISO.put(t, known);
+        }
+        return known;
     }
 
     public static WindowKey parse(String key) {

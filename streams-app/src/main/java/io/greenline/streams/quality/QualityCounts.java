@@ -3,11 +3,11 @@ package io.greenline.streams.quality;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
  * The inspection tally of one window (of a line, or of a line and product): plain arithmetic, no Kafka.
@@ -41,13 +41,13 @@ public record QualityCounts(double inspected, double passed, double rework, doub
     }
 
     public QualityCounts {
-        defects = Map.copyOf(new TreeMap<>(Objects.requireNonNull(defects, "defects")));
+        defects = Map.copyOf(Objects.requireNonNull(defects, "defects")); // the same map when it is one already
     }
 
     /** This tally plus one inspection of {@code quantity} units with the given result and defect codes. */
     public QualityCounts plusInspection(Result result, double quantity, Collection<String> codes) {
         Objects.requireNonNull(result, "result");
-        TreeMap<String, Double> nextDefects = new TreeMap<>(defects);
+        Map<String, Double> nextDefects = new HashMap<>(defects);
         Collection<String> counted = new LinkedHashSet<>(codes);
         if (counted.isEmpty() && result != Result.PASS) {
             counted = List.of(UNSPECIFIED);
