@@ -130,7 +130,8 @@ class PipelineThroughputBenchmark {
      * Kafka's exactly_once_v2 default), {@code cache16m} (statestore.cache.max.bytes=16 MiB, a quarter of the default),
      * {@code bytecache} (greenline.state.cache.entries=0: the key-value stores behind the record cache of bytes, not
      * the decoded write-back cache), {@code batch64k} (producer batch.size 64 KiB instead of 256 KiB),
-     * {@code linger200} (producer linger.ms 200 and batch.size 64 KiB), {@code again}
+     * {@code linger200} (producer linger.ms 200 and batch.size 64 KiB), {@code zstd}, {@code snappy}, {@code uncompressed}
+     * (producer compression.type instead of lz4), {@code again}
      * (the defaults once more: does the order of the runs matter?).
      * Comma-separated; none by default.
      */
@@ -144,6 +145,9 @@ class PipelineThroughputBenchmark {
             "batch64k", Map.of(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), String.valueOf(64 * 1024)),
             "linger200", Map.of(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), String.valueOf(64 * 1024),
                     StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "200"),
+            "zstd", Map.of(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "zstd"),
+            "snappy", Map.of(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "snappy"),
+            "uncompressed", Map.of(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "none"),
             "again", Map.of());
     /**
      * Seconds of an untimed whole-app run before the measured ones (JIT warm-up). On a loaded 2-core machine the
