@@ -2,9 +2,7 @@ package io.greenline.schemas;
 
 import io.greenline.events.Granularity;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Key of a window record on the output topics and in the window stores:
@@ -41,22 +39,12 @@ public record WindowKey(String lineId, Granularity granularity, Instant windowSt
 
     /**
      * Window starts already written out: every event formats the keys of the windows containing it, the same few
-     * starts again and again, and {@link Instant#toString} goes through a date-time formatter each time. Bounded
-     * (cleared when full).
+     * starts again and again, and {@link Instant#toString} goes through a date-time formatter each time.
      */
-    private static final Map<Instant, String> ISO = new ConcurrentHashMap<>();
-    private static final int MAX_ISO = 16_384;
+    private static final BoundedMemo<Instant, String> ISO = new BoundedMemo<>(16_384);
 
     private static String iso(Instant t) {
-        String known = ISO.get(t);
-        if (known == null) {
-            known = t.toString();
-            if (ISO.size() >= MAX_ISO) {
-                ISO.clear();
-            }
-            ISO.put(t, known);
-        }
-        return known;
+        return ISO.get(t, Instant::toString);
     }
 
     public static WindowKey parse(String key) {

@@ -182,7 +182,8 @@ public final class ObjectCacheStore<V> extends WrappedStateStore<KeyValueStore<S
     public V delete(String key) {
         claim();
         // the old value, without taking a slot for a key about to be deleted
-        V old = slots.containsKey(key) ? slots.get(key).value : dirty.containsKey(key) ? null : wrapped().get(key);
+        Slot<V> slot = slots.get(key);
+        V old = slot != null ? slot.value : dirty.containsKey(key) ? null : wrapped().get(key);
         put(key, null);
         return old;
     }

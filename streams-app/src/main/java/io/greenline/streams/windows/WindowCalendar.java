@@ -2,6 +2,7 @@ package io.greenline.streams.windows;
 
 import io.greenline.events.Granularity;
 import io.greenline.events.LineConfig;
+import io.greenline.schemas.BoundedMemo;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -11,9 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 
 /**
@@ -50,10 +49,11 @@ public final class WindowCalendar {
         this.shifts = List.copyOf(shifts);
     }
 
-    /** Calendars already built, by what defines them (timezone and shifts): every event looks its line's calendar up. */
-    private static final Map<List<Object>, WindowCalendar> BUILT = new ConcurrentHashMap<>();
-    /** A bound on {@link #BUILT}, far above the distinct calendars of any plant (it is cleared when reached). */
-    private static final int MAX_BUILT = 4096;
+    /**
+     * Calendars already built, by what defines them (timezone and shifts): every event looks its line's calendar up.
+     * Bounded far above the distinct calendars of any plant.
+     */
+    private static final BoundedMemo<List<Object>, WindowCalendar> BUILT = new BoundedMemo<>(4096);
     private static final WindowCalendar UTC_24X7 = twentyFourSeven(ZoneOffset.UTC);
 
     /**
@@ -61,16 +61,8 @@ public final class WindowCalendar {
      * timezone and shift list and shared (a calendar is immutable), so the per-event lookup parses nothing.
      */
     public static WindowCalendar of(LineConfig config) {
-        List<Object> key = List.of(config.getTimezone(), List.copyOf(config.getShifts()));
-        WindowCalendar calendar = BUILT.get(key);
-        if (calendar == null) {
-            calendar = new WindowCalendar(ZoneId.of(config.getTimezone()), config.getShifts().stream().map(ShiftDefinition::from).toList());
-            if (BUILT.size() >= MAX_BUILT) {
-                BUILT.clear();
-            }
-            BUILT.put(key, calendar);
-        }
-        return calendar;
+        return BUILT.get(List.of(config.getTimezone(), List.copyOf(config.getShifts())), key -> new WindowCalendar(
+                ZoneId.of(config.getTimezone()), config.getShifts().stream().map(ShiftDefinition::from).toList()));
     }
 
     /** A line planned all the time, with days in {@code zone}. */
@@ -196,17 +188,16 @@ public final class WindowCalendar {
 
     /**
      * Local days already computed: every event asks for the windows containing it, and the zone rules behind a
-     * day's start and its shifts' starts and ends are the costly part. Bounded like {@link #BUILT}: cleared when full
-     * (about eleven years of days).
+     * day's start and its shifts' starts and ends are the costly part. Bounded (about eleven years of
+     * days).
      */
-    private final Map<LocalDate, LocalDay> localDays = new ConcurrentHashMap<>();
-    private static final int MAX_LOCAL_DAYS = 4096;
+    private final BoundedMemo<LocalDate, LocalDay> localDays = new BoundedMemo<>(4096);
 
     private LocalDay on(LocalDate date) {
-        LocalDay known = localDays.get(date);
-        if (known != null) {
-            return known;
-        }
+        return localDays.get(date, this::computeDay);
+    }
+
+    private LocalDay computeDay(LocalDate date) {
         Window day = new Window(Granularity.DAY, null, date.atStartOfDay(zone).toInstant(),
                 date.plusDays(1).atStartOfDay(zone).toInstant());
         List<Window> starting = new ArrayList<>();
@@ -222,12 +213,7 @@ public final class WindowCalendar {
                 starting.add(new Window(Granularity.SHIFT, shift.name(), start, end));
             }
         }
-        LocalDay computed = new LocalDay(day, List.copyOf(starting));
-        if (localDays.size() >= MAX_LOCAL_DAYS) {
-            localDays.clear();
-        }
-        localDays.put(date, computed);
-        return computed;
+        return new LocalDay(day, List.copyOf(starting));
     }
 
     /** The start of the UTC hour containing {@code t}. */
