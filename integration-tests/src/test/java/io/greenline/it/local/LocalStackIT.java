@@ -7,17 +7,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.greenline.local.LocalCommand;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,15 +61,29 @@ class LocalStackIT {
                 });
                 assertThat(withOee).containsExactlyInAnyOrder("drum-line-1", "bio-po-1");
             });
-            // 8 simulated hours of history hold completed plant batches (~5 h each): their footprints are queryable
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(5)).ignoreExceptions().untilAsserted(() -> {
-                JsonNode batches = get(base + "/api/v1/batches?lineId=bio-po-1").path("items");
-                assertThat(batches).isNotEmpty();
-                JsonNode first = batches.get(0);
-                assertThat(first.path("intensityKgCo2ePerTonne").isNumber()).isTrue();
-                JsonNode one = get(base + "/api/v1/batches/" + first.path("batchId").asText());
-                assertThat(one.path("batchId").asText()).isEqualTo(first.path("batchId").asText());
-            });
+            // 8 simulated hours of history hold completed plant batches (4-6 h each, the first one done after 4.5-9.5 h
+            // of simulated time, then an hour a minute): a completed batch's footprint is queryable, list and by id
+            AtomicReference<String> lastSeen = new AtomicReference<>("nothing yet");
+            try {
+                await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(5)).ignoreExceptions().untilAsserted(() -> {
+                    JsonNode batches = get(base + "/api/v1/batches?lineId=bio-po-1").path("items");
+                    lastSeen.set(batches.toString());
+                    JsonNode completed = null;
+                    for (JsonNode batch : batches) {
+                        if (batch.path("completedAt").isTextual() && completed == null) {
+                            completed = batch;
+                        }
+                    }
+                    assertThat(completed).as("a completed bio-po-1 batch among %s", batches).isNotNull();
+                    assertThat(completed.path("intensityKgCo2ePerTonne").isNumber()).isTrue();
+                    JsonNode one = get(base + "/api/v1/batches/" + completed.path("batchId").asText());
+                    assertThat(one.path("batchId").asText()).isEqualTo(completed.path("batchId").asText());
+                });
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("no completed bio-po-1 footprint; last /api/v1/batches?lineId=bio-po-1 items: "
+                        + abbreviate(lastSeen.get()) + "; dead letters: " + deadLetters(base) + "; warnings logged: "
+                        + warnings(dataDir.resolve("greenline.log")), e);
+            }
         } finally {
             command.requestStop();
             running.join(Duration.ofMinutes(2).toMillis());
@@ -81,6 +100,31 @@ class LocalStackIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         return JSON.readTree(response.body());
+    }
+
+    /** The dead-letter counters of the app's metrics (what was refused, and why), for a failure message. */
+    private static String deadLetters(String base) {
+        try {
+            HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return metrics.body().lines().filter(l -> l.startsWith("greenline_dlq_records")).toList().toString();
+        } catch (IOException | InterruptedException e) {
+            return "unknown (" + e + ")";
+        }
+    }
+
+    /** The last warnings and errors of the stack's log file, for a failure message. */
+    private static String warnings(Path log) {
+        try (Stream<String> lines = Files.lines(log)) {
+            List<String> found = lines.filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).toList();
+            return abbreviate(String.join("\n", found.subList(Math.max(0, found.size() - 30), found.size())));
+        } catch (IOException | UncheckedIOException e) {
+            return "unknown (" + e + ")";
+        }
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 4000 ? text : text.substring(0, 4000) + " ...";
     }
 
     private static int freePort() throws IOException {
