@@ -150,6 +150,7 @@ public final class LocalCommand implements Callable<Integer> {
         try {
             checked = AppSettings.of(settings("localhost:9092", "http://localhost:8081"));
             TimeSpec.duration(readyTimeout);
+            TimeSpec.duration(history); // refused now, not after the broker and the app have started
         } catch (ConfigException | IllegalArgumentException e) {
             spec.commandLine().getErr().println("Invalid configuration: " + e.getMessage());
             return 2;

@@ -84,11 +84,12 @@ class LocalSettingsTest {
     }
 
     @Test
-    @DisplayName("an invalid setting or --ready-timeout stops greenline local before anything starts, with one line and exit code 2")
+    @DisplayName("an invalid setting, --ready-timeout or --history stops greenline local before anything starts, with one line and exit code 2")
     void invalidSettingExits2() {
         for (String[] args : java.util.List.of(
                 new String[] {"-D", "greenline.http.port=eighty"},
                 new String[] {"--ready-timeout", "soon"},
+                new String[] {"--history", "13h40m"},
                 new String[] {"--config", dir.resolve("missing.properties").toString()})) {
             java.io.StringWriter err = new java.io.StringWriter();
             LocalCommand command = new LocalCommand();
