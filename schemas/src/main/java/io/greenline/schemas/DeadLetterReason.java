@@ -21,7 +21,10 @@ public enum DeadLetterReason {
     MISSING_KEY,
     /** A value outside its domain: a negative or absurd quantity, an end before a start. */
     INVALID_VALUE,
-    /** Later than the window's grace period: the window is already final. */
+    /**
+     * Later than the window's grace period: the window is already final. Also a reference version (line config,
+     * emission factor) older than its store's history before the newest version: it could never be read.
+     */
     LATE,
     /**
      * The event's line had no {@code mfg.line-config} version valid at the event's time, and none appeared within
@@ -33,6 +36,7 @@ public enum DeadLetterReason {
     /**
      * The event's own time is implausible: before {@code greenline.event-time.min}, too far ahead of the time it
      * was produced or of the application's clock, or too far behind its line's clock (docs/app.md, "Event time").
+     * For a reference version: its validFrom before the floor or more than {@code reference.max-ahead} ahead.
      */
     TIMESTAMP_OUT_OF_RANGE,
     /**

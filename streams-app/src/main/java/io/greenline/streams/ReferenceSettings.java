@@ -2,8 +2,10 @@ package io.greenline.streams;
 
 import io.greenline.streams.carbon.CarbonSettings;
 import io.greenline.streams.config.DurationSetting;
+import io.greenline.streams.guard.EventTimeRule;
 import io.greenline.streams.oee.OeeSettings;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,18 +27,25 @@ import org.slf4j.LoggerFactory;
  *        30 s): stream time can jump far ahead in a backfill, faster than the global thread makes a config that was
  *        produced together with the events visible
  * @param recheckInterval how often held events are checked against the line-config store (wall clock, default 1 s)
+ * @param maxAhead how far a version's {@code validFrom} (or a tombstone's timestamp) may be ahead of the later of the
+ *        wall clock and the newest version already in its store, and ahead of its record timestamp (default 90 days,
+ *        and never more than half the store's history, see {@link #versionRule}); a version from further ahead, or
+ *        from before {@code greenline.event-time.min}, goes to mfg.dlq as TIMESTAMP_OUT_OF_RANGE. A versioned store
+ *        reads nothing older than its history before the newest version it was given, so one version stamped year
+ *        3000 would otherwise make every later version of every key unreadable.
  */
 public record ReferenceSettings(Duration lineConfigHistory, Duration emissionFactorHistory, Duration missingWait,
-        Duration missingWallClockMin, Duration recheckInterval) {
+        Duration missingWallClockMin, Duration recheckInterval, Duration maxAhead) {
 
     public static final String LINE_CONFIG_HISTORY = "reference.line-config-history";
     public static final String EMISSION_FACTOR_HISTORY = "reference.emission-factor-history";
     public static final String MISSING_WAIT = "reference.missing.wait";
     public static final String MISSING_WALL_CLOCK_MIN = "reference.missing.wall-clock-min";
     public static final String RECHECK_INTERVAL = "reference.recheck-interval";
+    public static final String MAX_AHEAD = "reference.max-ahead";
     /** Every key {@link #from(Map)} reads. */
     public static final List<String> KEYS = List.of(LINE_CONFIG_HISTORY, EMISSION_FACTOR_HISTORY, MISSING_WAIT,
-            MISSING_WALL_CLOCK_MIN, RECHECK_INTERVAL);
+            MISSING_WALL_CLOCK_MIN, RECHECK_INTERVAL, MAX_AHEAD);
 
     /**
      * Keys of 0.1 that set a shared store's history from one topology's settings; read only when the reference key
@@ -50,6 +59,7 @@ public record ReferenceSettings(Duration lineConfigHistory, Duration emissionFac
     public static final Duration DEFAULT_MISSING_WAIT = Duration.ofMinutes(30);
     public static final Duration DEFAULT_MISSING_WALL_CLOCK_MIN = Duration.ofSeconds(30);
     public static final Duration DEFAULT_RECHECK_INTERVAL = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_MAX_AHEAD = Duration.ofDays(90);
 
     private static final Logger log = LoggerFactory.getLogger(ReferenceSettings.class);
 
@@ -59,11 +69,12 @@ public record ReferenceSettings(Duration lineConfigHistory, Duration emissionFac
         requirePositive(missingWait, MISSING_WAIT, true);
         requirePositive(missingWallClockMin, MISSING_WALL_CLOCK_MIN, true);
         requirePositive(recheckInterval, RECHECK_INTERVAL, false);
+        requirePositive(maxAhead, MAX_AHEAD, true);
     }
 
     public static ReferenceSettings defaults() {
         return new ReferenceSettings(DEFAULT_LINE_CONFIG_HISTORY, DEFAULT_EMISSION_FACTOR_HISTORY, DEFAULT_MISSING_WAIT,
-                DEFAULT_MISSING_WALL_CLOCK_MIN, DEFAULT_RECHECK_INTERVAL);
+                DEFAULT_MISSING_WALL_CLOCK_MIN, DEFAULT_RECHECK_INTERVAL, DEFAULT_MAX_AHEAD);
     }
 
     /** Defaults overridden by the {@code reference.*} keys of {@code config} (and the 0.1 history keys, see above). */
@@ -74,11 +85,23 @@ public record ReferenceSettings(Duration lineConfigHistory, Duration emissionFac
                 history(config, EMISSION_FACTOR_HISTORY, LEGACY_EMISSION_FACTOR_HISTORY, d.emissionFactorHistory),
                 duration(config, MISSING_WAIT, d.missingWait),
                 duration(config, MISSING_WALL_CLOCK_MIN, d.missingWallClockMin),
-                duration(config, RECHECK_INTERVAL, d.recheckInterval));
+                duration(config, RECHECK_INTERVAL, d.recheckInterval),
+                duration(config, MAX_AHEAD, d.maxAhead));
     }
 
     public ReferenceSettings withMissingWait(Duration wait, Duration wallClockMin) {
-        return new ReferenceSettings(lineConfigHistory, emissionFactorHistory, wait, wallClockMin, recheckInterval);
+        return new ReferenceSettings(lineConfigHistory, emissionFactorHistory, wait, wallClockMin, recheckInterval, maxAhead);
+    }
+
+    /**
+     * The times a version of a store with {@code history} may have ({@link EventTimeRule#earlyOrAhead}): not before
+     * {@code min} ({@code greenline.event-time.min}), at most {@code maxAhead} ahead, and never more than half the
+     * history ahead, so that after the furthest version allowed the store still reads versions from now back to half
+     * its history.
+     */
+    public static EventTimeRule versionRule(Instant min, Duration maxAhead, Duration history) {
+        Duration half = history.dividedBy(2);
+        return new EventTimeRule(min, maxAhead.compareTo(half) > 0 ? half : maxAhead, history);
     }
 
     private static Duration history(Map<String, ?> config, String key, List<String> legacyKeys, Duration fallback) {

@@ -2,13 +2,19 @@ package io.greenline.streams;
 
 import io.greenline.events.EmissionFactor;
 import io.greenline.events.LineConfig;
+import io.greenline.schemas.DeadLetterReason;
 import io.greenline.schemas.Topic;
 import io.greenline.schemas.Topics;
+import io.greenline.streams.errors.BadRecordException;
+import io.greenline.streams.guard.EventTimeGuard;
+import io.greenline.streams.guard.EventTimeRule;
+import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.function.BiConsumer;
@@ -46,20 +52,40 @@ public final class ReferenceStores {
     private ReferenceStores() {
     }
 
-    /** {@link StoreNames#LINE_CONFIG_VERSIONS}: lineId to every {@code LineConfig} version, from {@code mfg.line-config}. */
+    /**
+     * {@link StoreNames#LINE_CONFIG_VERSIONS}: lineId to every {@code LineConfig} version, from {@code mfg.line-config},
+     * with the default times a version may have ({@link #lineConfigVersions(StreamsBuilder, Topics, Duration, EventTimeRule)}).
+     */
     public static void lineConfigVersions(StreamsBuilder builder, Topics topics, Duration history) {
-        add(builder, StoreNames.LINE_CONFIG_VERSIONS, topics.lineConfig, history, LineConfig::getLineId, LineConfig::getValidFrom,
-                () -> new LineConfigIndex.Writer()::record);
+        lineConfigVersions(builder, topics, history, defaultVersionRule(history));
+    }
+
+    /**
+     * {@link StoreNames#LINE_CONFIG_VERSIONS}, whose versions must pass {@code versionRule}'s
+     * {@link EventTimeRule#earlyOrAhead} ({@link ReferenceSettings#versionRule}).
+     */
+    public static void lineConfigVersions(StreamsBuilder builder, Topics topics, Duration history, EventTimeRule versionRule) {
+        add(builder, StoreNames.LINE_CONFIG_VERSIONS, topics.lineConfig, history, versionRule, LineConfig::getLineId,
+                LineConfig::getValidFrom, () -> new LineConfigIndex.Writer()::record);
     }
 
     /** {@link StoreNames#EMISSION_FACTOR_VERSIONS}: {@code carrier/region/basis} to every factor version, from {@code mfg.emission-factors}. */
     public static void emissionFactorVersions(StreamsBuilder builder, Topics topics, Duration history) {
-        add(builder, StoreNames.EMISSION_FACTOR_VERSIONS, topics.emissionFactors, history, Topics::emissionFactorKey,
+        emissionFactorVersions(builder, topics, history, defaultVersionRule(history));
+    }
+
+    /** {@link StoreNames#EMISSION_FACTOR_VERSIONS}, whose versions must pass {@code versionRule}. */
+    public static void emissionFactorVersions(StreamsBuilder builder, Topics topics, Duration history, EventTimeRule versionRule) {
+        add(builder, StoreNames.EMISSION_FACTOR_VERSIONS, topics.emissionFactors, history, versionRule, Topics::emissionFactorKey,
                 EmissionFactor::getValidFrom, () -> (store, value) -> { });
     }
 
+    private static EventTimeRule defaultVersionRule(Duration history) {
+        return ReferenceSettings.versionRule(EventTimeRule.defaults().min(), ReferenceSettings.DEFAULT_MAX_AHEAD, history);
+    }
+
     private static <V> void add(StreamsBuilder builder, String store, Topic<String, V> topic, Duration history,
-                                Function<V, String> keyOf, Function<V, Instant> validFrom,
+                                EventTimeRule versionRule, Function<V, String> keyOf, Function<V, Instant> validFrom,
                                 Supplier<BiConsumer<VersionedKeyValueStore<String, V>, V>> afterPut) {
         synchronized (ADDED) {
             if (!ADDED.computeIfAbsent(builder, b -> new HashSet<>()).add(store)) {
@@ -72,7 +98,7 @@ public final class ReferenceStores {
                 topic.name(), Consumed.with(topic.keySerde(), Serdes.serdeFrom(topic.valueSerde().serializer(),
                         new OutageTolerantDeserializer<>(topic.valueSerde().deserializer(), Duration.ofSeconds(1), Duration.ofSeconds(30))))
                         .withName(topic.name() + "-source"),
-                () -> new VersionUpdater<>(store, keyOf, validFrom, afterPut.get()));
+                () -> new VersionUpdater<>(store, topic.name(), history, versionRule, keyOf, validFrom, afterPut.get()));
     }
 
     /**
@@ -80,18 +106,34 @@ public final class ReferenceStores {
      * cannot misfile a version); a tombstone ends the key's latest version at the record's timestamp. Then
      * {@code afterPut} derives what else the store keeps from the version (for line configs: {@link LineConfigIndex}).
      * Keys in the index's reserved range are never written from the topic.
+     *
+     * <p>The store answers nothing older than its history before the newest time it was given, for every key. So a
+     * time is checked before it reaches the store ({@link EventTimeRule#earlyOrAhead} against the later of the wall
+     * clock and the newest time this processor accepted): a version stamped year 3000 would make every later version
+     * unreadable. A refused time, and a version the store drops as older than its history, are thrown as
+     * {@link BadRecordException}s (TIMESTAMP_OUT_OF_RANGE, LATE): the global thread's processing exception handler
+     * dead-letters them ({@code processing.exception.handler.global.enabled}). The newest time is rebuilt as the
+     * global store is restored through this processor.
      */
     private static final class VersionUpdater<V> implements Processor<String, V, Void, Void> {
         private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(VersionUpdater.class);
         private final String storeName;
+        private final String topic;
+        private final Duration history;
+        private final EventTimeRule versionRule;
         private final Function<V, String> keyOf;
         private final Function<V, Instant> validFrom;
         private final BiConsumer<VersionedKeyValueStore<String, V>, V> afterPut;
+        private ProcessorContext<Void, Void> context;
         private VersionedKeyValueStore<String, V> store;
+        private Long newestMs;
 
-        VersionUpdater(String storeName, Function<V, String> keyOf, Function<V, Instant> validFrom,
-                       BiConsumer<VersionedKeyValueStore<String, V>, V> afterPut) {
+        VersionUpdater(String storeName, String topic, Duration history, EventTimeRule versionRule, Function<V, String> keyOf,
+                       Function<V, Instant> validFrom, BiConsumer<VersionedKeyValueStore<String, V>, V> afterPut) {
             this.storeName = storeName;
+            this.topic = topic;
+            this.history = history;
+            this.versionRule = versionRule;
             this.keyOf = keyOf;
             this.validFrom = validFrom;
             this.afterPut = afterPut;
@@ -99,6 +141,7 @@ public final class ReferenceStores {
 
         @Override
         public void init(ProcessorContext<Void, Void> context) {
+            this.context = context;
             store = context.getStateStore(storeName);
         }
 
@@ -107,7 +150,9 @@ public final class ReferenceStores {
             V value = record.value();
             if (value == null) {
                 if (record.key() != null && !LineConfigIndex.reserved(record.key())) {
+                    check(record.key(), "tombstone timestamp", record.timestamp(), record.timestamp());
                     store.delete(record.key(), record.timestamp());
+                    accepted(record.timestamp());
                     VersionCache.changed(storeName);
                 }
                 return;
@@ -117,9 +162,28 @@ public final class ReferenceStores {
                 log.warn("{}: a version keyed {} is ignored: keys starting with NUL are reserved", storeName, key.substring(1));
                 return;
             }
-            store.put(key, value, validFrom.apply(value).toEpochMilli());
+            long from = validFrom.apply(value).toEpochMilli();
+            check(key, "validFrom", from, record.timestamp());
+            if (store.put(key, value, from) == VersionedKeyValueStore.PUT_RETURN_CODE_NOT_PUT) {
+                throw BadRecordException.late(topic + " key " + key + ": validFrom " + Instant.ofEpochMilli(from) + " is more than "
+                        + history + " (the store's history) before the newest version " + Instant.ofEpochMilli(newestMs == null ? from : newestMs)
+                        + ", so it could never be read");
+            }
+            accepted(from);
             afterPut.accept(store, value);
             VersionCache.changed(storeName);
+        }
+
+        private void check(String key, String what, long atMs, long recordMs) {
+            Optional<String> violation = versionRule.earlyOrAhead(what, atMs, recordMs, context.currentSystemTimeMs(), newestMs);
+            if (violation.isPresent()) {
+                Metrics.counter(EventTimeGuard.METRIC, "topic", topic).increment();
+                throw new BadRecordException(DeadLetterReason.TIMESTAMP_OUT_OF_RANGE, topic + " key " + key + ": " + violation.get());
+            }
+        }
+
+        private void accepted(long atMs) {
+            newestMs = newestMs == null ? atMs : Math.max(newestMs, atMs);
         }
     }
 }

@@ -146,7 +146,9 @@ class ReferenceGateTest {
     private static Outcome run(String scope, List<Object> steps) {
         AppSettings settings = AppSettings.of(Map.of("schema.registry.url", "mock://" + scope,
                 ReferenceSettings.RECHECK_INTERVAL, "PT1S", ReferenceSettings.MISSING_WAIT, "PT30M",
-                ReferenceSettings.MISSING_WALL_CLOCK_MIN, "PT10S"));
+                ReferenceSettings.MISSING_WALL_CLOCK_MIN, "PT10S",
+                // a refused reference version's dead letter is written by the handler's own producer: nothing listens here
+                StreamsConfig.producerPrefix("max.block.ms"), "200"));
         Topics topics = new Topics(settings.serdes());
         Properties props = settings.streamsProperties();
         props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/reference-gate-test-" + System.nanoTime());
@@ -278,5 +280,33 @@ class ReferenceGateTest {
 
     private static String header(TestRecord<String, byte[]> record, String name) {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    @DisplayName("versions stamped year 3000 or before 2000 (a line config, a factor, a tombstone) are refused: the configs and factors after them are used as if they never came")
+    void implausibleReferenceVersionsDoNotHideLaterOnes() {
+        Topics t = topics();
+        List<In> events = events(t, "gate-line-1");
+        Outcome clean = run("rogue-clean", List.of(factors(t), lineConfig(t, "gate-line-1"), events, Duration.ofSeconds(1)));
+
+        Instant y3000 = Instant.parse("3000-01-01T00:00:00Z");
+        LineConfig future = LineConfig.newBuilder(config("rogue-line")).setValidFrom(y3000).build();
+        LineConfig ancient = LineConfig.newBuilder(config("ancient-line")).setValidFrom(Instant.parse("1970-01-02T00:00:00Z")).build();
+        EmissionFactor futureFactor = new EmissionFactor(EnergyCarrier.ELECTRICITY, "DE", EmissionBasis.LOCATION, EmissionScope.SCOPE2,
+                99.0, EnergyUnit.KWH, y3000, "rogue");
+        List<In> rogue = List.of(
+                new In(t.lineConfig.name(), "rogue-line", future, CONFIG_FROM),
+                new In(t.lineConfig.name(), "ancient-line", ancient, CONFIG_FROM),
+                new In(t.lineConfig.name(), "tombstone-line", null, y3000),
+                new In(t.emissionFactors.name(), Topics.emissionFactorKey(futureFactor), futureFactor, CONFIG_FROM));
+        // before the fix the year-3000 version moved the store's clock: the line's config (365 days of history) and the
+        // factors were dropped as too old, and every event of the line was dead-lettered as MISSING_REFERENCE
+        Outcome afterRogue = run("rogue-first", List.of(rogue, factors(t), lineConfig(t, "gate-line-1"), events,
+                Duration.ofSeconds(1), Duration.ofSeconds(11)));
+
+        assertThat(clean.stores().get(StoreNames.BATCH_FOOTPRINTS)).isNotEmpty();
+        assertThat(afterRogue.deadLetters()).isEmpty();
+        assertThat(afterRogue.stores()).isEqualTo(clean.stores());
+        assertThat(afterRogue.outputs()).isEqualTo(clean.outputs());
     }
 }

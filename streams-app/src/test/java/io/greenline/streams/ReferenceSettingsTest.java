@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.greenline.streams.config.ConfigSources;
+import io.greenline.streams.guard.EventTimeRule;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -44,5 +46,35 @@ class ReferenceSettingsTest {
                 .hasMessageContaining(ReferenceSettings.MISSING_WAIT);
         assertThatThrownBy(() -> ReferenceSettings.from(Map.of(ReferenceSettings.RECHECK_INTERVAL, "PT0S")))
                 .hasMessageContaining(ReferenceSettings.RECHECK_INTERVAL);
+    }
+
+    @Test
+    @DisplayName("reference.max-ahead (default 90 days, at most half the store's history) bounds a version's validFrom against the wall clock, the newest version and its record")
+    void versionRule() {
+        assertThat(ReferenceSettings.defaults().maxAhead()).isEqualTo(Duration.ofDays(90));
+        assertThat(ReferenceSettings.from(Map.of(ReferenceSettings.MAX_AHEAD, "P30D")).maxAhead()).isEqualTo(Duration.ofDays(30));
+        assertThatThrownBy(() -> ReferenceSettings.from(Map.of(ReferenceSettings.MAX_AHEAD, "-P1D")))
+                .hasMessageContaining(ReferenceSettings.MAX_AHEAD);
+        Instant min = Instant.parse("2000-01-01T00:00:00Z");
+        // a 60-day history allows 30 days ahead whatever the key says; 10 years allow the 90
+        assertThat(ReferenceSettings.versionRule(min, Duration.ofDays(90), Duration.ofDays(60)).maxAhead()).isEqualTo(Duration.ofDays(30));
+        EventTimeRule rule = ReferenceSettings.versionRule(min, Duration.ofDays(90), Duration.ofDays(3650));
+        assertThat(rule.maxAhead()).isEqualTo(Duration.ofDays(90));
+
+        long wall = Instant.parse("2026-12-03T00:00:00Z").toEpochMilli();
+        long day = Duration.ofDays(1).toMillis();
+        // next year's factor, published a month ahead, stamped when sent: accepted
+        assertThat(rule.earlyOrAhead("validFrom", wall + 29 * day, wall, wall, null)).isEmpty();
+        // valid since 2019, sent today: accepted (only the store's history can refuse it, as LATE)
+        assertThat(rule.earlyOrAhead("validFrom", Instant.parse("2019-01-01T00:00:00Z").toEpochMilli(), wall, wall, null)).isEmpty();
+        assertThat(rule.earlyOrAhead("validFrom", Instant.parse("3000-01-01T00:00:00Z").toEpochMilli(), Instant.parse("3000-01-01T00:00:00Z").toEpochMilli(),
+                wall, null)).get().asString().contains("validFrom 3000-01-01T00:00:00Z is more than PT2160H ahead of the application's clock");
+        assertThat(rule.earlyOrAhead("validFrom", Instant.parse("1999-12-31T00:00:00Z").toEpochMilli(), wall, wall, null)).get().asString()
+                .contains("before greenline.event-time.min");
+        // an accelerated simulator ahead of the wall clock: ahead of the newest version by less than 90 days passes
+        long newest = wall + 200 * day;
+        assertThat(rule.earlyOrAhead("validFrom", newest + 10 * day, newest + 10 * day, wall, newest)).isEmpty();
+        assertThat(rule.earlyOrAhead("validFrom", newest + 10 * day, newest, wall, newest)).isEmpty();
+        assertThat(rule.earlyOrAhead("validFrom", newest + 91 * day, newest + 91 * day, wall, newest)).isPresent();
     }
 }

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *       answers FAIL, the stream thread is replaced and the record is read again from the last commit.</li>
  * </ul>
  *
- * <p>The topic is {@code errors.dead.letter.queue.topic.name} when set, else {@code mfg.dlq}.
+ * <p>The topic is {@code errors.dead.letter.queue.topic.name} when set, else {@code mfg.dlq}. The dead letters of
+ * the global thread (the reference topics) are written by the handler itself ({@link GlobalDeadLetters}).
  *
  * <p>A failure the handler never sees (an {@link Error} such as OutOfMemoryError kills the stream thread) is
  * counted per record by {@link io.greenline.streams.guard.EventTimeGuard}, which refuses the record as
@@ -54,6 +55,7 @@ public class DeadLetterHandler implements DeserializationExceptionHandler, Proce
     private static final Logger log = LoggerFactory.getLogger(DeadLetterHandler.class);
 
     private String topic = TopicNames.DLQ;
+    private GlobalDeadLetters global = new GlobalDeadLetters(Map.of());
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -61,6 +63,7 @@ public class DeadLetterHandler implements DeserializationExceptionHandler, Proce
         if (configured != null && !configured.toString().isBlank()) {
             topic = configured.toString();
         }
+        global = new GlobalDeadLetters(configs);
     }
 
     @Override
@@ -71,7 +74,7 @@ public class DeadLetterHandler implements DeserializationExceptionHandler, Proce
             return DeserializationExceptionHandler.Response.fail();
         }
         DeadLetterReason reason = reasonOf(exception, DeadLetterReason.MALFORMED);
-        return DeserializationExceptionHandler.Response.resume(List.of(deadLetter(context, record.key(), record.value(), reason, exception)));
+        return DeserializationExceptionHandler.Response.resume(deadLetters(context, record.key(), record.value(), reason, exception));
     }
 
     @Override
@@ -86,8 +89,25 @@ public class DeadLetterHandler implements DeserializationExceptionHandler, Proce
             log.error("Unexpected error processing {}-{}@{} in {}; record dead-lettered",
                     context.topic(), context.partition(), context.offset(), context.processorNodeId(), exception);
         }
-        return ProcessingExceptionHandler.Response.resume(List.of(
-                deadLetter(context, context.sourceRawKey(), context.sourceRawValue(), reason, exception)));
+        return ProcessingExceptionHandler.Response.resume(
+                deadLetters(context, context.sourceRawKey(), context.sourceRawValue(), reason, exception));
+    }
+
+    /**
+     * The dead letters for Kafka Streams to send: the one record, or none for a record of the global thread, whose
+     * dead letter this handler writes itself ({@link GlobalDeadLetters}: Kafka Streams cannot send it, and fails the
+     * global thread if asked to).
+     */
+    private List<ProducerRecord<byte[], byte[]>> deadLetters(ErrorHandlerContext context, byte[] key, byte[] value,
+                                                             DeadLetterReason reason, Exception exception) {
+        ProducerRecord<byte[], byte[]> deadLetter = deadLetter(context, key, value, reason, exception);
+        if (GlobalDeadLetters.isGlobal(context)) {
+            log.warn("Dead-lettering reference record {}-{}@{} as {}: {}", context.topic(), context.partition(), context.offset(),
+                    reason, String.valueOf(rootDeadLetterable(exception).getMessage()));
+            global.write(deadLetter);
+            return List.of();
+        }
+        return List.of(deadLetter);
     }
 
     private ProducerRecord<byte[], byte[]> deadLetter(ErrorHandlerContext context, byte[] key, byte[] value,

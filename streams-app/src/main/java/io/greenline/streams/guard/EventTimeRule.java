@@ -43,18 +43,11 @@ public record EventTimeRule(Instant min, Duration maxAhead, Duration maxBehind) 
      * @param taskClockMs  the latest accepted event time of the partition, or null before its first event
      */
     public Optional<String> violation(long eventMs, long recordMs, long wallMs, Long lineClockMs, Long taskClockMs) {
-        long ahead = maxAhead.toMillis();
+        Optional<String> tooEarlyOrAhead = earlyOrAhead("event time", eventMs, recordMs, wallMs, taskClockMs);
+        if (tooEarlyOrAhead.isPresent()) {
+            return tooEarlyOrAhead;
+        }
         long behind = maxBehind.toMillis();
-        if (eventMs < min.toEpochMilli()) {
-            return Optional.of("event time " + instant(eventMs) + " is before greenline.event-time.min " + min);
-        }
-        long now = taskClockMs == null ? wallMs : Math.max(wallMs, taskClockMs);
-        if (eventMs - now > ahead) {
-            return Optional.of("event time " + instant(eventMs) + " is more than " + maxAhead + " ahead of the application's clock " + instant(now));
-        }
-        if (eventMs - recordMs > ahead) {
-            return Optional.of("event time " + instant(eventMs) + " is more than " + maxAhead + " ahead of its record timestamp " + instant(recordMs));
-        }
         if (recordMs - eventMs > behind) {
             return Optional.of("event time " + instant(eventMs) + " is more than " + maxBehind + " behind its record timestamp " + instant(recordMs));
         }
@@ -64,6 +57,29 @@ public record EventTimeRule(Instant min, Duration maxAhead, Duration maxBehind) 
         if (lineClockMs == null && taskClockMs != null && taskClockMs - eventMs > behind) {
             return Optional.of("event time " + instant(eventMs) + " (a new line's first event) is more than " + maxBehind
                     + " behind the partition's clock " + instant(taskClockMs));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The checks that need no per-key clock: before {@code min}, or more than {@code maxAhead} ahead of the
+     * application's clock (the later of the wall clock and {@code clockMs}, the latest time already accepted) or of
+     * its own record timestamp. Empty when {@code eventMs} passes them. A reference version's {@code validFrom}
+     * is held to these alone ({@link io.greenline.streams.ReferenceStores}): a version may be valid from long ago.
+     *
+     * @param what what the time is, for the message ({@code event time}, {@code validFrom})
+     */
+    public Optional<String> earlyOrAhead(String what, long eventMs, long recordMs, long wallMs, Long clockMs) {
+        long ahead = maxAhead.toMillis();
+        if (eventMs < min.toEpochMilli()) {
+            return Optional.of(what + " " + instant(eventMs) + " is before greenline.event-time.min " + min);
+        }
+        long now = clockMs == null ? wallMs : Math.max(wallMs, clockMs);
+        if (eventMs - now > ahead) {
+            return Optional.of(what + " " + instant(eventMs) + " is more than " + maxAhead + " ahead of the application's clock " + instant(now));
+        }
+        if (eventMs - recordMs > ahead) {
+            return Optional.of(what + " " + instant(eventMs) + " is more than " + maxAhead + " ahead of its record timestamp " + instant(recordMs));
         }
         return Optional.empty();
     }

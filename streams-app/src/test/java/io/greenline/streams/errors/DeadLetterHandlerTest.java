@@ -9,11 +9,15 @@ import io.greenline.schemas.Topics;
 import io.greenline.schemas.serde.GreenlineSerdes;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -21,6 +25,11 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -94,5 +103,70 @@ class DeadLetterHandlerTest {
             assertThat(header(first, DeadLetterHandler.HEADER_REASON)).isEqualTo("MALFORMED");
             assertThat(header(dlq.readRecord(), DeadLetterHandler.HEADER_REASON)).isEqualTo("UNKNOWN_MAGIC_BYTE");
         }
+    }
+
+    @Test
+    @DisplayName("A record the global store's processor refuses does not end the client, and the next one is stored (garbage bytes on a global topic: ReferenceBadRecordsIT, on a real broker)")
+    void globalThreadRecordsDoNotFailTheClient() {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("states"), Serdes.String(),
+                        Serdes.String()).withLoggingDisabled(), TOPICS.machineState.name(), TOPICS.machineState.consumed(),
+                () -> new Processor<String, MachineStateChanged, Void, Void>() {
+                    private KeyValueStore<String, String> store;
+
+                    @Override
+                    public void init(ProcessorContext<Void, Void> context) {
+                        store = context.getStateStore("states");
+                    }
+
+                    @Override
+                    public void process(Record<String, MachineStateChanged> record) {
+                        if (record.value().getState() == MachineState.FAULT) {
+                            throw BadRecordException.invalid("FAULT is refused by this test's global store");
+                        }
+                        store.put(record.value().getEventId(), record.value().getState().name());
+                    }
+                });
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dlq-global-test");
+        // nothing listens there: the handler's own producer fails, logs, and the global thread goes on
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:1");
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_BLOCK_MS_CONFIG), "200");
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props)) {
+            TestInputTopic<String, MachineStateChanged> events = driver.createInputTopic(TOPICS.machineState.name(), new StringSerializer(),
+                    TOPICS.machineState.valueSerde().serializer());
+            events.pipeInput("L1", event("refused", MachineState.FAULT));
+            events.pipeInput("L1", event("kept", MachineState.RUNNING));
+            KeyValueStore<String, String> states = driver.getKeyValueStore("states");
+            assertThat(states.get("kept")).isEqualTo("RUNNING");
+            assertThat(states.get("refused")).isNull();
+            // Kafka Streams cannot send a global record's dead letter: the handler hands it none (it writes its own)
+            TestOutputTopic<byte[], byte[]> dlq = driver.createOutputTopic(TOPICS.dlq.name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            assertThat(dlq.isEmpty()).isTrue();
+        }
+    }
+
+    @Test
+    @DisplayName("The global dead-letter producer takes the client settings and the producer.-prefixed ones, never a transactional id or serializers")
+    void globalDeadLetterProducerSettings() {
+        Map<String, Object> configs = new HashMap<>();
+        configs.put(StreamsConfig.APPLICATION_ID_CONFIG, "greenline-x");
+        configs.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "broker:9093");
+        configs.put("security.protocol", "SSL");
+        configs.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        configs.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTIONAL_ID_CONFIG), "tx");
+        configs.put(StreamsConfig.producerPrefix(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG), "x.Y");
+        configs.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        Map<String, Object> producer = GlobalDeadLetters.producerConfigs(configs);
+        assertThat(producer).containsEntry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "broker:9093")
+                .containsEntry("security.protocol", "SSL")
+                .containsEntry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")
+                .containsEntry(ProducerConfig.ACKS_CONFIG, "all")
+                .containsEntry(ProducerConfig.CLIENT_ID_CONFIG, "greenline-x-global-dead-letters")
+                .doesNotContainKeys(ProducerConfig.TRANSACTIONAL_ID_CONFIG, ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                        StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.APPLICATION_ID_CONFIG);
     }
 }
