@@ -75,7 +75,7 @@ class ReferenceBadRecordsIT {
     }
 
     @Test
-    @DisplayName("Garbage, a version from year 3000, one before 2000 and one older than the store's history, on both reference topics: each in mfg.dlq with its reason; the app stays up and the good line's config is used")
+    @DisplayName("Garbage, a version from year 3000, one before 2000 and one older than the store's history, on both reference topics: each in mfg.dlq with its reason; the app stays up, uses the good line's config, and starts again over them")
     void badReferenceRecordsAreDeadLetteredAndGoodVersionsKept() {
         KafkaBroker own = AppItSupport.ownBroker();
         try {
@@ -151,6 +151,17 @@ class ReferenceBadRecordsIT {
                 // nothing of the bad versions reached the store: the year-3000 line has no config, so none of its lines are listed
                 assertThat(get(port, "/api/v1/lines").body()).doesNotContain("REF-3000").doesNotContain("REF-1999");
                 assertThat(app.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
+            }
+            // a restart reads the reference topics again (the global stores restore through their processors): it starts
+            // and serves the good line, where a bad record used to end the application at every start
+            try (GreenlineApp again = AppItSupport.startApp(AppItSupport.settings("it-reference-bad-records", port, dirs.resolve("app"),
+                    own.bootstrapServers(), AppItSupport.REGISTRY, Map.of()))) {
+                await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> {
+                    assertThat(again.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
+                    HttpResponse<String> response = get(port, "/api/v1/lines/" + LINE + "/oee?granularity=hour");
+                    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                    assertThat(JSON.readTree(response.body()).get("items").get(0).get("producedQuantity").asDouble()).isEqualTo(30.0);
+                });
             }
         } finally {
             own.stop();
