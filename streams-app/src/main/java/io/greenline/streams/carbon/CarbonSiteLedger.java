@@ -829,20 +829,21 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
             if (end != null && end.toEpochMilli() < horizon && s.getPublishedVersion() > 0) {
                 deletePrefix(allocations, batchId + SEP);
                 deletePrefix(totals, batchId + SEP);
-                spanKeys(s).forEach(spans::delete);
-                batches.delete(batchId);
+                // deletes as puts of null: delete() would read each value back to return it
+                spanKeys(s).forEach(key -> spans.put(key, null));
+                batches.put(batchId, null);
             }
         }
         for (String eventId : takeDue(READING, now)) {
             CarbonReading r = readings.get(eventId);
             if (r != null && r.getPeriodEnd().toEpochMilli() < horizon) {
-                readings.delete(eventId); // no edge can split it again: an edge that old is LATE
+                readings.put(eventId, null); // no edge can split it again: an edge that old is LATE
             }
         }
         for (String key : takeDue(PENDING, now)) {
             EnergyAllocation waiting = pending.get(key);
             if (waiting != null && waiting.getPeriodEnd().toEpochMilli() < horizon) {
-                pending.delete(key);
+                pending.put(key, null);
                 String owner = key.substring(0, key.indexOf(SEP));
                 addUnallocated(owner, siteOf(owner), waiting);
             }

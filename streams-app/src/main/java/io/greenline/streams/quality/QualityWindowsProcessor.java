@@ -252,7 +252,7 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
         long storedLastSeen = stored == null ? Long.MIN_VALUE : stored.getLastInspectedAt().toEpochMilli();
         if (storedLastSeen != m.lastSeenMs()) {
             if (stored != null) {
-                unitExpiry.delete(expiryKey(unitKey, storedLastSeen));
+                unitExpiry.put(expiryKey(unitKey, storedLastSeen), null); // no read-back of the old entry
             }
             unitExpiry.put(expiryKey(unitKey, m.lastSeenMs()), "");
         }
@@ -401,14 +401,15 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
             }
         }
         long forgotten = 0;
+        // deletes as puts of null: delete() would read each value back to return it
         for (String key : expired) {
             String unitKey = prefix + key.substring(prefix.length() + TIME_DIGITS + 1);
             QualityUnitMemory unit = units.get(unitKey);
             if (unit != null && unit.getLastInspectedAt().toEpochMilli() < before) {
-                units.delete(unitKey);
+                units.put(unitKey, null);
                 forgotten++;
             }
-            unitExpiry.delete(key);
+            unitExpiry.put(key, null);
         }
         unitSweeps.purged(prefix, to, firstKept);
         unitsRemembered.addAndGet(-forgotten);
