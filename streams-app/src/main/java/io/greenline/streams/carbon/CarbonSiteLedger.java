@@ -115,13 +115,6 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
     private EventDeduplicator dedup;
     private CarbonLedger ledger;
     private long lastWallMs;
-    /**
-     * Ledger clock of the last {@link #prune} (this task, since it opened). Pruning follows the ledger's clock, each
-     * {@link #PRUNE_STEP_MS} of it, as well as the wall-clock punctuation: in a catch-up, 30 s of wall clock is weeks of
-     * event time, and one punctuation would delete weeks of state at once.
-     */
-    private Long lastPruneMs;
-    static final long PRUNE_STEP_MS = 3_600_000L;
 
     CarbonSiteLedger(CarbonSettings settings) {
         this.settings = settings;
@@ -176,9 +169,6 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
         }
         lastWallMs = context.currentSystemTimeMs();
         finalizeDue();
-        if (lastPruneMs == null || clock() - lastPruneMs >= PRUNE_STEP_MS) {
-            prune();
-        }
     }
 
     // ---- batches ----
@@ -821,7 +811,6 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
 
     private void prune() {
         long now = clock();
-        lastPruneMs = now;
         long horizon = now - settings.correctionWindow().toMillis();
         for (String batchId : takeDue(EXPIRE, now)) {
             CarbonBatchState s = batches.get(batchId);

@@ -22,9 +22,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.streams.KeyValue;
@@ -81,14 +79,6 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
     private final PurgeCursor purges = new PurgeCursor();
     /** Where the last unit sweep of each line ended in the expiry index. */
     private final PurgeCursor unitSweeps = new PurgeCursor();
-    /**
-     * Line clock of each line's last unit sweep (this task, since it opened). Units are forgotten as the line's clock
-     * moves, each {@link #UNIT_SWEEP_STEP_MS} of it (by the clock before the record that moves it on), not only by the
-     * wall-clock punctuation: in a catch-up, 30 s of wall clock is weeks of event time, and one punctuation would
-     * delete weeks of units at once.
-     */
-    private final Map<String, Long> lastUnitSweepMs = new HashMap<>();
-    static final long UNIT_SWEEP_STEP_MS = 3_600_000L;
     private EventDeduplicator seenEvents;
     private Gauge unitsGauge;
     private Counter duplicates;
@@ -152,12 +142,6 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
         LineClock clock = clocks.get(lineId);
         if (clock == null) {
             clock = new LineClock();
-        } else if (clock.started()) {
-            // before the record moves the line's clock: forget what expired by the clock so far, each hour of it
-            Long lastSweep = lastUnitSweepMs.get(lineId);
-            if (lastSweep == null || clock.clockMs() - lastSweep >= UNIT_SWEEP_STEP_MS) {
-                forgetUnits(lineId, clock.clockMs());
-            }
         }
         String seenKey = lineId + WindowKey.SEPARATOR + inspection.getEventId();
         if (seenEvents.seen(seenKey, at)) {
@@ -380,7 +364,6 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
      * expiry index up to that time, so the work is the units forgotten, not the units remembered.
      */
     private void forgetUnits(String lineId, long clock) {
-        lastUnitSweepMs.put(lineId, clock);
         long before = clock - settings.unitTtl().toMillis();
         String prefix = lineId + WindowKey.SEPARATOR;
         String to = prefix + SortableTime.digits(before, TIME_DIGITS);
