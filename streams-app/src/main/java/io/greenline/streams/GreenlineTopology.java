@@ -43,10 +43,8 @@ public final class GreenlineTopology {
         InputStreams.guard(builder, new EventTimeRule(settings.eventTimeMin(), settings.eventTimeMaxAhead(), settings.eventTimeMaxBehind()),
                 new PoisonPills(settings.poisonMaxAttempts()));
         ReferenceSettings reference = ReferenceSettings.from(settings.all());
-        ReferenceStores.lineConfigVersions(builder, topics, reference.lineConfigHistory(),
-                ReferenceSettings.versionRule(settings.eventTimeMin(), reference.maxAhead(), reference.lineConfigHistory()));
-        ReferenceStores.emissionFactorVersions(builder, topics, reference.emissionFactorHistory(),
-                ReferenceSettings.versionRule(settings.eventTimeMin(), reference.maxAhead(), reference.emissionFactorHistory()));
+        ReferenceStores.lineConfigVersions(builder, topics, reference.lineConfigHistory(), settings.eventTimeMin(), reference.maxAhead());
+        ReferenceStores.emissionFactorVersions(builder, topics, reference.emissionFactorHistory(), settings.eventTimeMin(), reference.maxAhead());
         InputStreams.gate(builder, topics, reference);
         // windows final against each line's aligned input frontier, not its fastest input (docs/design.md)
         InputStreams.align(builder);

@@ -54,34 +54,30 @@ public final class ReferenceStores {
 
     /**
      * {@link StoreNames#LINE_CONFIG_VERSIONS}: lineId to every {@code LineConfig} version, from {@code mfg.line-config},
-     * with the default times a version may have ({@link #lineConfigVersions(StreamsBuilder, Topics, Duration, EventTimeRule)}).
+     * with the default limits on a version's time (2000-01-01, {@link ReferenceSettings#DEFAULT_MAX_AHEAD}).
      */
     public static void lineConfigVersions(StreamsBuilder builder, Topics topics, Duration history) {
-        lineConfigVersions(builder, topics, history, defaultVersionRule(history));
+        lineConfigVersions(builder, topics, history, EventTimeRule.defaults().min(), ReferenceSettings.DEFAULT_MAX_AHEAD);
     }
 
     /**
-     * {@link StoreNames#LINE_CONFIG_VERSIONS}, whose versions must pass {@code versionRule}'s
-     * {@link EventTimeRule#earlyOrAhead} ({@link ReferenceSettings#versionRule}).
+     * {@link StoreNames#LINE_CONFIG_VERSIONS}, whose versions' times must pass {@link ReferenceSettings#versionRule}
+     * for {@code min} ({@code greenline.event-time.min}), {@code maxAhead} ({@code reference.max-ahead}) and the history.
      */
-    public static void lineConfigVersions(StreamsBuilder builder, Topics topics, Duration history, EventTimeRule versionRule) {
-        add(builder, StoreNames.LINE_CONFIG_VERSIONS, topics.lineConfig, history, versionRule, LineConfig::getLineId,
-                LineConfig::getValidFrom, () -> new LineConfigIndex.Writer()::record);
+    public static void lineConfigVersions(StreamsBuilder builder, Topics topics, Duration history, Instant min, Duration maxAhead) {
+        add(builder, StoreNames.LINE_CONFIG_VERSIONS, topics.lineConfig, history, ReferenceSettings.versionRule(min, maxAhead, history),
+                LineConfig::getLineId, LineConfig::getValidFrom, () -> new LineConfigIndex.Writer()::record);
     }
 
     /** {@link StoreNames#EMISSION_FACTOR_VERSIONS}: {@code carrier/region/basis} to every factor version, from {@code mfg.emission-factors}. */
     public static void emissionFactorVersions(StreamsBuilder builder, Topics topics, Duration history) {
-        emissionFactorVersions(builder, topics, history, defaultVersionRule(history));
+        emissionFactorVersions(builder, topics, history, EventTimeRule.defaults().min(), ReferenceSettings.DEFAULT_MAX_AHEAD);
     }
 
-    /** {@link StoreNames#EMISSION_FACTOR_VERSIONS}, whose versions must pass {@code versionRule}. */
-    public static void emissionFactorVersions(StreamsBuilder builder, Topics topics, Duration history, EventTimeRule versionRule) {
-        add(builder, StoreNames.EMISSION_FACTOR_VERSIONS, topics.emissionFactors, history, versionRule, Topics::emissionFactorKey,
-                EmissionFactor::getValidFrom, () -> (store, value) -> { });
-    }
-
-    private static EventTimeRule defaultVersionRule(Duration history) {
-        return ReferenceSettings.versionRule(EventTimeRule.defaults().min(), ReferenceSettings.DEFAULT_MAX_AHEAD, history);
+    /** {@link StoreNames#EMISSION_FACTOR_VERSIONS}, with the limits of {@link #lineConfigVersions(StreamsBuilder, Topics, Duration, Instant, Duration)}. */
+    public static void emissionFactorVersions(StreamsBuilder builder, Topics topics, Duration history, Instant min, Duration maxAhead) {
+        add(builder, StoreNames.EMISSION_FACTOR_VERSIONS, topics.emissionFactors, history, ReferenceSettings.versionRule(min, maxAhead, history),
+                Topics::emissionFactorKey, EmissionFactor::getValidFrom, () -> (store, value) -> { });
     }
 
     private static <V> void add(StreamsBuilder builder, String store, Topic<String, V> topic, Duration history,
