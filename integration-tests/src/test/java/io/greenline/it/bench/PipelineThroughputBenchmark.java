@@ -131,24 +131,27 @@ class PipelineThroughputBenchmark {
      * {@code bytecache} (greenline.state.cache.entries=0: the key-value stores behind the record cache of bytes, not
      * the decoded write-back cache), {@code batch64k} (producer batch.size 64 KiB instead of 256 KiB),
      * {@code linger200} (producer linger.ms 200 and batch.size 64 KiB), {@code zstd}, {@code snappy}, {@code uncompressed}
-     * (producer compression.type instead of lz4), {@code again}
+     * (producer compression.type instead of lz4), {@code fetch1m} (main consumer max.partition.fetch.bytes 1 MiB, Kafka's
+     * default, instead of 256 KiB), {@code fetch128k} (128 KiB), {@code again}
      * (the defaults once more: does the order of the runs matter?).
      * Comma-separated; none by default.
      */
     static final List<String> ABLATIONS = Arrays.stream(System.getProperty("bench.ablations", "").split(","))
             .map(String::trim).filter(x -> !x.isEmpty()).toList();
-    static final Map<String, Map<String, String>> ABLATION_SETTINGS = Map.of(
-            "nocache", Map.of(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0"),
-            "commit100", Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100"),
-            "cache16m", Map.of(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, String.valueOf(16L * 1024 * 1024)),
-            "bytecache", Map.of(AppSettings.STATE_CACHE_ENTRIES, "0"),
-            "batch64k", Map.of(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), String.valueOf(64 * 1024)),
-            "linger200", Map.of(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), String.valueOf(64 * 1024),
-                    StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "200"),
-            "zstd", Map.of(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "zstd"),
-            "snappy", Map.of(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "snappy"),
-            "uncompressed", Map.of(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "none"),
-            "again", Map.of());
+    static final Map<String, Map<String, String>> ABLATION_SETTINGS = Map.ofEntries(
+            Map.entry("nocache", Map.of(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0")),
+            Map.entry("commit100", Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100")),
+            Map.entry("cache16m", Map.of(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, String.valueOf(16L * 1024 * 1024))),
+            Map.entry("bytecache", Map.of(AppSettings.STATE_CACHE_ENTRIES, "0")),
+            Map.entry("batch64k", Map.of(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), String.valueOf(64 * 1024))),
+            Map.entry("linger200", Map.of(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), String.valueOf(64 * 1024),
+                    StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "200")),
+            Map.entry("zstd", Map.of(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "zstd")),
+            Map.entry("snappy", Map.of(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "snappy")),
+            Map.entry("uncompressed", Map.of(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "none")),
+            Map.entry("fetch1m", Map.of(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), String.valueOf(1024 * 1024))),
+            Map.entry("fetch128k", Map.of(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), String.valueOf(128 * 1024))),
+            Map.entry("again", Map.of()));
     /**
      * Seconds of an untimed whole-app run before the measured ones (JIT warm-up). On a loaded 2-core machine the
      * first application run in the JVM was 3-7x slower than the same run repeated (docs/benchmarks.md), so without

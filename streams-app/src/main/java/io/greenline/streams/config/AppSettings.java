@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -117,6 +118,9 @@ public final class AppSettings {
      * batch, which the broker then refused as OUT_OF_ORDER_SEQUENCE_NUMBER ("no existing state") on every retry, and
      * the stream thread's commit never finished (seen twice in the 1,000-line benchmark).
      */
+    /** {@code main.consumer.max.partition.fetch.bytes}: see {@link #KAFKA_DEFAULTS}. */
+    public static final int MAIN_CONSUMER_PARTITION_FETCH_BYTES = 256 * 1024;
+
     public static final Map<String, String> KAFKA_DEFAULTS = Map.ofEntries(
             Map.entry(StreamsConfig.APPLICATION_ID_CONFIG, "greenline"),
             Map.entry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092"),
@@ -136,6 +140,9 @@ public final class AppSettings {
             Map.entry(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), String.valueOf(256 * 1024)),
             Map.entry(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4"),
             Map.entry(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), "1"),
+            // prefetch per input partition: Kafka's 1 MiB is 10,000+ records here, queued in the consumer ahead of the
+            // records of the repartition and output topics the application reads back, which then wait behind them
+            Map.entry(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), String.valueOf(MAIN_CONSUMER_PARTITION_FETCH_BYTES)),
             Map.entry(AvroSerdeConfig.SCHEMA_REGISTRY_URL, "http://localhost:8081"));
 
     private static final Set<String> SERDE_KEYS = Set.of(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS,

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.DisplayName;
@@ -58,7 +59,13 @@ class AppSettingsTest {
                 .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000")
                 .containsEntry("producer.linger.ms", "50")
                 .containsEntry("producer.batch.size", String.valueOf(256 * 1024))
-                .containsEntry("producer.compression.type", "lz4");
+                .containsEntry("producer.compression.type", "lz4")
+                .containsEntry("main.consumer.max.partition.fetch.bytes", String.valueOf(256 * 1024));
+        // the stream threads' consumer prefetches 256 KiB per partition; restoring state still fetches Kafka's 1 MiB
+        StreamsConfig kafka = new StreamsConfig(streams);
+        assertThat(kafka.getMainConsumerConfigs("greenline", "client", 0))
+                .containsEntry(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(256 * 1024));
+        assertThat(kafka.getRestoreConsumerConfigs("client")).doesNotContainKey(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG);
         assertThat(settings.httpAuthToken()).isEmpty();
         assertThat(settings.httpTls()).isEmpty();
     }
