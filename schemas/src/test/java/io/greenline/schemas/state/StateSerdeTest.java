@@ -3,7 +3,9 @@ package io.greenline.schemas.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.greenline.events.Granularity;
 import io.greenline.events.QualityUnitMemory;
+import io.greenline.events.QualityUnitWindow;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,7 +26,9 @@ import org.junit.jupiter.api.Test;
 class StateSerdeTest {
 
     private static final QualityUnitMemory UNIT = new QualityUnitMemory(Instant.parse("2026-01-05T08:00:00Z"), true, 2.0,
-            "drum-A", List.of("drum-line-1/HOUR/2026-01-05T08:00:00Z"), Instant.parse("2026-01-05T08:10:00Z"));
+            "drum-A", List.of(), Instant.parse("2026-01-05T08:10:00Z"),
+            List.of(new QualityUnitWindow(Granularity.HOUR, Instant.parse("2026-01-05T08:00:00Z")),
+                    new QualityUnitWindow(Granularity.DAY, Instant.parse("2026-01-04T23:00:00Z"))));
 
     /** Version 1 of QualityUnitMemory as an earlier build might have had it: no windowKeys field. */
     private static final String V1_WITHOUT_WINDOW_KEYS = """
@@ -73,6 +77,49 @@ class StateSerdeTest {
         assertThat(read.getFirstPassed()).isFalse();
         assertThat(read.getWindowKeys()).isEmpty();
         assertThat(read.getLastInspectedAt()).isEqualTo(Instant.parse("2026-01-05T09:00:00Z"));
+    }
+
+    @Test
+    @DisplayName("a unit memory of the kept version 1 (window keys as strings) is read by this build with its keys, and version 2 writes about half the bytes")
+    void unitMemoryOfVersionOne() throws IOException {
+        StateSerde<QualityUnitMemory> serde = StateSerde.of(QualityUnitMemory.class);
+        assertThat(serde.currentVersion()).isEqualTo(2);
+        Schema v1;
+        try (InputStream in = StateSerde.class.getClassLoader().getResourceAsStream("state/QualityUnitMemory.v1.avsc")) {
+            v1 = new Schema.Parser().parse(in);
+        }
+        List<String> keys = List.of("drum-line-1/HOUR/2026-01-05T08:00:00Z", "drum-line-1/SHIFT/2026-01-05T06:00:00Z",
+                "drum-line-1/DAY/2026-01-04T23:00:00Z");
+        GenericRecord old = new GenericData.Record(v1);
+        old.put("firstInspectedAt", Instant.parse("2026-01-05T08:00:00Z").toEpochMilli());
+        old.put("firstPassed", true);
+        old.put("quantity", 1.0);
+        old.put("productId", "drum-A");
+        old.put("windowKeys", keys);
+        old.put("lastInspectedAt", Instant.parse("2026-01-05T08:10:00Z").toEpochMilli());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(StateSerde.MAGIC);
+        out.write(1);
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+        new GenericDatumWriter<GenericRecord>(v1).write(old, encoder);
+        encoder.flush();
+        byte[] versionOne = out.toByteArray();
+
+        QualityUnitMemory read = serde.decode(versionOne);
+        assertThat(read.getWindowKeys()).containsExactlyElementsOf(keys);
+        assertThat(read.getWindows()).isEmpty();
+        assertThat(read.getFirstPassed()).isTrue();
+        assertThat(read.getLastInspectedAt()).isEqualTo(Instant.parse("2026-01-05T08:10:00Z"));
+
+        QualityUnitMemory versionTwo = QualityUnitMemory.newBuilder(read).setWindowKeys(List.of()).setWindows(List.of(
+                new QualityUnitWindow(Granularity.HOUR, Instant.parse("2026-01-05T08:00:00Z")),
+                new QualityUnitWindow(Granularity.SHIFT, Instant.parse("2026-01-05T06:00:00Z")),
+                new QualityUnitWindow(Granularity.DAY, Instant.parse("2026-01-04T23:00:00Z")))).build();
+        byte[] written = serde.encode(versionTwo);
+        assertThat(written[1]).isEqualTo((byte) 2);
+        assertThat(serde.decode(written)).isEqualTo(versionTwo);
+        assertThat(written.length).as("bytes of version 2 against %s of version 1", versionOne.length)
+                .isLessThan(versionOne.length / 2);
     }
 
     @Test

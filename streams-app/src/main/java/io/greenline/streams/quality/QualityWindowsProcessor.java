@@ -5,6 +5,7 @@ import io.greenline.events.Granularity;
 import io.greenline.events.InspectionRecorded;
 import io.greenline.events.LineConfig;
 import io.greenline.events.QualityUnitMemory;
+import io.greenline.events.QualityUnitWindow;
 import io.greenline.events.QualityWindow;
 import io.greenline.schemas.WindowKey;
 import io.greenline.streams.StoreNames;
@@ -214,25 +215,28 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
         Decision decision = FirstInspections.decide(knownDomain, at, passed, quantity, productId);
         if (decision.retract() != null) {
             UnitMemory old = decision.retract();
-            for (String lineKey : known.getWindowKeys()) {
-                WindowKey k = WindowKey.parse(lineKey);
-                UnaryOperator<QualityCounts> takeBack = c -> c.plusFirstInspection(-old.quantity(), old.firstPassed());
+            UnaryOperator<QualityCounts> takeBack = c -> c.plusFirstInspection(-old.quantity(), old.firstPassed());
+            for (WindowKey k : countedIn(lineId, known)) {
                 adjustOpen(k, takeBack);
                 adjustOpen(new WindowKey(k.lineId(), k.granularity(), k.windowStart(), old.productId()), takeBack);
             }
         }
         List<String> windowKeys;
+        List<QualityUnitWindow> windows;
         if (decision.countAsFirst()) {
-            windowKeys = new ArrayList<>();
+            windowKeys = List.of();
+            windows = new ArrayList<>(containing.size());
             for (Window w : containing) {
-                windowKeys.add(WindowKey.of(lineId, w.granularity(), w.start()).format());
+                windows.add(new QualityUnitWindow(w.granularity(), w.start()));
             }
         } else {
+            // the same windows, in the encoding they were written in (a unit of version 1 keeps its keys)
             windowKeys = known.getWindowKeys();
+            windows = known.getWindows();
         }
         UnitMemory m = decision.remember();
         units.put(unitKey, new QualityUnitMemory(Instant.ofEpochMilli(m.firstAtMs()), m.firstPassed(), m.quantity(),
-                m.productId(), windowKeys, Instant.ofEpochMilli(m.lastSeenMs())));
+                m.productId(), windowKeys, Instant.ofEpochMilli(m.lastSeenMs()), windows));
         long storedLastSeen = stored == null ? Long.MIN_VALUE : stored.getLastInspectedAt().toEpochMilli();
         if (storedLastSeen != m.lastSeenMs()) {
             if (stored != null) {
@@ -244,6 +248,21 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
             unitsRemembered.incrementAndGet();
         }
         return decision.countAsFirst();
+    }
+
+    /**
+     * The line-level windows a remembered first inspection was counted in: {@code windows} since state version 2,
+     * the formatted {@code windowKeys} of a unit remembered by version 1.
+     */
+    static List<WindowKey> countedIn(String lineId, QualityUnitMemory unit) {
+        List<WindowKey> keys = new ArrayList<>(unit.getWindows().size() + unit.getWindowKeys().size());
+        for (QualityUnitWindow w : unit.getWindows()) {
+            keys.add(WindowKey.of(lineId, w.getGranularity(), w.getStart()));
+        }
+        for (String key : unit.getWindowKeys()) {
+            keys.add(WindowKey.parse(key));
+        }
+        return keys;
     }
 
     private void update(Window w, WindowKey key, UnaryOperator<QualityCounts> change) {

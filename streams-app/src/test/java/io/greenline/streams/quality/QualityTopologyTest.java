@@ -547,6 +547,35 @@ class QualityTopologyTest {
     }
 
     @Test
+    @DisplayName("A unit remembered by state version 1 (its windows as formatted keys) is taken back from those windows when an earlier inspection arrives")
+    void unitMemoryOfVersionOneIsTakenBack() {
+        pipe(inspection("p2", BD2, DRUM_A, "2026-03-02T10:20:00Z", "u30", InspectionResult.PASS, 1));
+        KeyValueStore<String, io.greenline.events.QualityUnitMemory> units = driver.getKeyValueStore(StoreNames.QUALITY_UNITS);
+        io.greenline.events.QualityUnitMemory written = units.get("BD2/u30");
+        assertThat(written.getWindowKeys()).isEmpty();
+        assertThat(written.getWindows()).extracting(io.greenline.events.QualityUnitWindow::getGranularity)
+                .as("BD2 has no shift at 10:20").containsExactlyInAnyOrder(Granularity.HOUR, Granularity.DAY);
+        // the same memory as version 1 wrote it: the windows as formatted keys
+        List<String> keys = QualityWindowsProcessor.countedIn(BD2, written).stream().map(WindowKey::format).toList();
+        assertThat(keys).contains("BD2/HOUR/2026-03-02T10:00:00Z");
+        units.put("BD2/u30", io.greenline.events.QualityUnitMemory.newBuilder(written).setWindowKeys(keys)
+                .setWindows(List.of()).build());
+
+        pipe(inspection("p1", BD2, DRUM_A, "2026-03-02T10:10:00Z", "u30", InspectionResult.REWORK, 1, "BURR"));
+        QualityWindow h10 = store.get(key(BD2, Granularity.HOUR, Instant.parse("2026-03-02T10:00:00Z"), null));
+        assertThat(h10.getInspected()).isCloseTo(2, within(EPS));
+        assertThat(h10.getFirstInspectedUnits()).isCloseTo(1, within(EPS));
+        assertThat(h10.getFirstPassUnits()).isCloseTo(0, within(EPS));
+        QualityWindow product = store.get(key(BD2, Granularity.HOUR, Instant.parse("2026-03-02T10:00:00Z"), DRUM_A));
+        assertThat(product.getFirstInspectedUnits()).isCloseTo(1, within(EPS));
+        assertThat(product.getFirstPassUnits()).isCloseTo(0, within(EPS));
+        io.greenline.events.QualityUnitMemory rewritten = units.get("BD2/u30");
+        assertThat(rewritten.getWindowKeys()).as("rewritten in version 2").isEmpty();
+        assertThat(rewritten.getWindows()).hasSize(2);
+        assertThat(rewritten.getFirstInspectedAt()).isEqualTo(Instant.parse("2026-03-02T10:10:00Z"));
+    }
+
+    @Test
     @DisplayName("Every step of the topology has an explicit name (no generated KSTREAM-/KTABLE- names)")
     void everyStepNamed() {
         String description = QualityTopology.build(TOPICS, QualitySettings.defaults()).describe().toString();
