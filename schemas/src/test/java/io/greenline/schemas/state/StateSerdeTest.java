@@ -65,14 +65,8 @@ class StateSerdeTest {
         old.put("quantity", 1.0);
         old.put("productId", "drum-B");
         old.put("lastInspectedAt", Instant.parse("2026-01-05T09:00:00Z").toEpochMilli());
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(StateSerde.MAGIC);
-        out.write(1);
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-        new GenericDatumWriter<GenericRecord>(v1).write(old, encoder);
-        encoder.flush();
 
-        QualityUnitMemory read = serde.decode(out.toByteArray());
+        QualityUnitMemory read = serde.decode(stateBytes(1, v1, old));
         assertThat(read.getProductId()).isEqualTo("drum-B");
         assertThat(read.getFirstPassed()).isFalse();
         assertThat(read.getWindowKeys()).isEmpty();
@@ -97,13 +91,7 @@ class StateSerdeTest {
         old.put("productId", "drum-A");
         old.put("windowKeys", keys);
         old.put("lastInspectedAt", Instant.parse("2026-01-05T08:10:00Z").toEpochMilli());
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(StateSerde.MAGIC);
-        out.write(1);
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-        new GenericDatumWriter<GenericRecord>(v1).write(old, encoder);
-        encoder.flush();
-        byte[] versionOne = out.toByteArray();
+        byte[] versionOne = stateBytes(1, v1, old);
 
         QualityUnitMemory read = serde.decode(versionOne);
         assertThat(read.getWindowKeys()).containsExactlyElementsOf(keys);
@@ -169,6 +157,17 @@ class StateSerdeTest {
                     (Class<? extends org.apache.avro.specific.SpecificRecord>) Class.forName(name);
             assertThat(StateSerde.of(type).currentVersion()).as(name).isPositive();
         }
+    }
+
+    /** {@code record} in the state encoding of {@code version}, written with that version's schema. */
+    private static byte[] stateBytes(int version, Schema schema, GenericRecord record) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(StateSerde.MAGIC);
+        out.write(version);
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+        new GenericDatumWriter<GenericRecord>(schema).write(record, encoder);
+        encoder.flush();
+        return out.toByteArray();
     }
 
     private static java.util.function.IntFunction<InputStream> versions(Map<Integer, String> texts) {

@@ -116,11 +116,10 @@ public final class AppSettings {
      * request in flight per broker: with Kafka 4.4's transactions v2, a first batch of a transaction answered
      * CONCURRENT_TRANSACTIONS (the previous commit's markers not yet written) was overtaken by the partition's next
      * batch, which the broker then refused as OUT_OF_ORDER_SEQUENCE_NUMBER ("no existing state") on every retry, and
-     * the stream thread's commit never finished (seen twice in the 1,000-line benchmark).
+     * the stream thread's commit never finished (seen twice in the 1,000-line benchmark); a main-consumer prefetch of
+     * 256 KiB per partition, so that in a catch-up what the application reads back does not wait behind 1 MiB of
+     * fetched input per partition (docs/app.md).
      */
-    /** {@code main.consumer.max.partition.fetch.bytes}: see {@link #KAFKA_DEFAULTS}. */
-    public static final int MAIN_CONSUMER_PARTITION_FETCH_BYTES = 256 * 1024;
-
     public static final Map<String, String> KAFKA_DEFAULTS = Map.ofEntries(
             Map.entry(StreamsConfig.APPLICATION_ID_CONFIG, "greenline"),
             Map.entry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092"),
@@ -140,9 +139,7 @@ public final class AppSettings {
             Map.entry(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), String.valueOf(256 * 1024)),
             Map.entry(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4"),
             Map.entry(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), "1"),
-            // prefetch per input partition: Kafka's 1 MiB is 10,000+ records here, queued in the consumer ahead of the
-            // records of the repartition and output topics the application reads back, which then wait behind them
-            Map.entry(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), String.valueOf(MAIN_CONSUMER_PARTITION_FETCH_BYTES)),
+            Map.entry(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), String.valueOf(256 * 1024)),
             Map.entry(AvroSerdeConfig.SCHEMA_REGISTRY_URL, "http://localhost:8081"));
 
     private static final Set<String> SERDE_KEYS = Set.of(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS,

@@ -254,7 +254,7 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
      * The line-level windows a remembered first inspection was counted in: {@code windows} since state version 2,
      * the formatted {@code windowKeys} of a unit remembered by version 1.
      */
-    static List<WindowKey> countedIn(String lineId, QualityUnitMemory unit) {
+    private static List<WindowKey> countedIn(String lineId, QualityUnitMemory unit) {
         List<WindowKey> keys = new ArrayList<>(unit.getWindows().size() + unit.getWindowKeys().size());
         for (QualityUnitWindow w : unit.getWindows()) {
             keys.add(WindowKey.of(lineId, w.getGranularity(), w.getStart()));
