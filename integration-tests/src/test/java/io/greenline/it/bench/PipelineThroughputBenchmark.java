@@ -23,6 +23,7 @@ import io.greenline.streams.quality.QualitySettings;
 import io.greenline.streams.quality.QualityTopology;
 import io.greenline.streams.app.GreenlineApp;
 import io.greenline.streams.config.AppSettings;
+import io.greenline.streams.errors.DeadLetterHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -132,7 +133,8 @@ class PipelineThroughputBenchmark {
      * the decoded write-back cache), {@code batch64k} (producer batch.size 64 KiB instead of 256 KiB),
      * {@code linger200} (producer linger.ms 200 and batch.size 64 KiB), {@code zstd}, {@code snappy}, {@code uncompressed}
      * (producer compression.type instead of lz4), {@code fetch1m} (main consumer max.partition.fetch.bytes 1 MiB, Kafka's
-     * default, instead of 256 KiB), {@code fetch128k} (128 KiB), {@code again}
+     * default, instead of 256 KiB), {@code fetch128k} (128 KiB), {@code noidle} (max.task.idle.ms -1: a task takes whatever
+     * input is buffered, without first fetching what its empty partitions have on the broker), {@code again}
      * (the defaults once more: does the order of the runs matter?).
      * Comma-separated; none by default.
      */
@@ -151,6 +153,7 @@ class PipelineThroughputBenchmark {
             Map.entry("uncompressed", Map.of(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "none")),
             Map.entry("fetch1m", Map.of(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), String.valueOf(1024 * 1024))),
             Map.entry("fetch128k", Map.of(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), String.valueOf(128 * 1024))),
+            Map.entry("noidle", Map.of(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, String.valueOf(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED))),
             Map.entry("again", Map.of()));
     /**
      * Seconds of an untimed whole-app run before the measured ones (JIT warm-up). On a loaded 2-core machine the
@@ -358,6 +361,12 @@ class PipelineThroughputBenchmark {
             out.append(String.format(Locale.ROOT, "%s: drained %.1f s after its input was committed; %.0f records/s until drained%n",
                     r.name.replace("(c) GreenlineTopology ", ""), r.drainSeconds(), r.drainedPerSecond()));
         }
+        for (Rate r : runs) {
+            if (r.name.startsWith("(c) ")) {
+                out.append(String.format(Locale.ROOT, "dead letters (mfg.dlq, by reason and source topic) of %s: %d %s%n", r.name.replace("(c) GreenlineTopology ", ""),
+                        r.deadLetterCount(), r.deadLetters));
+            }
+        }
         for (Rate r : List.of(eos, alos)) {
             out.append(String.format(Locale.ROOT, "by tenth of the input, %s: records/s %s; CPU s per million events %s, of which its stream threads %s%n",
                     r.name.replaceAll(",.*", "").replace("(c) GreenlineTopology ", ""), tenths(r.tenthRates(), "%.0f"),
@@ -402,7 +411,12 @@ class PipelineThroughputBenchmark {
         ablations.forEach((name, r) -> {
             json.put("app_eos_" + name + "_rps", r.perSecond());
             json.put("app_eos_" + name + "_flushes_per_10k_events", r.flushesPer10k());
+            json.put("app_eos_" + name + "_dead_letters", r.deadLetterCount());
         });
+        json.put("app_eos_dead_letters", eos.deadLetterCount());
+        json.put("app_eos_dead_letters_by_reason", eos.deadLetters.toString());
+        json.put("app_alos_dead_letters", alos.deadLetterCount());
+        json.put("app_alos_dead_letters_by_reason", alos.deadLetters.toString());
         json.put("first_tenth_rps", eos.firstTenthPerSecond());
         json.put("last_tenth_rps", eos.lastTenthPerSecond());
         json.put("app_eos_drain_seconds", eos.drainSeconds());
@@ -496,7 +510,7 @@ class PipelineThroughputBenchmark {
         assertThat(checksum).isPositive();
         return new Rate((deserialize ? "(b) consumer + Greenline Avro serdes" : "(a) raw KafkaConsumer<byte[],byte[]>")
                 + ("warm-up".equals(name) ? " warm-up" : ""), records, elapsed, peakHeap(), 0, (processCpuNanos() - cpuStarted) / 1e9,
-                Double.NaN, Double.NaN, new double[0], new double[0], new double[0], Double.NaN, 0, Map.of(), Map.of(), 0, 0, 0);
+                Double.NaN, Double.NaN, new double[0], new double[0], new double[0], Double.NaN, 0, Map.of(), Map.of(), 0, 0, 0, Map.of());
     }
 
     // ---- (b2), (c), (c1): Kafka Streams runs, (d) query latency ----
@@ -631,6 +645,7 @@ class PipelineThroughputBenchmark {
             long cpu = processCpuNanos() - cpuAtRunning;
             long streamCpuAtEnd = streamThreadCpuNanos(applicationId);
             double drainSeconds = Double.NaN;
+            Map<String, Long> deadLetters = Map.of();
             if (kind == Kind.APP && limit == null) {
                 // the work the inputs caused downstream (carbon ledger, roll-ups, alerts) still queued in repartition
                 // topics and read-back outputs when the last input offset was committed
@@ -638,6 +653,7 @@ class PipelineThroughputBenchmark {
                     drainSeconds = GroupOffsets.drain(admin, applicationId, Duration.ofMinutes(10));
                 }
                 System.out.printf("bench: %s drained %.1f s after its input%n", name, drainSeconds);
+                deadLetters = deadLettersByReason(applicationId);
             }
             Duration elapsed = Duration.ofNanos(end - running);
             long records = committed + globalRecords;
@@ -665,7 +681,7 @@ class PipelineThroughputBenchmark {
             Rate rate = new Rate(name, records, elapsed, peakHeap(), (running - created) / 1e9, cpu / 1e9, firstTenth, lastTenth,
                     tenthRates, tenthCpuPerMillion, tenthStreamCpuPerMillion, drainSeconds,
                     BoundedMemoryRocksDBConfig.flushes() - flushesBefore, reasons, byStore, peakInstances, directoryBytes(stateDir),
-                    peakMemtableBytes);
+                    peakMemtableBytes, deadLetters);
             if (measureQueries && app != null) {
                 latencies = queryLatencies(port);
             }
@@ -923,6 +939,41 @@ class PipelineThroughputBenchmark {
         }
     }
 
+    /**
+     * What the run just finished sent to {@code mfg.dlq}, by reason and source topic, committed records only: the
+     * outputs were emptied before the run, so this is the run's own. A setting that makes the application faster by
+     * refusing events (LATE, ...) shows here.
+     */
+    private static Map<String, Long> deadLettersByReason(String applicationId) {
+        Map<String, Long> byReason = new TreeMap<>();
+        Map<TopicPartition, Long> ends = partitionEndOffsets(List.of(TopicNames.DLQ));
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.assign(ends.keySet());
+            consumer.seekToBeginning(ends.keySet());
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            // read_committed stops at the last stable offset: the run is drained, so no transaction is open there
+            while (ends.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                assertThat(System.nanoTime()).as("mfg.dlq read to its end within 2 minutes").isLessThan(deadline);
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    // an internal topic without the run's application id, so runs compare
+                    String key = header(r, DeadLetterHandler.HEADER_REASON) + " "
+                            + header(r, DeadLetterHandler.HEADER_SOURCE_TOPIC).replace(applicationId + "-", "");
+                    if (byReason.merge(key, 1L, Long::sum) == 1L) {
+                        System.out.printf("bench: first dead letter %s: %s%n", key, header(r, DeadLetterHandler.HEADER_EXCEPTION_MESSAGE));
+                    }
+                }
+            }
+        }
+        return byReason;
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        org.apache.kafka.common.header.Header header = record.headers().lastHeader(name);
+        return header == null ? "(no " + name + ")" : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
@@ -978,7 +1029,7 @@ class PipelineThroughputBenchmark {
                 double firstTenthPerSecond, double lastTenthPerSecond, double[] tenthRates, double[] tenthCpuPerMillion, double[] tenthStreamCpuPerMillion, double drainSeconds,
                 long flushes, Map<FlushReason, Long> flushesByReason,
                 Map<String, Long> flushesByStore,
-                int rocksInstances, long diskBytes, long peakMemtableBytes) {
+                int rocksInstances, long diskBytes, long peakMemtableBytes, Map<String, Long> deadLetters) {
         double seconds() {
             return elapsed.toNanos() / 1e9;
         }
@@ -989,6 +1040,10 @@ class PipelineThroughputBenchmark {
 
         double cpuSecondsPerMillion() {
             return cpuSeconds / records * 1e6;
+        }
+
+        long deadLetterCount() {
+            return deadLetters.values().stream().mapToLong(Long::longValue).sum();
         }
 
         /** Records per second until the whole application drained (NaN when not measured). */

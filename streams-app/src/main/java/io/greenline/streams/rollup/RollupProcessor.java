@@ -93,8 +93,8 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
      * record; computed in full again when the member set changed or the caches were cleared.
      */
     private final Map<String, MissingLines> missingByWindow = new HashMap<>();
-    /** Per roll-up and kind, the clock of this task's last purge (memory only: after a start the first purge reads from the start). */
-    private final Map<String, Long> purgedAtClock = new HashMap<>();
+    /** Per roll-up and kind, the horizon of this task's last purge (memory only: after a start the first purge reads from the start). */
+    private final Map<String, Long> purgedAt = new HashMap<>();
     private final Map<String, List<String>> configuredCache = new HashMap<>();
     private static final long CACHE_WALL_MS = 10_000;
     private static final int CACHE_MAX_ENTRIES = 100_000;
@@ -133,6 +133,11 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
         /** The aligned frontier and the wall time it was computed at (recomputed at most once per second). */
         long frontier = Long.MIN_VALUE;
         long frontierWallMs = Long.MIN_VALUE;
+        /** The correction window's end ({@link #horizon}, stored): only moves forward. */
+        long horizon = Long.MIN_VALUE;
+        /** The latest completion of a footprint taken, and the wall-clock time it came (memory only). */
+        long footprintSeen = Long.MIN_VALUE;
+        long footprintWallMs = Long.MIN_VALUE;
         /** Changes whenever a line joins or leaves, so caches keyed by it see a new member set. */
         long generation;
         private String key;
@@ -161,7 +166,7 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
         calendarCache.clear();
         memberSets.clear();
         missingByWindow.clear();
-        purgedAtClock.clear();
+        purgedAt.clear();
         held.clear();
         lastActivityWallMs = Long.MIN_VALUE;
         resumedWallMs = context.currentSystemTimeMs();
@@ -204,13 +209,19 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
         if (known == null) {
             known = new RollupMembers(Long.MIN_VALUE, c.getWindowEnd(), Map.of());
         }
-        if (known.getClockMs() != Long.MIN_VALUE && c.getWindowStart() < known.getClockMs() - settings.correctionWindow().toMillis()) {
+        long accepted = horizon(base, lines, known.getClockMs(), wallMs);
+        if (accepted != Long.MIN_VALUE && c.getWindowStart() < accepted - settings.correctionWindow().toMillis()) {
             throw new BadRecordException(DeadLetterReason.LATE, "line window " + c.getLineId() + " " + kind + " "
                     + Instant.ofEpochMilli(c.getWindowStart()) + " for " + rollupId + " is older than the roll-up's correction window ("
-                    + settings.correctionWindow() + " before " + Instant.ofEpochMilli(known.getClockMs()) + ")");
+                    + settings.correctionWindow() + " before " + Instant.ofEpochMilli(accepted) + horizonNote(accepted, known.getClockMs()) + ")");
         }
         long clock = Math.max(known.getClockMs(), c.getWindowEnd());
-        lines.lastWallMs.put(c.getLineId(), wallMs);
+        Long lastWall = lines.lastWallMs.put(c.getLineId(), wallMs);
+        if (lastWall == null || wallMs - lastWall >= alignIdleMs) {
+            // a line delivering (again) can only lower the frontier: not a second later, or the horizon, which never
+            // moves back, would pass it
+            lines.frontierWallMs = Long.MIN_VALUE;
+        }
         Long lastSeen = lines.lastSeen.get(c.getLineId());
         if (lastSeen == null || lastSeen < c.getWindowEnd()) {
             lines.lastSeen.put(c.getLineId(), c.getWindowEnd());
@@ -236,7 +247,7 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
             add(base, window, c, previous, hour, record, lines, earlyAllowed);
         }
         publishDue(base, clock, record, lines);
-        purge(base, rollupId, kind, clock);
+        purge(base, rollupId, kind, horizon(base, lines, clock, wallMs));
     }
 
     /**
@@ -258,6 +269,10 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
                     loaded.lastSeen.put(kv.key.substring(prefix.length()), kv.value.getClockMs());
                 }
             }
+        }
+        RollupMembers horizon = members.get(horizonKey(base));
+        if (horizon != null) {
+            loaded.horizon = horizon.getClockMs();
         }
         RollupMembers rollup = members.get(base);
         if (rollup != null && !rollup.getLastSeenMs().isEmpty()) {
@@ -307,11 +322,16 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
         String base = RollupKind.ENERGY + SEP + rollupId;
         RollupMembers known = members.get(base);
         Members lines = members(base);
-        if (known != null && c.getWindowEnd() < known.getClockMs() - settings.correctionWindow().toMillis()) {
+        long wallMs = context.currentSystemTimeMs();
+        long clock = known == null ? Long.MIN_VALUE : known.getClockMs();
+        long accepted = horizon(base, lines, clock, wallMs);
+        if (accepted != Long.MIN_VALUE && c.getWindowEnd() < accepted - settings.correctionWindow().toMillis()) {
             throw new BadRecordException(DeadLetterReason.LATE, "footprint of batch " + c.getBatchId() + " completed "
                     + Instant.ofEpochMilli(c.getWindowEnd()) + " for " + rollupId + " is older than the roll-up's correction window ("
-                    + settings.correctionWindow() + " before " + Instant.ofEpochMilli(known.getClockMs()) + ")");
+                    + settings.correctionWindow() + " before " + Instant.ofEpochMilli(accepted) + horizonNote(accepted, clock) + ")");
         }
+        lines.footprintSeen = Math.max(lines.footprintSeen, c.getWindowEnd());
+        lines.footprintWallMs = wallMs;
         // the days of the roll-up's calendar as of the batch's end; before any line is known, its own line's calendar
         long last = Math.max(c.getWindowStart(), c.getWindowEnd() - 1);
         WindowCalendar calendar = lines.lastSeen.isEmpty() ? calendar(rollupId, last, List.of(c.getLineId()), "line:" + c.getLineId())
@@ -494,10 +514,59 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
         return least;
     }
 
+    /**
+     * Where the correction window of a roll-up ends ({@code rollup.correction-window} before it a line hour or
+     * footprint is {@code LATE}, and its remembered contributions and past-retention windows are purged). Unaligned
+     * (a roll-up built alone) the clock, the latest line-window end seen. Aligned (the application), held behind the
+     * clock by what is still on its way: in a catch-up the upstream tasks drift apart by days of event time, and the
+     * fastest line's clock alone refused the hours of the lines of slower tasks and the footprints of the carbon
+     * ledger, which follows its slowest upstream task (the 1,000,000-event benchmark dead-lettered 4 % of its input
+     * so). Held at
+     * <ul>
+     *   <li>the {@link #frontier}: the least window end of the lines still delivering;</li>
+     *   <li>the latest completion of the roll-up's footprints while they still arrive (within {@code rollup.align-idle});</li>
+     *   <li>for {@code rollup.align-idle} after the task starts or resumes, when it cannot know yet what is behind: as
+     *       far as the bound below.</li>
+     * </ul>
+     * At most {@code rollup.member-ttl} behind the clock, so the hold, and what it keeps, is bounded. It never moves
+     * back, and it is stored (key {@code kind|rollupId|H}) whenever it moves on: a line hour or footprint once purged is
+     * never summed again, across restarts too. {@link Long#MIN_VALUE} before the roll-up has a clock.
+     */
+    private long horizon(String base, Members lines, long clock, long wallNowMs) {
+        if (clock == Long.MIN_VALUE) {
+            return lines.horizon;
+        }
+        long held = Math.min(clock, frontier(lines, wallNowMs));
+        if (alignIdleMs > 0) {
+            if (lines.footprintWallMs != Long.MIN_VALUE && wallNowMs - lines.footprintWallMs < alignIdleMs) {
+                held = Math.min(held, lines.footprintSeen);
+            }
+            if (wallNowMs - resumedWallMs < alignIdleMs) {
+                held = Long.MIN_VALUE;
+            }
+        }
+        long horizon = Math.max(held, clock - settings.memberTtl().toMillis());
+        if (horizon > lines.horizon) {
+            lines.horizon = horizon;
+            members.put(horizonKey(base), new RollupMembers(horizon, horizon, Map.of()));
+        }
+        return lines.horizon;
+    }
+
+    private static String horizonKey(String base) {
+        return base + SEP + "H";
+    }
+
+    private static String horizonNote(long horizon, long clock) {
+        return horizon == clock ? "" : ", where the lines still delivering are; the clock is at " + Instant.ofEpochMilli(clock);
+    }
+
     /** Records activity; after a pause of the task (a stall, a rebalance) its lines' silence counts from now. */
     private void touch(long wallMs) {
         if (lastActivityWallMs != Long.MIN_VALUE && wallMs - lastActivityWallMs > resumeGapMs) {
             resumedWallMs = wallMs;
+            // every known line holds again from now: the frontiers can only go down, recompute them now
+            memberSets.values().forEach(lines -> lines.frontierWallMs = Long.MIN_VALUE);
         }
         lastActivityWallMs = Math.max(lastActivityWallMs, wallMs);
     }
@@ -641,21 +710,24 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
         return expected > 0 && acc.getCoveredMs().getOrDefault(line, 0L) < expected;
     }
 
-    /** Drops published windows past their retention and remembered contributions past the correction window. */
-    private void purge(String base, String rollupId, RollupKind kind, long clock) {
-        // only when the clock moved; each range starts where the last purge of this task ended, so it never walks the
+    /**
+     * Drops published windows past their retention and remembered contributions past the correction window, both
+     * counted back from the {@link #horizon}.
+     */
+    private void purge(String base, String rollupId, RollupKind kind, long horizon) {
+        // only when the horizon moved; each range starts where the last purge of this task ended, so it never walks the
         // deleted keys of earlier purges (RocksDB skips tombstones one by one until they are compacted away)
-        Long previous = purgedAtClock.get(base);
-        if (previous != null && previous >= clock) {
+        Long previous = purgedAt.get(base);
+        if (previous != null && previous >= horizon) {
             return;
         }
-        purgedAtClock.put(base, clock);
+        purgedAt.put(base, horizon);
         for (Granularity g : GRANULARITIES) {
-            long cutoff = clock - settings.retention(g).toMillis();
+            long cutoff = horizon - settings.retention(g).toMillis();
             if (cutoff <= 0) {
                 continue;
             }
-            // a window created since the last purge starts at most a correction window and a day before its clock
+            // a window created since the last purge starts at most a correction window and a day before the horizon
             String from = previous == null ? base + SEP + g + SEP : accumulatorKey(base, g,
                     Math.min(previous - settings.retention(g).toMillis(), previous - settings.correctionWindow().toMillis() - DAY_MS));
             List<KeyValue<String, RollupAccumulator>> old = new ArrayList<>();
@@ -672,7 +744,7 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
                 }
             }
         }
-        long cutoff = clock - settings.correctionWindow().toMillis();
+        long cutoff = horizon - settings.correctionWindow().toMillis();
         if (cutoff > 0) {
             List<String> old = new ArrayList<>();
             // a line hour or footprint older than the correction window is refused LATE, so none is added below it

@@ -23,6 +23,7 @@ import io.greenline.schemas.Topics;
 import io.greenline.schemas.WindowKey;
 import io.greenline.schemas.serde.GreenlineSerdes;
 import io.greenline.streams.StoreNames;
+import io.greenline.events.RollupMembers;
 import io.greenline.streams.errors.DeadLetterHandler;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -507,6 +508,84 @@ class RollupTopologyTest {
         OeeRollupWindow thirteen = latest(oeeRollups.readKeyValuesToList()).get(key("area:foundry", Granularity.HOUR, hour(13)));
         assertThat(thirteen.getLinesMissing()).containsExactly("A2");
         assertThat(thirteen.getContributingLines()).containsExactly("A1");
+    }
+
+    @Test
+    @DisplayName("aligned (the application): in a catch-up a line hour days behind the clock is taken while its line still delivers; once the line is silent for rollup.align-idle the clock's correction window applies again")
+    void alignedCatchUpTakesTheHoursOfASlowerTask() {
+        // A1's task runs three days ahead (clock 5 March 11:00); A2, delivered a moment ago, is at 2 March 12:00
+        TestOutputTopic<byte[], byte[]> dlq = a1RunsAheadOfA2(10 + 72);
+        oeeRollups.readKeyValuesToList();
+        // A2's 12:00 and 13:00 start 71 and 70 hours behind the clock, past the clock's 2-day correction window, but
+        // not behind what was published without them: taken, and each hour published once, complete
+        for (int h = 12; h <= 13; h++) {
+            pipe(oeeHour("A2", h, HOUR, 0, HOUR, 0, 0, 60, 0, 60_000, 0));
+        }
+        assertThat(dlq.readRecordsToList()).as("nothing dead-lettered").isEmpty();
+        List<KeyValue<String, OeeRollupWindow>> published = oeeRollups.readKeyValuesToList();
+        for (int h = 12; h <= 13; h++) {
+            String k = key("area:foundry", Granularity.HOUR, hour(h));
+            List<OeeRollupWindow> versions = published.stream().filter(kv -> kv.key.equals(k)).map(kv -> kv.value).toList();
+            assertThat(versions).as("%d:00", h).hasSize(1);
+            assertThat(versions.get(0).getRevision()).isZero();
+            assertThat(versions.get(0).getContributingLines()).containsExactly("A1", "A2");
+            // (120 x 30 s + 60 x 60 s) / 7 200 s = 1.0
+            assertThat(versions.get(0).getOee()).isCloseTo(1.0, within(EPS));
+        }
+        // A2 goes silent for 30 s of wall clock: it no longer holds, and its next hour, 14:00, starts 69 hours behind
+        // the clock: LATE, once for its area and once for its site
+        silence(31);
+        pipe(oeeHour("A2", 14, HOUR, 0, HOUR, 0, 0, 60, 0, 60_000, 0));
+        List<org.apache.kafka.streams.test.TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+        assertThat(dead).hasSize(2);
+        assertThat(dead).allSatisfy(r -> assertThat(new String(r.headers().lastHeader("reason").value(),
+                java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("LATE"));
+    }
+
+    @Test
+    @DisplayName("aligned (the application): a line still delivering holds the correction window at most rollup.member-ttl behind the clock, and where it ends is stored")
+    void alignedHoldIsBoundedByTheMemberTtl() {
+        // A1 runs ten days ahead (clock 12 March 11:00) while A2, at 2 March 12:00, keeps delivering: the correction
+        // window ends at most 7 days behind the clock (5 March 11:00), so line hours from 3 March 11:00 on are taken
+        TestOutputTopic<byte[], byte[]> dlq = a1RunsAheadOfA2(10 + 240);
+        pipe(oeeHour("A2", 35, HOUR, 0, HOUR, 0, 0, 60, 0, 60_000, 0));
+        assertThat(dlq.readRecordsToList()).as("3 March 11:00 is taken").isEmpty();
+        pipe(oeeHour("A2", 34, HOUR, 0, HOUR, 0, 0, 60, 0, 60_000, 0));
+        assertThat(dlq.readRecordsToList()).as("3 March 10:00 is LATE, for its area and its site").hasSize(2);
+        KeyValueStore<String, RollupMembers> members = driver.getKeyValueStore(StoreNames.ROLLUP_MEMBERS);
+        assertThat(members.get("OEE|area:foundry|H").getClockMs()).isEqualTo(Instant.parse("2026-03-05T11:00:00Z").toEpochMilli());
+    }
+
+    /**
+     * The aligned foundry: both lines deliver 10:00, the task runs past the first {@code rollup.align-idle} after its
+     * start (when nothing is known to be behind and the correction window is held as far as it may be), both deliver
+     * 11:00, then A1 alone runs on to {@code lastHour}. Returns the dead letters.
+     */
+    private TestOutputTopic<byte[], byte[]> a1RunsAheadOfA2(int lastHour) {
+        start(RollupSettings.defaults(), false, true);
+        foundry();
+        TestOutputTopic<byte[], byte[]> dlq = dlq();
+        pipe(oeeHour("A1", 10, HOUR, 0, HOUR, 0, 0, 120, 0, 30_000, 0));
+        pipe(oeeHour("A2", 10, HOUR, 0, HOUR, 0, 0, 60, 0, 60_000, 0));
+        silence(31);
+        pipe(oeeHour("A1", 11, HOUR, 0, HOUR, 0, 0, 120, 0, 30_000, 0));
+        pipe(oeeHour("A2", 11, HOUR, 0, HOUR, 0, 0, 60, 0, 60_000, 0));
+        for (int h = 12; h <= lastHour; h++) {
+            pipe(oeeHour("A1", h, HOUR, 0, HOUR, 0, 0, 120, 0, 30_000, 0));
+        }
+        return dlq;
+    }
+
+    /** Wall clock on by {@code seconds}, second by second as a live task punctuates (a jump would be a stalled task). */
+    private void silence(int seconds) {
+        for (int second = 1; second <= seconds; second++) {
+            driver.advanceWallClockTime(java.time.Duration.ofSeconds(1));
+        }
+    }
+
+    private TestOutputTopic<byte[], byte[]> dlq() {
+        return driver.createOutputTopic(TOPICS.dlq.name(), new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer());
     }
 
     // ---- a line moving areas ------------------------------------------------------------------------
