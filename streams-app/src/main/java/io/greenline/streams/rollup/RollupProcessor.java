@@ -558,7 +558,7 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
     }
 
     private static String horizonNote(long horizon, long clock) {
-        return horizon == clock ? "" : ", where the lines still delivering are; the clock is at " + Instant.ofEpochMilli(clock);
+        return horizon == clock ? "" : ", held behind the clock for what is still on its way; the clock is at " + Instant.ofEpochMilli(clock);
     }
 
     /** Records activity; after a pause of the task (a stall, a rebalance) its lines' silence counts from now. */
