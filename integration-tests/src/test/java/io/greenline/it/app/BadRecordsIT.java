@@ -2,6 +2,7 @@ package io.greenline.it.app;
 
 import static io.greenline.it.app.AppItSupport.TOPICS;
 import static io.greenline.it.app.AppItSupport.get;
+import static io.greenline.it.support.DeadLetters.header;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -39,7 +40,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -120,10 +120,6 @@ class BadRecordsIT {
         }
     }
 
-    private static String header(ConsumerRecord<byte[], byte[]> r, String key) {
-        Header h = r.headers().lastHeader(key);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
 
     private static List<ConsumerRecord<byte[], byte[]>> readDlq(List<ConsumerRecord<byte[], byte[]>> seen, KafkaConsumer<byte[], byte[]> consumer) {
         consumer.poll(Duration.ofMillis(500)).forEach(seen::add);

@@ -2,6 +2,7 @@ package io.greenline.it.app;
 
 import static io.greenline.it.app.AppItSupport.TOPICS;
 import static io.greenline.it.app.AppItSupport.get;
+import static io.greenline.it.support.DeadLetters.header;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -19,7 +20,6 @@ import io.greenline.streams.errors.DeadLetterHandler;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +38,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -63,10 +62,6 @@ class ImplausibleTimesIT {
     @TempDir
     Path dirs;
 
-    private static String header(ConsumerRecord<byte[], byte[]> r, String key) {
-        Header h = r.headers().lastHeader(key);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
 
     @Test
     @DisplayName("Year 3000, epoch 1, 1969 and a payload 30 days ahead of its record: each in mfg.dlq as TIMESTAMP_OUT_OF_RANGE; good lines final and right within 2 min; ready throughout; no thread replaced; heap bounded")

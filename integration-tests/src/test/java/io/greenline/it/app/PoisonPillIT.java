@@ -1,6 +1,7 @@
 package io.greenline.it.app;
 
 import static io.greenline.it.app.AppItSupport.TOPICS;
+import static io.greenline.it.support.DeadLetters.header;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,7 +14,6 @@ import io.greenline.streams.config.AppSettings;
 import io.greenline.streams.errors.DeadLetterHandler;
 import io.greenline.streams.guard.EventTimeRule;
 import io.greenline.streams.guard.PoisonPills;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +27,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Named;
@@ -46,10 +45,6 @@ class PoisonPillIT {
     @TempDir
     Path dirs;
 
-    private static String header(ConsumerRecord<byte[], byte[]> r, String key) {
-        Header h = r.headers().lastHeader(key);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
 
     @Test
     @DisplayName("A record that kills its thread twice is quarantined as POISON; two replacements, then the records after it are processed")

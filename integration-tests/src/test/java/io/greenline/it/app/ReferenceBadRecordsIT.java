@@ -2,6 +2,7 @@ package io.greenline.it.app;
 
 import static io.greenline.it.app.AppItSupport.TOPICS;
 import static io.greenline.it.app.AppItSupport.get;
+import static io.greenline.it.support.DeadLetters.header;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -35,7 +36,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.DisplayName;
@@ -69,10 +69,6 @@ class ReferenceBadRecordsIT {
         return TOPICS.emissionFactors.valueSerde().serializer().serialize(TOPICS.emissionFactors.name(), f);
     }
 
-    private static String header(ConsumerRecord<byte[], byte[]> r, String key) {
-        Header h = r.headers().lastHeader(key);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
 
     @Test
     @DisplayName("Garbage, a version from year 3000, one before 2000 and one older than the store's history, on both reference topics: each in mfg.dlq with its reason; the app stays up, uses the good line's config, and starts again over them")

@@ -2,6 +2,7 @@ package io.greenline.it.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.greenline.it.support.DeadLetters;
 import io.greenline.local.kafka.KafkaBroker;
 import io.greenline.local.registry.EmbeddedSchemaRegistry;
 import io.greenline.producers.EventSink;
@@ -958,20 +959,15 @@ class PipelineThroughputBenchmark {
                 assertThat(System.nanoTime()).as("mfg.dlq read to its end within 2 minutes").isLessThan(deadline);
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     // an internal topic without the run's application id, so runs compare
-                    String key = header(r, DeadLetterHandler.HEADER_REASON) + " "
-                            + header(r, DeadLetterHandler.HEADER_SOURCE_TOPIC).replace(applicationId + "-", "");
+                    String key = DeadLetters.headerOrUnknown(r, DeadLetterHandler.HEADER_REASON) + " "
+                            + DeadLetters.headerOrUnknown(r, DeadLetterHandler.HEADER_SOURCE_TOPIC).replace(applicationId + "-", "");
                     if (byReason.merge(key, 1L, Long::sum) == 1L) {
-                        System.out.printf("bench: first dead letter %s: %s%n", key, header(r, DeadLetterHandler.HEADER_EXCEPTION_MESSAGE));
+                        System.out.printf("bench: first dead letter %s: %s%n", key, DeadLetters.header(r, DeadLetterHandler.HEADER_EXCEPTION_MESSAGE));
                     }
                 }
             }
         }
         return byReason;
-    }
-
-    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-        org.apache.kafka.common.header.Header header = record.headers().lastHeader(name);
-        return header == null ? "(no " + name + ")" : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static int freePort() {

@@ -3,6 +3,7 @@ package io.greenline.it.faults;
 import io.greenline.events.BatchFootprint;
 import io.greenline.events.OeeWindow;
 import io.greenline.events.QualityWindow;
+import io.greenline.it.support.DeadLetters;
 import io.greenline.local.GreenlineCli;
 import io.greenline.local.kafka.BrokerClasspath;
 import io.greenline.local.kafka.KafkaBroker;
@@ -11,6 +12,7 @@ import io.greenline.schemas.Topic;
 import io.greenline.schemas.TopicNames;
 import io.greenline.schemas.Topics;
 import io.greenline.schemas.serde.GreenlineSerdes;
+import io.greenline.streams.errors.DeadLetterHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -445,8 +447,7 @@ final class FaultHarness implements AutoCloseable {
     Map<String, Integer> deadLettered() {
         Map<String, Integer> out = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : readCommitted(TopicNames.DLQ)) {
-            var h = r.headers().lastHeader("reason");
-            out.merge(h == null ? "?" : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8), 1, Integer::sum);
+            out.merge(DeadLetters.headerOrUnknown(r, DeadLetterHandler.HEADER_REASON), 1, Integer::sum);
         }
         return out;
     }
@@ -455,10 +456,8 @@ final class FaultHarness implements AutoCloseable {
     Map<String, Integer> deadLetteredBySource() {
         Map<String, Integer> out = new java.util.TreeMap<>();
         for (ConsumerRecord<byte[], byte[]> r : readCommitted(TopicNames.DLQ)) {
-            var reason = r.headers().lastHeader("reason");
-            var topic = r.headers().lastHeader("source.topic");
-            out.merge((reason == null ? "?" : new String(reason.value(), java.nio.charset.StandardCharsets.UTF_8)) + "@"
-                    + (topic == null ? "?" : new String(topic.value(), java.nio.charset.StandardCharsets.UTF_8)), 1, Integer::sum);
+            out.merge(DeadLetters.headerOrUnknown(r, DeadLetterHandler.HEADER_REASON) + "@"
+                    + DeadLetters.headerOrUnknown(r, DeadLetterHandler.HEADER_SOURCE_TOPIC), 1, Integer::sum);
         }
         return out;
     }

@@ -529,7 +529,7 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
      *       far as the bound below.</li>
      * </ul>
      * At most {@code rollup.member-ttl} behind the clock, so the hold, and what it keeps, is bounded. It never moves
-     * back, and it is stored (key {@code kind|rollupId|H}) whenever it moves on: a line hour or footprint once purged is
+     * back, and, aligned, it is stored (key {@code kind|rollupId|H}) whenever it moves on: a line hour or footprint once purged is
      * never summed again, across restarts too. {@link Long#MIN_VALUE} before the roll-up has a clock.
      */
     private long horizon(String base, Members lines, long clock, long wallNowMs) {
@@ -548,7 +548,10 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
         long horizon = Math.max(held, clock - settings.memberTtl().toMillis());
         if (horizon > lines.horizon) {
             lines.horizon = horizon;
-            members.put(horizonKey(base), new RollupMembers(horizon, horizon, Map.of()));
+            if (alignIdleMs > 0) {
+                // unaligned it is the clock, which the roll-up's own key stores already
+                members.put(horizonKey(base), new RollupMembers(horizon, horizon, Map.of()));
+            }
         }
         return lines.horizon;
     }
