@@ -186,6 +186,7 @@ class PipelineThroughputBenchmark {
     @BeforeAll
     static void loadInputTopics() throws IOException {
         workDir = Files.createDirectories(Path.of("target", "bench")).resolve("run-" + System.currentTimeMillis());
+        Files.deleteIfExists(RESULTS.toAbsolutePath().resolveSibling("bench-dead-letters.txt"));
         broker = KafkaBroker.builder(workDir.resolve("kafka")).maxHeap("1g").build().start();
         registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), 0);
         topics = new Topics(new GreenlineSerdes(Map.of("schema.registry.url", registry.url())));
@@ -943,14 +944,19 @@ class PipelineThroughputBenchmark {
     /**
      * What the run just finished sent to {@code mfg.dlq}, by reason and source topic, committed records only: the
      * outputs were emptied before the run, so this is the run's own. A setting that makes the application faster by
-     * refusing events (LATE, ...) shows here.
+     * refusing events (LATE, ...) shows here. Every one is also written to {@code target/bench-dead-letters.txt}
+     * (appended per run: application id, reason, source topic, partition, offset, message), to see what each refused.
      */
-    private static Map<String, Long> deadLettersByReason(String applicationId) {
+    private static Map<String, Long> deadLettersByReason(String applicationId) throws IOException {
         Map<String, Long> byReason = new TreeMap<>();
+        Path dump = RESULTS.toAbsolutePath().resolveSibling("bench-dead-letters.txt");
+        Files.createDirectories(dump.getParent());
         Map<TopicPartition, Long> ends = partitionEndOffsets(List.of(TopicNames.DLQ));
         Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+             java.io.BufferedWriter out = Files.newBufferedWriter(dump, java.nio.charset.StandardCharsets.UTF_8,
+                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)) {
             consumer.assign(ends.keySet());
             consumer.seekToBeginning(ends.keySet());
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
@@ -961,9 +967,14 @@ class PipelineThroughputBenchmark {
                     // an internal topic without the run's application id, so runs compare
                     String key = DeadLetters.headerOrUnknown(r, DeadLetterHandler.HEADER_REASON) + " "
                             + DeadLetters.headerOrUnknown(r, DeadLetterHandler.HEADER_SOURCE_TOPIC).replace(applicationId + "-", "");
+                    String message = DeadLetters.header(r, DeadLetterHandler.HEADER_EXCEPTION_MESSAGE);
                     if (byReason.merge(key, 1L, Long::sum) == 1L) {
-                        System.out.printf("bench: first dead letter %s: %s%n", key, DeadLetters.header(r, DeadLetterHandler.HEADER_EXCEPTION_MESSAGE));
+                        System.out.printf("bench: first dead letter %s: %s%n", key, message);
                     }
+                    out.write(String.join("\t", applicationId, key.replace(' ', '\t'),
+                            DeadLetters.headerOrUnknown(r, DeadLetterHandler.HEADER_SOURCE_PARTITION),
+                            DeadLetters.headerOrUnknown(r, DeadLetterHandler.HEADER_SOURCE_OFFSET), String.valueOf(message)));
+                    out.newLine();
                 }
             }
         }

@@ -14,6 +14,7 @@ import io.greenline.streams.windows.Interval;
 import io.greenline.streams.windows.PurgeCursor;
 import io.greenline.streams.windows.ShiftDefinition;
 import io.greenline.streams.windows.SortableTime;
+import io.greenline.streams.windows.SourceStamp;
 import io.greenline.streams.windows.Window;
 import io.greenline.streams.windows.WindowCalendar;
 import java.time.Instant;
@@ -128,16 +129,20 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
     /** The lines known to one roll-up and kind: their last contributed window end, in line order. */
     private static final class Members {
         final TreeMap<String, Long> lastSeen = new TreeMap<>();
-        /** Wall-clock time of each line's last record in this task (memory only; absent: none since the task started). */
-        final Map<String, Long> lastWallMs = new HashMap<>();
+        /**
+         * Per line, per relay (the task that read the line's window from its output topic and sent it here,
+         * {@link SourceStamp}; -1 unstamped): the latest window end it delivered and the wall-clock time it did (memory
+         * only; absent: nothing since the task started). A line's hours are keyed by hour on its output topic, so
+         * they reach the roll-up through every relay, each at its own pace.
+         */
+        final Map<String, Map<Integer, long[]>> delivered = new HashMap<>();
         /** The aligned frontier and the wall time it was computed at (recomputed at most once per second). */
         long frontier = Long.MIN_VALUE;
         long frontierWallMs = Long.MIN_VALUE;
         /** The correction window's end ({@link #horizon}, stored): only moves forward. */
         long horizon = Long.MIN_VALUE;
-        /** The latest completion of a footprint taken, and the wall-clock time it came (memory only). */
-        long footprintSeen = Long.MIN_VALUE;
-        long footprintWallMs = Long.MIN_VALUE;
+        /** Per relay: the latest completion of a footprint it delivered, and the wall-clock time it did (memory only). */
+        final Map<Integer, long[]> footprints = new HashMap<>();
         /** Changes whenever a line joins or leaves, so caches keyed by it see a new member set. */
         long generation;
         private String key;
@@ -216,10 +221,10 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
                     + settings.correctionWindow() + " before " + Instant.ofEpochMilli(accepted) + horizonNote(accepted, known.getClockMs()) + ")");
         }
         long clock = Math.max(known.getClockMs(), c.getWindowEnd());
-        Long lastWall = lines.lastWallMs.put(c.getLineId(), wallMs);
-        if (lastWall == null || wallMs - lastWall >= alignIdleMs) {
-            // a line delivering (again) can only lower the frontier: not a second later, or the horizon, which never
-            // moves back, would pass it
+        if (alignIdleMs > 0 && delivered(lines.delivered.computeIfAbsent(c.getLineId(), l -> new HashMap<>()), SourceStamp.task(record.headers()),
+                c.getWindowEnd(), wallMs)) {
+            // a line delivering (again) through a relay can only lower the frontier: not a second later, or the
+            // horizon, which never moves back, would pass it
             lines.frontierWallMs = Long.MIN_VALUE;
         }
         Long lastSeen = lines.lastSeen.get(c.getLineId());
@@ -234,7 +239,7 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
         if (clock != known.getClockMs()) {
             known = new RollupMembers(clock, known.getSinceMs(), Map.of());
             members.put(base, known);
-            expireSilentLines(base, lines, clock);
+            expireSilentLines(base, lines, clock, wallMs);
         }
         boolean earlyAllowed = clock >= known.getSinceMs() + settings.waitForLines().toMillis();
 
@@ -288,17 +293,22 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
         return loaded;
     }
 
-    /** A line silent for {@code rollup.member-ttl} of the roll-up's clock is no longer known (runs when the clock moves). */
-    private void expireSilentLines(String base, Members lines, long clock) {
+    /**
+     * A line silent for {@code rollup.member-ttl} of the roll-up's clock is no longer known (runs when the clock moves).
+     * Aligned, a line still delivering is not silent, however far behind (a catch-up): it stays, and holds.
+     */
+    private void expireSilentLines(String base, Members lines, long clock, long wallMs) {
         long cutoff = clock - settings.memberTtl().toMillis();
         List<String> silent = new ArrayList<>();
         lines.lastSeen.forEach((line, last) -> {
-            if (last < cutoff) {
+            Map<Integer, long[]> relays = lines.delivered.get(line);
+            if (last < cutoff && (alignIdleMs == 0 || relays == null || stillDelivering(relays, wallMs) == Long.MAX_VALUE)) {
                 silent.add(line);
             }
         });
         for (String line : silent) {
             lines.lastSeen.remove(line);
+            lines.delivered.remove(line);
             members.delete(memberKey(base, line));
         }
         if (!silent.isEmpty()) {
@@ -330,8 +340,9 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
                     + Instant.ofEpochMilli(c.getWindowEnd()) + " for " + rollupId + " is older than the roll-up's correction window ("
                     + settings.correctionWindow() + " before " + Instant.ofEpochMilli(accepted) + horizonNote(accepted, clock) + ")");
         }
-        lines.footprintSeen = Math.max(lines.footprintSeen, c.getWindowEnd());
-        lines.footprintWallMs = wallMs;
+        if (alignIdleMs > 0) {
+            delivered(lines.footprints, SourceStamp.task(record.headers()), c.getWindowEnd(), wallMs);
+        }
         // the days of the roll-up's calendar as of the batch's end; before any line is known, its own line's calendar
         long last = Math.max(c.getWindowStart(), c.getWindowEnd() - 1);
         WindowCalendar calendar = lines.lastSeen.isEmpty() ? calendar(rollupId, last, List.of(c.getLineId()), "line:" + c.getLineId())
@@ -490,10 +501,13 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
     }
 
     /**
-     * The roll-up's aligned frontier: the least window end reached by the known lines that delivered within
-     * {@code rollup.align-idle} of wall-clock time (a line behind them is on its way: its upstream task is behind);
-     * {@link Long#MAX_VALUE} when none did, or not aligned. Lines silent for longer, or known only from before this
-     * task started and silent since for that long, do not hold. Recomputed at most once per second of wall clock.
+     * The roll-up's aligned frontier: the least window end reached by the known lines, through each relay that
+     * delivered their hours within {@code rollup.align-idle} of wall-clock time (a line behind the others is on its
+     * way: its upstream task is behind; an hour behind the line's others is on its way through a relay that is
+     * behind: a line's windows are keyed by hour on its output topic, so its hours come through every relay task,
+     * each reading its partitions at its own pace); {@link Long#MAX_VALUE} when none did, or not aligned. Lines and
+     * relays silent for longer, or known only from before this task started and silent since for that long, do not
+     * hold. Recomputed at most once per second of wall clock.
      */
     private long frontier(Members lines, long wallNowMs) {
         if (alignIdleMs == 0) {
@@ -504,13 +518,48 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
         }
         long least = Long.MAX_VALUE;
         for (Map.Entry<String, Long> line : lines.lastSeen.entrySet()) {
-            long lastWall = Math.max(resumedWallMs, lines.lastWallMs.getOrDefault(line.getKey(), Long.MIN_VALUE));
-            if (wallNowMs - lastWall < alignIdleMs) {
-                least = Math.min(least, line.getValue());
+            Map<Integer, long[]> relays = lines.delivered.get(line.getKey());
+            if (relays == null) {
+                // known from before this task started, silent since
+                if (wallNowMs - resumedWallMs < alignIdleMs) {
+                    least = Math.min(least, line.getValue());
+                }
+            } else {
+                least = Math.min(least, stillDelivering(relays, wallNowMs));
             }
         }
         lines.frontier = least;
         lines.frontierWallMs = wallNowMs;
+        return least;
+    }
+
+    /**
+     * Notes that {@code relay} delivered something ending at {@code endMs} at {@code wallMs}; true when it is new or
+     * delivers again after a silence of {@code rollup.align-idle} (so it holds again, and may lower a frontier).
+     */
+    private boolean delivered(Map<Integer, long[]> relays, int relay, long endMs, long wallMs) {
+        long[] seen = relays.get(relay);
+        if (seen == null) {
+            relays.put(relay, new long[] {endMs, wallMs});
+            return true;
+        }
+        boolean again = wallMs - seen[1] >= alignIdleMs;
+        seen[0] = Math.max(seen[0], endMs);
+        seen[1] = Math.max(seen[1], wallMs);
+        return again;
+    }
+
+    /**
+     * The least end delivered by the relays still delivering (within {@code rollup.align-idle}, a pause of the task not
+     * counted), {@link Long#MAX_VALUE} when none is.
+     */
+    private long stillDelivering(Map<Integer, long[]> relays, long wallNowMs) {
+        long least = Long.MAX_VALUE;
+        for (long[] seen : relays.values()) {
+            if (wallNowMs - Math.max(resumedWallMs, seen[1]) < alignIdleMs) {
+                least = Math.min(least, seen[0]);
+            }
+        }
         return least;
     }
 
@@ -523,12 +572,13 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
      * ledger, which follows its slowest upstream task (the 1,000,000-event benchmark dead-lettered 4 % of its input
      * so). Held at
      * <ul>
-     *   <li>the {@link #frontier}: the least window end of the lines still delivering;</li>
-     *   <li>the latest completion of the roll-up's footprints while they still arrive (within {@code rollup.align-idle});</li>
+     *   <li>the {@link #frontier}: the least window end of the lines still delivering, through each relay;</li>
+     *   <li>the least of the latest footprint completions through each relay still delivering footprints (within
+     *       {@code rollup.align-idle});</li>
      *   <li>for {@code rollup.align-idle} after the task starts or resumes, when it cannot know yet what is behind: as
      *       far as the bound below.</li>
      * </ul>
-     * At most {@code rollup.member-ttl} behind the clock, so the hold, and what it keeps, is bounded. It never moves
+     * At most {@code rollup.max-hold} behind the clock, so the hold, and what it keeps, is bounded. It never moves
      * back, and, aligned, it is stored (key {@code kind|rollupId|H}) whenever it moves on: a line hour or footprint once purged is
      * never summed again, across restarts too. {@link Long#MIN_VALUE} before the roll-up has a clock.
      */
@@ -538,14 +588,12 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
         }
         long held = Math.min(clock, frontier(lines, wallNowMs));
         if (alignIdleMs > 0) {
-            if (lines.footprintWallMs != Long.MIN_VALUE && wallNowMs - lines.footprintWallMs < alignIdleMs) {
-                held = Math.min(held, lines.footprintSeen);
-            }
+            held = Math.min(held, stillDelivering(lines.footprints, wallNowMs));
             if (wallNowMs - resumedWallMs < alignIdleMs) {
                 held = Long.MIN_VALUE;
             }
         }
-        long horizon = Math.max(held, clock - settings.memberTtl().toMillis());
+        long horizon = Math.max(held, clock - settings.maxHold().toMillis());
         if (horizon > lines.horizon) {
             lines.horizon = horizon;
             if (alignIdleMs > 0) {

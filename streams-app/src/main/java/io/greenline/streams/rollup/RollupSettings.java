@@ -29,10 +29,13 @@ import java.util.TreeMap;
  *        delivered within this much wall-clock time has not passed the window's end (its line hours are on the way:
  *        one upstream task is behind another), so a catch-up publishes each window once, complete, instead of
  *        publishing it early and revising it for every late line
+ * @param maxHold {@code rollup.max-hold} (default P30D; the whole application only): how far behind its clock a
+ *        roll-up's correction window may be held for lines still delivering (a catch-up in which upstream tasks drift
+ *        apart); line hours older than the correction window before that are LATE. Bounds what a catch-up keeps.
  */
 public record RollupSettings(Duration waitForLines, Duration correctionWindow, Duration memberTtl, Duration configHistory,
         Duration hourRetention, Duration shiftRetention, Duration dayRetention, Map<String, String> calendarLines,
-        Duration alignIdle) {
+        Duration alignIdle, Duration maxHold) {
 
     public static final String WAIT = "rollup.wait";
     public static final String CORRECTION_WINDOW = "rollup.correction-window";
@@ -43,10 +46,12 @@ public record RollupSettings(Duration waitForLines, Duration correctionWindow, D
     public static final String DAY_RETENTION = "rollup.retention.day";
     public static final String ALIGN_IDLE = "rollup.align-idle";
     public static final Duration DEFAULT_ALIGN_IDLE = Duration.ofSeconds(30);
+    public static final String MAX_HOLD = "rollup.max-hold";
+    public static final Duration DEFAULT_MAX_HOLD = Duration.ofDays(30);
     /** Prefix of the calendar keys: {@code rollup.calendar.area.<areaId>=<lineId>}, {@code rollup.calendar.site.<siteId>=<lineId>}. */
     public static final String CALENDAR_PREFIX = "rollup.calendar.";
     public static final List<String> KEYS = List.of(WAIT, CORRECTION_WINDOW, MEMBER_TTL, HOUR_RETENTION, SHIFT_RETENTION, DAY_RETENTION,
-            ALIGN_IDLE);
+            ALIGN_IDLE, MAX_HOLD);
 
     public RollupSettings {
         positive(waitForLines, WAIT, true);
@@ -57,14 +62,15 @@ public record RollupSettings(Duration waitForLines, Duration correctionWindow, D
         positive(shiftRetention, SHIFT_RETENTION, false);
         positive(dayRetention, DAY_RETENTION, false);
         positive(alignIdle, ALIGN_IDLE, true);
+        positive(maxHold, MAX_HOLD, false);
         calendarLines = Map.copyOf(calendarLines);
     }
 
-    /** With the default {@code rollup.align-idle}. */
+    /** With the default {@code rollup.align-idle} and {@code rollup.max-hold}. */
     public RollupSettings(Duration waitForLines, Duration correctionWindow, Duration memberTtl, Duration configHistory,
                           Duration hourRetention, Duration shiftRetention, Duration dayRetention, Map<String, String> calendarLines) {
         this(waitForLines, correctionWindow, memberTtl, configHistory, hourRetention, shiftRetention, dayRetention, calendarLines,
-                DEFAULT_ALIGN_IDLE);
+                DEFAULT_ALIGN_IDLE, DEFAULT_MAX_HOLD);
     }
 
     public static RollupSettings defaults() {
@@ -90,24 +96,30 @@ public record RollupSettings(Duration waitForLines, Duration correctionWindow, D
         return new RollupSettings(duration(config, WAIT, d.waitForLines), duration(config, CORRECTION_WINDOW, d.correctionWindow),
                 duration(config, MEMBER_TTL, d.memberTtl), duration(config, CONFIG_HISTORY, d.configHistory),
                 duration(config, HOUR_RETENTION, d.hourRetention), duration(config, SHIFT_RETENTION, d.shiftRetention),
-                duration(config, DAY_RETENTION, d.dayRetention), calendars, duration(config, ALIGN_IDLE, d.alignIdle));
+                duration(config, DAY_RETENTION, d.dayRetention), calendars, duration(config, ALIGN_IDLE, d.alignIdle),
+                duration(config, MAX_HOLD, d.maxHold));
     }
 
     public RollupSettings withWait(Duration value) {
         return new RollupSettings(value, correctionWindow, memberTtl, configHistory, hourRetention, shiftRetention, dayRetention, calendarLines,
-                alignIdle);
+                alignIdle, maxHold);
     }
 
     public RollupSettings withCalendarLine(String rollupId, String lineId) {
         Map<String, String> calendars = new TreeMap<>(calendarLines);
         calendars.put(rollupId, lineId);
         return new RollupSettings(waitForLines, correctionWindow, memberTtl, configHistory, hourRetention, shiftRetention, dayRetention, calendars,
-                alignIdle);
+                alignIdle, maxHold);
     }
 
     public RollupSettings withAlignIdle(Duration value) {
         return new RollupSettings(waitForLines, correctionWindow, memberTtl, configHistory, hourRetention, shiftRetention, dayRetention,
-                calendarLines, value);
+                calendarLines, value, maxHold);
+    }
+
+    public RollupSettings withMaxHold(Duration value) {
+        return new RollupSettings(waitForLines, correctionWindow, memberTtl, configHistory, hourRetention, shiftRetention, dayRetention,
+                calendarLines, alignIdle, value);
     }
 
     /** How long published roll-up windows of a granularity stay in the stores. */

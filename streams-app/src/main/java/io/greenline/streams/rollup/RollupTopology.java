@@ -20,6 +20,7 @@ import io.greenline.streams.LineLatestView;
 import io.greenline.streams.ReferenceStores;
 import io.greenline.streams.StoreNames;
 import io.greenline.streams.errors.BadRecordException;
+import io.greenline.streams.windows.SourceStamp;
 import java.util.Map;
 import io.micrometer.core.instrument.Metrics;
 import org.apache.avro.specific.SpecificRecord;
@@ -108,9 +109,15 @@ public final class RollupTopology {
         KStream<String, RollupContribution> footprints = InputStreams.of(builder, topics.batchFootprint)
                 .process(RollupFootprints.BySite::new, Named.as("rollup-footprints-by-site"));
 
-        KStream<String, SpecificRecord> rollups = oee.merge(quality, Named.as("rollup-oee-and-quality"))
+        KStream<String, RollupContribution> rollupInputs = oee.merge(quality, Named.as("rollup-oee-and-quality"))
                 .merge(energy, Named.as("rollup-line-windows"))
-                .merge(footprints, Named.as("rollup-inputs"))
+                .merge(footprints, Named.as("rollup-inputs"));
+        if (aligned) {
+            // which relay task sent each record (RollupProcessor's frontier): a line's windows are keyed by hour on
+            // its output topic, so its hours reach a roll-up through every relay, each at its own pace
+            rollupInputs = rollupInputs.processValues(SourceStamp::new, Named.as("rollup-source-stamp"));
+        }
+        KStream<String, SpecificRecord> rollups = rollupInputs
                 .repartition(Repartitioned.with(Serdes.String(), StateSerde.of(RollupContribution.class)).withName(REPARTITION))
                 .process(() -> new RollupProcessor(settings, aligned), Named.as("rollup-processor"),
                         StoreNames.ROLLUP_MEMBERS, StoreNames.ROLLUP_ACCUMULATORS, StoreNames.ROLLUP_OPEN,

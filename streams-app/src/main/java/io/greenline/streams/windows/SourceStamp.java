@@ -12,8 +12,9 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  * Stamps each record, before a repartition, with the task that sends it (the partition of its task id) and that task's
  * stream time ({@code context.currentStreamTimeMs()}, the largest event time the task has processed, which advances
  * while any of its inputs does, even while the record's own line is quiet), in two record headers that the
- * repartition topic carries to the {@link SourceFrontier} of the reading task. The record's own headers are copied,
- * not changed (other branches of the same source record see them).
+ * repartition topic carries to the {@link SourceFrontier} of the reading task (the carbon ledger's site alignment). The
+ * roll-ups read only the sending task: which relay brought a line's hour ({@code RollupProcessor}'s frontier). The
+ * record's own headers are copied, not changed (other branches of the same source record see them).
  */
 public final class SourceStamp<K, V> implements FixedKeyProcessor<K, V, V> {
 

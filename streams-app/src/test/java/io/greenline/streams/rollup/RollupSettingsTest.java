@@ -32,5 +32,9 @@ class RollupSettingsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rollup.calendar.line.L1");
         assertThatThrownBy(() -> RollupSettings.from(Map.of("rollup.member-ttl", "PT0S")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rollup.member-ttl");
+        assertThatThrownBy(() -> RollupSettings.from(Map.of("rollup.max-hold", "PT0S")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rollup.max-hold");
+        assertThat(RollupSettings.from(Map.of("rollup.max-hold", "P10D")).maxHold()).isEqualTo(java.time.Duration.ofDays(10));
+        assertThat(RollupSettings.defaults().maxHold()).isEqualTo(java.time.Duration.ofDays(30));
     }
 }

@@ -514,7 +514,7 @@ class RollupTopologyTest {
     @DisplayName("aligned (the application): in a catch-up a line hour days behind the clock is taken while its line still delivers; once the line is silent for rollup.align-idle the clock's correction window applies again")
     void alignedCatchUpTakesTheHoursOfASlowerTask() {
         // A1's task runs three days ahead (clock 5 March 11:00); A2, delivered a moment ago, is at 2 March 12:00
-        TestOutputTopic<byte[], byte[]> dlq = a1RunsAheadOfA2(10 + 72);
+        TestOutputTopic<byte[], byte[]> dlq = a1RunsAheadOfA2(RollupSettings.defaults(), 10 + 72);
         oeeRollups.readKeyValuesToList();
         // A2's 12:00 and 13:00 start 71 and 70 hours behind the clock, past the clock's 2-day correction window, but
         // not behind what was published without them: taken, and each hour published once, complete
@@ -543,11 +543,15 @@ class RollupTopologyTest {
     }
 
     @Test
-    @DisplayName("aligned (the application): a line still delivering holds the correction window at most rollup.member-ttl behind the clock, and where it ends is stored")
-    void alignedHoldIsBoundedByTheMemberTtl() {
-        // A1 runs ten days ahead (clock 12 March 11:00) while A2, at 2 March 12:00, keeps delivering: the correction
-        // window ends at most 7 days behind the clock (5 March 11:00), so line hours from 3 March 11:00 on are taken
-        TestOutputTopic<byte[], byte[]> dlq = a1RunsAheadOfA2(10 + 240);
+    @DisplayName("aligned (the application): a line still delivering holds the correction window at most rollup.max-hold behind the clock, and where it ends is stored")
+    void alignedHoldIsBoundedByTheMaxHold() {
+        // A1 runs ten days ahead (clock 12 March 11:00) while A2, at 2 March 12:00, keeps delivering: with a
+        // rollup.max-hold of 7 days the correction window ends at most 7 days behind the clock (5 March 11:00), so line
+        // hours from 3 March 11:00 on are taken. A2 is 10 days behind the clock, past rollup.member-ttl (7 days), but
+        // still delivering: it stays a member
+        TestOutputTopic<byte[], byte[]> dlq = a1RunsAheadOfA2(RollupSettings.defaults().withMaxHold(java.time.Duration.ofDays(7)), 10 + 240);
+        assertThat(driver.<String, RollupMembers>getKeyValueStore(StoreNames.ROLLUP_MEMBERS).get("OEE|area:foundry|L|A2"))
+                .as("A2 still a member").isNotNull();
         pipe(oeeHour("A2", 35, HOUR, 0, HOUR, 0, 0, 60, 0, 60_000, 0));
         assertThat(dlq.readRecordsToList()).as("3 March 11:00 is taken").isEmpty();
         pipe(oeeHour("A2", 34, HOUR, 0, HOUR, 0, 0, 60, 0, 60_000, 0));
@@ -556,13 +560,133 @@ class RollupTopologyTest {
         assertThat(members.get("OEE|area:foundry|H").getClockMs()).isEqualTo(Instant.parse("2026-03-05T11:00:00Z").toEpochMilli());
     }
 
+    @Test
+    @DisplayName("aligned (the application): a line's hours come through several relay tasks at their own pace; an hour days behind the line's latest is taken while its relay still delivers")
+    void alignedRelaysOfOneLine() {
+        // X1, alone in its site: its hours are keyed by hour on mfg.oee, so they reach the roll-up through every relay
+        // task, each reading its partitions at its own pace. Relay 0 brings the even hours, up to 5 March 10:00; relay
+        // 1 is at 2 March 11:00 and still delivering.
+        start(RollupSettings.defaults(), false, true);
+        config(line("X1", "solo-site", "solo-area", List.of(new Shift("Day", "06:00", "18:00", ALL_DAYS)), "DISC", 30_000L, CONFIG_FROM));
+        TestOutputTopic<byte[], byte[]> dlq = dlq();
+        TestInputTopic<String, io.greenline.events.RollupContribution> relayed = relayed();
+        relay(relayed, 0, 10);
+        relay(relayed, 1, 11);
+        silence(31);
+        relay(relayed, 0, 12);
+        relay(relayed, 1, 13);
+        for (int h = 14; h <= 10 + 72; h += 2) {
+            relay(relayed, 0, h);
+            if (h % 8 == 0) {
+                // a second of wall clock every four hours: the task runs, and what holds is looked at again
+                driver.advanceWallClockTime(java.time.Duration.ofSeconds(1));
+            }
+        }
+        // relay 1's 15:00 and 17:00 start 68 and 66 hours behind the line's latest window end (5 March 11:00), past the
+        // clock's 2-day correction window, but their relay is on its way: taken, each hour published once, complete
+        relay(relayed, 1, 15);
+        relay(relayed, 1, 17);
+        assertThat(dlq.readRecordsToList()).as("nothing dead-lettered").isEmpty();
+        List<KeyValue<String, OeeRollupWindow>> published = oeeRollups.readKeyValuesToList();
+        for (int h : new int[] {15, 17}) {
+            String k = key("site:solo-site", Granularity.HOUR, hour(h));
+            List<OeeRollupWindow> versions = published.stream().filter(kv -> kv.key.equals(k)).map(kv -> kv.value).toList();
+            assertThat(versions).as("%d:00", h).hasSize(1);
+            assertThat(versions.get(0).getRevision()).isZero();
+            assertThat(versions.get(0).getContributingLines()).containsExactly("X1");
+            // 120 x 30 s / 3 600 s = 1.0
+            assertThat(versions.get(0).getOee()).isCloseTo(1.0, within(EPS));
+        }
+        // relay 1 delivers nothing for 30 s of wall clock while relay 0 does: it no longer holds, and its next hour,
+        // 19:00, starts 64 hours behind the clock: LATE
+        for (int second = 1; second <= 31; second++) {
+            driver.advanceWallClockTime(java.time.Duration.ofSeconds(1));
+            relay(relayed, 0, 10 + 72 + 2 * second);
+        }
+        relay(relayed, 1, 19);
+        List<org.apache.kafka.streams.test.TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+        assertThat(dead).hasSize(1);
+        assertThat(new String(dead.get(0).headers().lastHeader("reason").value(), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("LATE");
+    }
+
+    @Test
+    @DisplayName("aligned (the application): a site's footprints come through several relay tasks; one days behind the latest is taken while its relay still delivers")
+    void alignedRelaysOfFootprints() {
+        // mfg.batch-footprint is keyed by batch, so a site's footprints reach the roll-up through every relay task. The
+        // driver's own tasks are relay 0: X1's energy hours and a footprint a day come through it, up to 5 March 11:00.
+        // Relay 1 brought B1 (completed 2 March 12:00) and still delivers.
+        start(RollupSettings.defaults(), false, true);
+        config(line("X1", "solo-site", "solo-area", List.of(new Shift("Day", "06:00", "18:00", ALL_DAYS)), "DISC", 30_000L, CONFIG_FROM));
+        TestOutputTopic<byte[], byte[]> dlq = dlq();
+        TestInputTopic<String, io.greenline.events.RollupContribution> relayed = relayed();
+        silence(31);
+        relayFootprint(relayed, 1, "B1", 8, 12, 1_000);
+        for (int h = 10; h <= 10 + 72; h++) {
+            energyHour("X1", h, 100, 40);
+            if (h % 24 == 10) {
+                footprint("F" + h, "X1", 1, FootprintStatus.FINAL, hour(h - 2), hour(h), 100.0, 10);
+            }
+            if (h % 8 == 0) {
+                driver.advanceWallClockTime(java.time.Duration.ofSeconds(1));
+            }
+        }
+        // B2, completed 2 March 14:00, is 3 days behind the latest footprint through relay 0 (5 March 10:00) and 69 hours
+        // behind the clock, but relay 1 is on its way: taken, and 2 March is republished with it
+        relayFootprint(relayed, 1, "B2", 13, 14, 500);
+        assertThat(dlq.readRecordsToList()).as("nothing dead-lettered").isEmpty();
+        EnergyRollupWindow day = latest(energyRollups.readKeyValuesToList()).get(key("site:solo-site", Granularity.DAY, DAY));
+        // B1, B2 and F10 (completed 2 March 10:00): 1 000 + 500 + 100 kg
+        assertThat(day.getFootprints()).isEqualTo(3);
+        assertThat(day.getGoodOutputMassKg()).isCloseTo(1_600, within(EPS));
+        // relay 1 delivers nothing for 30 s while relay 0 does: its next footprint, completed 2 March 16:00, is LATE
+        for (int second = 1; second <= 31; second++) {
+            driver.advanceWallClockTime(java.time.Duration.ofSeconds(1));
+            energyHour("X1", 10 + 72 + second, 100, 40);
+        }
+        relayFootprint(relayed, 1, "B3", 15, 16, 500);
+        List<org.apache.kafka.streams.test.TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+        assertThat(dead).hasSize(1);
+        assertThat(new String(dead.get(0).headers().lastHeader("reason").value(), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("LATE");
+    }
+
+    /** The roll-ups' repartition topic, to send records as a given relay task does (the driver's own tasks are all relay 0). */
+    private TestInputTopic<String, io.greenline.events.RollupContribution> relayed() {
+        return driver.createInputTopic("rollup-test-" + RollupTopology.REPARTITION + "-repartition", new StringSerializer(),
+                io.greenline.schemas.state.StateSerde.of(io.greenline.events.RollupContribution.class).serializer());
+    }
+
+    /** A FINAL footprint of X1 for its site, as relay task {@code relay} sends it. */
+    private void relayFootprint(TestInputTopic<String, io.greenline.events.RollupContribution> relayed, int relay, String batchId,
+                                int startedHour, int completedHour, double goodKg) {
+        long completed = hour(completedHour).toEpochMilli();
+        relayed.pipeInput(new org.apache.kafka.streams.test.TestRecord<>("site:solo-site",
+                new io.greenline.events.RollupContribution(RollupFootprints.KIND, "site:solo-site", "X1", hour(startedHour).toEpochMilli(),
+                        completed, Map.of(RollupMeasures.FP_KG_MARKET, 50.0, RollupMeasures.FP_MASS, goodKg), batchId),
+                stamped(relay, completed), hour(completedHour)));
+    }
+
+    private static org.apache.kafka.common.header.Headers stamped(int relay, long streamTimeMs) {
+        return io.greenline.streams.windows.SourceStamp.stamp(new org.apache.kafka.common.header.internals.RecordHeaders(), relay, streamTimeMs);
+    }
+
+    /** X1's OEE hour {@code h} for its site (120 pieces of 30 s in a full hour: OEE 1.0), as relay task {@code relay} sends it. */
+    private void relay(TestInputTopic<String, io.greenline.events.RollupContribution> relayed, int relay, int h) {
+        OeeWindow w = oeeHour("X1", h, HOUR, 0, HOUR, 0, 0, 120, 0, 30_000, 0);
+        relayed.pipeInput(new org.apache.kafka.streams.test.TestRecord<>("site:solo-site",
+                new io.greenline.events.RollupContribution(RollupKind.OEE.name(), "site:solo-site", "X1",
+                        w.getWindowStart().toEpochMilli(), w.getWindowEnd().toEpochMilli(), RollupMeasures.of(w), null),
+                stamped(relay, w.getWindowEnd().toEpochMilli()), w.getWindowEnd()));
+    }
+
     /**
      * The aligned foundry: both lines deliver 10:00, the task runs past the first {@code rollup.align-idle} after its
      * start (when nothing is known to be behind and the correction window is held as far as it may be), both deliver
      * 11:00, then A1 alone runs on to {@code lastHour}. Returns the dead letters.
      */
-    private TestOutputTopic<byte[], byte[]> a1RunsAheadOfA2(int lastHour) {
-        start(RollupSettings.defaults(), false, true);
+    private TestOutputTopic<byte[], byte[]> a1RunsAheadOfA2(RollupSettings settings, int lastHour) {
+        start(settings, false, true);
         foundry();
         TestOutputTopic<byte[], byte[]> dlq = dlq();
         pipe(oeeHour("A1", 10, HOUR, 0, HOUR, 0, 0, 120, 0, 30_000, 0));
