@@ -221,11 +221,13 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
                     + settings.correctionWindow() + " before " + Instant.ofEpochMilli(accepted) + horizonNote(accepted, known.getClockMs()) + ")");
         }
         long clock = Math.max(known.getClockMs(), c.getWindowEnd());
-        if (alignIdleMs > 0 && delivered(lines.delivered.computeIfAbsent(c.getLineId(), l -> new HashMap<>()), SourceStamp.task(record.headers()),
-                c.getWindowEnd(), wallMs)) {
-            // a line delivering (again) through a relay can only lower the frontier: not a second later, or the
-            // horizon, which never moves back, would pass it
-            lines.frontierWallMs = Long.MIN_VALUE;
+        long[] holdsAgain = alignIdleMs > 0 ? delivered(lines.delivered.computeIfAbsent(c.getLineId(), l -> new HashMap<>()),
+                SourceStamp.task(record.headers()), c.getWindowEnd(), wallMs) : null;
+        if (holdsAgain != null) {
+            // a line delivering (again) through a relay can only lower the frontier: at once, not a second later, or
+            // the horizon, which never moves back, would pass it (lowered in place: with 1,000 lines a full
+            // recomputation per relay heard again cost a pass over every line and relay)
+            lines.frontier = Math.min(lines.frontier, holdsAgain[0]);
         }
         Long lastSeen = lines.lastSeen.get(c.getLineId());
         if (lastSeen == null || lastSeen < c.getWindowEnd()) {
@@ -534,19 +536,21 @@ final class RollupProcessor implements Processor<String, RollupContribution, Str
     }
 
     /**
-     * Notes that {@code relay} delivered something ending at {@code endMs} at {@code wallMs}; true when it is new or
-     * delivers again after a silence of {@code rollup.align-idle} (so it holds again, and may lower a frontier).
+     * Notes that {@code relay} delivered something ending at {@code endMs} at {@code wallMs}. Returns what it holds at
+     * ({@code [0]}: the latest end it delivered) when it is new or delivers again after a silence of
+     * {@code rollup.align-idle} (so it holds again, and may lower a frontier); null when it was holding already.
      */
-    private boolean delivered(Map<Integer, long[]> relays, int relay, long endMs, long wallMs) {
+    private long[] delivered(Map<Integer, long[]> relays, int relay, long endMs, long wallMs) {
         long[] seen = relays.get(relay);
         if (seen == null) {
-            relays.put(relay, new long[] {endMs, wallMs});
-            return true;
+            seen = new long[] {endMs, wallMs};
+            relays.put(relay, seen);
+            return seen;
         }
         boolean again = wallMs - seen[1] >= alignIdleMs;
         seen[0] = Math.max(seen[0], endMs);
         seen[1] = Math.max(seen[1], wallMs);
-        return again;
+        return again ? seen : null;
     }
 
     /**
