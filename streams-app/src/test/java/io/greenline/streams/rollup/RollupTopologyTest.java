@@ -566,9 +566,7 @@ class RollupTopologyTest {
         // X1, alone in its site: its hours are keyed by hour on mfg.oee, so they reach the roll-up through every relay
         // task, each reading its partitions at its own pace. Relay 0 brings the even hours, up to 5 March 10:00; relay
         // 1 is at 2 March 11:00 and still delivering.
-        start(RollupSettings.defaults(), false, true);
-        config(line("X1", "solo-site", "solo-area", List.of(new Shift("Day", "06:00", "18:00", ALL_DAYS)), "DISC", 30_000L, CONFIG_FROM));
-        TestOutputTopic<byte[], byte[]> dlq = dlq();
+        TestOutputTopic<byte[], byte[]> dlq = soloLine();
         TestInputTopic<String, io.greenline.events.RollupContribution> relayed = relayed();
         relay(relayed, 0, 10);
         relay(relayed, 1, 11);
@@ -616,9 +614,7 @@ class RollupTopologyTest {
         // mfg.batch-footprint is keyed by batch, so a site's footprints reach the roll-up through every relay task. The
         // driver's own tasks are relay 0: X1's energy hours and a footprint a day come through it, up to 5 March 11:00.
         // Relay 1 brought B1 (completed 2 March 12:00) and still delivers.
-        start(RollupSettings.defaults(), false, true);
-        config(line("X1", "solo-site", "solo-area", List.of(new Shift("Day", "06:00", "18:00", ALL_DAYS)), "DISC", 30_000L, CONFIG_FROM));
-        TestOutputTopic<byte[], byte[]> dlq = dlq();
+        TestOutputTopic<byte[], byte[]> dlq = soloLine();
         TestInputTopic<String, io.greenline.events.RollupContribution> relayed = relayed();
         silence(31);
         relayFootprint(relayed, 1, "B1", 8, 12, 1_000);
@@ -649,6 +645,13 @@ class RollupTopologyTest {
         assertThat(dead).hasSize(1);
         assertThat(new String(dead.get(0).headers().lastHeader("reason").value(), java.nio.charset.StandardCharsets.UTF_8))
                 .isEqualTo("LATE");
+    }
+
+    /** The aligned application with line X1 alone in its area and site (DISC, 30 s, 06:00-18:00, UTC). Returns the dead letters. */
+    private TestOutputTopic<byte[], byte[]> soloLine() {
+        start(RollupSettings.defaults(), false, true);
+        config(line("X1", "solo-site", "solo-area", List.of(new Shift("Day", "06:00", "18:00", ALL_DAYS)), "DISC", 30_000L, CONFIG_FROM));
+        return dlq();
     }
 
     /** The roll-ups' repartition topic, to send records as a given relay task does (the driver's own tasks are all relay 0). */
