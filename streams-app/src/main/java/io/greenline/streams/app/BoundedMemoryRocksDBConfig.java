@@ -25,14 +25,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All instances share ONE LRU block cache, which also holds index and filter blocks, and one
  * {@link WriteBufferManager} that charges memtables to that same cache, so memory does not grow with the
- * partition count. Half of the bound may be memtables.
+ * partition count. Memtables may take up to 7/8 of the bound; since they are charged to the cache, the blocks get
+ * whatever the memtables do not hold at the moment (at least 1/8 of the bound).
  *
  * <p>The trap is the instance count. An application opens one RocksDB per store, per partition, per window-store
- * segment (a hundred or more here). When the memtables of all of them together pass the manager's budget, every
- * write to ANY instance flushes that instance's memtable, however small: a flush storm of tiny SST files. So each
- * instance's own memtable ({@code write_buffer_size}) is sized from the number of instances the bound is planned
- * for ({@code greenline.rocksdb.store.instances}): at that count the memtables fill and flush on their own long
- * before the shared budget is reached, and the manager is only the hard cap. The record caches of Kafka Streams
+ * segment (a hundred or more here). When the memtables of all of them together pass 7/8 of the manager's budget,
+ * every write to ANY instance flushes that instance's memtable, however small: a flush storm of tiny SST files. So
+ * each instance's own memtable ({@code write_buffer_size}) is sized from the number of instances the bound is
+ * planned for ({@code greenline.rocksdb.store.instances}): at that count the memtables fill and flush on their own
+ * before the shared budget is reached, and the manager is only the hard cap. They are never all full at once (an
+ * old window segment takes no writes; most key-value stores take one collapsed write per key and commit): at their
+ * peak they held 32-38 % of all open instances' memtables in the benchmark (docs/benchmarks.md, session 13), so the
+ * size is chosen for 40 % of the planned instances' memtables to take 3/4 of the budget. The record caches of Kafka Streams
  * ({@code statestore.cache.max.bytes}) sit in front, so RocksDB sees a commit's worth of collapsed writes.
  *
  * <p>Every completed flush is counted by reason ({@link #flushes()}, {@link #flushes(FlushReason)}); a
@@ -44,11 +48,23 @@ public class BoundedMemoryRocksDBConfig implements RocksDBConfigSetter {
 
     private static final Logger LOG = LoggerFactory.getLogger(BoundedMemoryRocksDBConfig.class);
 
-    /** Share of the bound the memtables may use (the rest is block cache: data, index and filter blocks). */
-    static final double WRITE_BUFFER_SHARE = 0.5;
+    /**
+     * Share of the bound the memtables may use. They are charged to the block cache, so the data, index and filter
+     * blocks have the rest of the bound plus whatever the memtables do not hold at the moment.
+     */
+    static final double WRITE_BUFFER_SHARE = 0.875;
     private static final double HIGH_PRIORITY_POOL_RATIO = 0.1;
-    /** Room left under the manager's budget: it starts forcing flushes at 7/8 of it. */
-    private static final double HEADROOM = 0.75;
+    /**
+     * What the planned instances' memtables may hold together at their peak: 3/4 of the manager's budget, below the
+     * 7/8 at which it starts forcing flushes.
+     */
+    private static final double PEAK_OF_BUDGET = 0.75;
+    /**
+     * The share of all instances' memtables full at once, at their peak: measured 32 % (exactly_once_v2) and 38 %
+     * (at_least_once) with 235 instances of 1.75 MiB (docs/benchmarks.md "Session 13"). Smaller memtables fill more
+     * (60 % at 614 KiB): a light writer holds the same bytes whatever the size, a heavy one is on average half full.
+     */
+    private static final double PEAK_FILL = 0.4;
     /** Floor and ceiling of one instance's memtable. */
     static final long MIN_WRITE_BUFFER_BYTES = 256 * 1024;
     static final long MAX_WRITE_BUFFER_BYTES = 16L * 1024 * 1024;
@@ -88,12 +104,13 @@ public class BoundedMemoryRocksDBConfig implements RocksDBConfigSetter {
     }
 
     /**
-     * One instance's memtable: the memtable budget, less headroom, shared by the planned instances, within
-     * [256 KiB, 16 MiB]. Memtables fill at different speeds (a window store takes most writes, a clock store few),
-     * so at the planned count their sum stays well under the manager's flush threshold.
+     * One instance's memtable, within [256 KiB, 16 MiB]: sized so that the planned instances, {@link #PEAK_FILL} of
+     * their memtables full at once, hold {@link #PEAK_OF_BUDGET} of the memtable budget. Memtables fill at different
+     * speeds (a window store takes most writes, a clock store few, an old window segment none), so at the planned
+     * count their sum stays under the manager's flush threshold; a {@code WRITE_BUFFER_MANAGER} flush says it did not.
      */
     static long writeBufferBytesFor(long boundBytes, int instances) {
-        long share = (long) (boundBytes * WRITE_BUFFER_SHARE * HEADROOM / Math.max(1, instances));
+        long share = (long) (boundBytes * WRITE_BUFFER_SHARE * PEAK_OF_BUDGET / (PEAK_FILL * Math.max(1, instances)));
         return Math.max(MIN_WRITE_BUFFER_BYTES, Math.min(MAX_WRITE_BUFFER_BYTES, share));
     }
 

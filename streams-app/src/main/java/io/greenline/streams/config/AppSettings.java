@@ -50,7 +50,7 @@ public final class AppSettings {
     public static final String ROCKSDB_MEMORY_BYTES = "greenline.rocksdb.memory.bytes";
     public static final String ROCKSDB_STORE_INSTANCES = "greenline.rocksdb.store.instances";
     public static final long DEFAULT_ROCKSDB_MEMORY_BYTES = 256L * 1024 * 1024;
-    public static final int DEFAULT_ROCKSDB_STORE_INSTANCES = 160;
+    public static final int DEFAULT_ROCKSDB_STORE_INSTANCES = 240;
     public static final String STATE_CACHE_ENTRIES = "greenline.state.cache.entries";
     public static final String SHUTDOWN_TIMEOUT_MS = "greenline.shutdown.timeout.ms";
     public static final String THREAD_REPLACEMENTS_MAX = "greenline.thread.replacements.max";

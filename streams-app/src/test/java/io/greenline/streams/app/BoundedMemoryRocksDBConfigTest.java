@@ -25,10 +25,12 @@ class BoundedMemoryRocksDBConfigTest {
             AppSettings.ROCKSDB_STORE_INSTANCES, "160");
 
     @Test
-    @DisplayName("Each memtable is the memtable half of the bound, less a quarter of headroom, shared by the planned instances (256 KiB..16 MiB)")
+    @DisplayName("Each memtable is sized so that 40 % of the planned instances' memtables take 3/4 of the memtables' 7/8 of the bound (256 KiB..16 MiB)")
     void writeBufferSizedForThePlannedInstances() {
-        // 256 MiB bound: 128 MiB of memtables x 0.75 / 160 instances = 614.4 KiB
-        assertThat(BoundedMemoryRocksDBConfig.writeBufferBytesFor(256L << 20, 160)).isEqualTo((long) (128.0 * 1024 * 1024 * 0.75 / 160));
+        // the defaults, 256 MiB and 240 instances: 224 MiB of memtables x 0.75 / (0.4 x 240) = 168 MiB / 96 = 1.75 MiB
+        assertThat(BoundedMemoryRocksDBConfig.writeBufferBytesFor(256L << 20, 240)).isEqualTo(1792L * 1024);
+        // twice the instances, half the memtable
+        assertThat(BoundedMemoryRocksDBConfig.writeBufferBytesFor(256L << 20, 480)).isEqualTo(896L * 1024);
         // a small bound or many instances: the floor
         assertThat(BoundedMemoryRocksDBConfig.writeBufferBytesFor(64L << 20, 1000)).isEqualTo(256 * 1024);
         // one instance and a large bound: the ceiling

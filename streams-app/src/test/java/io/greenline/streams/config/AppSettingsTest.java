@@ -54,7 +54,7 @@ class AppSettingsTest {
                 .containsEntry(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName())
                 .containsEntry(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName())
                 .containsEntry(AppSettings.ROCKSDB_MEMORY_BYTES, String.valueOf(256L * 1024 * 1024))
-                .containsEntry(AppSettings.ROCKSDB_STORE_INSTANCES, "160")
+                .containsEntry(AppSettings.ROCKSDB_STORE_INSTANCES, "240")
                 .containsEntry(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, String.valueOf(64L * 1024 * 1024))
                 .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000")
                 .containsEntry("producer.linger.ms", "50")
