@@ -17,14 +17,22 @@ final class GroupOffsets {
 
     /** The sum of the group's committed offsets over the partitions of {@code inputTopics}. */
     static long committed(Admin admin, String group, List<String> inputTopics) throws Exception {
+        return committedByPartition(admin, group, inputTopics).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /**
+     * The group's committed offsets over {@code inputTopics}, summed by partition number: how far each task (one per
+     * partition number and sub-topology) has come through its input.
+     */
+    static Map<Integer, Long> committedByPartition(Admin admin, String group, List<String> inputTopics) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-        long sum = 0;
+        Map<Integer, Long> byPartition = new java.util.TreeMap<>();
         for (Map.Entry<TopicPartition, OffsetAndMetadata> e : offsets.entrySet()) {
             if (inputTopics.contains(e.getKey().topic()) && e.getValue() != null) {
-                sum += e.getValue().offset();
+                byPartition.merge(e.getKey().partition(), e.getValue().offset(), Long::sum);
             }
         }
-        return sum;
+        return byPartition;
     }
 
     /**

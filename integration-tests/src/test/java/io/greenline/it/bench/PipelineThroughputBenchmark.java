@@ -373,6 +373,10 @@ class PipelineThroughputBenchmark {
             out.append(String.format(Locale.ROOT, "by tenth of the input, %s: records/s %s; CPU s per million events %s, of which its stream threads %s%n",
                     r.name.replaceAll(",.*", "").replace("(c) GreenlineTopology ", ""), tenths(r.tenthRates(), "%.0f"),
                     tenths(r.tenthCpuPerMillion(), "%.1f"), tenths(r.tenthStreamCpuPerMillion(), "%.1f")));
+            out.append(String.format(Locale.ROOT, "input by partition number, %s: share committed when the last tenth began %s; "
+                            + "all committed at s after RUNNING %s (the run: %.1f s)%n",
+                    r.name.replace("(c) GreenlineTopology ", ""), byPartition(r.partitionShareAtLastTenth(), "%.3f"),
+                    byPartition(r.partitionDoneSeconds(), "%.1f"), r.seconds()));
         }
         double diskPerLineDay = eos.diskBytes / (double) lineIds.size() / simulatedDays;
         out.append(String.format(Locale.ROOT, "RocksDB on disk after the exactly_once_v2 run: %.0f bytes per line per simulated day (%d lines, %.2f days); flushes by reason %s%n",
@@ -428,6 +432,8 @@ class PipelineThroughputBenchmark {
         json.put("tenths_rps", tenths(eos.tenthRates(), "%.0f"));
         json.put("tenths_cpu_seconds_per_million_events", tenths(eos.tenthCpuPerMillion(), "%.1f"));
         json.put("tenths_stream_thread_cpu_seconds_per_million_events", tenths(eos.tenthStreamCpuPerMillion(), "%.1f"));
+        json.put("partition_share_at_last_tenth", byPartition(eos.partitionShareAtLastTenth(), "%.3f"));
+        json.put("partition_done_seconds", byPartition(eos.partitionDoneSeconds(), "%.1f"));
         json.put("app_alos_first_tenth_rps", alos.firstTenthPerSecond());
         json.put("app_alos_last_tenth_rps", alos.lastTenthPerSecond());
         json.put("eos_over_floor", eos.perSecond() / floor.perSecond());
@@ -512,7 +518,8 @@ class PipelineThroughputBenchmark {
         assertThat(checksum).isPositive();
         return new Rate((deserialize ? "(b) consumer + Greenline Avro serdes" : "(a) raw KafkaConsumer<byte[],byte[]>")
                 + ("warm-up".equals(name) ? " warm-up" : ""), records, elapsed, peakHeap(), 0, (processCpuNanos() - cpuStarted) / 1e9,
-                Double.NaN, Double.NaN, new double[0], new double[0], new double[0], Double.NaN, 0, Map.of(), Map.of(), 0, 0, 0, Map.of());
+                Double.NaN, Double.NaN, new double[0], new double[0], new double[0], Double.NaN, 0, Map.of(), Map.of(), 0, 0, 0, Map.of(),
+                Map.of(), Map.of());
     }
 
     // ---- (b2), (c), (c1): Kafka Streams runs, (d) query latency ----
@@ -598,6 +605,12 @@ class PipelineThroughputBenchmark {
             long committed = 0;
             long nextReport = created;
             long groupTotal = grouped.stream().mapToLong(loaded::get).sum();
+            // each partition number's input (its tasks'), when it was all committed, and how far each was when the
+            // last tenth began: says whether the last tenth is one thread finishing its partitions alone
+            Map<Integer, Long> partitionTotals = new TreeMap<>();
+            partitionEndOffsets(grouped).forEach((tp, offset) -> partitionTotals.merge(tp.partition(), offset, Long::sum));
+            Map<Integer, Double> partitionDoneSeconds = new TreeMap<>();
+            Map<Integer, Double> partitionShareAtLastTenth = new TreeMap<>();
             // when the committed input first reached k tenths of the total (k = 0: RUNNING; k = 10: the end), and the
             // process CPU then: the rate and the CPU per event of each tenth
             long[] tenthAt = new long[11];
@@ -617,11 +630,23 @@ class PipelineThroughputBenchmark {
                         tenthCpu[0] = cpuAtRunning;
                         tenthStreamCpu[0] = streamThreadCpuNanos(applicationId);
                     }
-                    committed = GroupOffsets.committed(admin, applicationId, grouped);
+                    Map<Integer, Long> byPartition = GroupOffsets.committedByPartition(admin, applicationId, grouped);
+                    committed = byPartition.values().stream().mapToLong(Long::longValue).sum();
+                    if (running != 0) {
+                        for (Map.Entry<Integer, Long> total : partitionTotals.entrySet()) {
+                            if (byPartition.getOrDefault(total.getKey(), 0L) >= total.getValue()) {
+                                partitionDoneSeconds.putIfAbsent(total.getKey(), (now - running) / 1e9);
+                            }
+                        }
+                    }
                     peakInstances = Math.max(peakInstances, BoundedMemoryRocksDBConfig.openInstances());
                     peakMemtableBytes = Math.max(peakMemtableBytes, memtableBytes(streams));
                     while (running != 0 && tenthsReached < 9 && committed >= groupTotal * (tenthsReached + 1) / 10) {
                         tenthsReached++;
+                        if (tenthsReached == 9) {
+                            partitionTotals.forEach((partition, total) -> partitionShareAtLastTenth.put(partition,
+                                    total == 0 ? 1.0 : byPartition.getOrDefault(partition, 0L) / (double) total));
+                        }
                         tenthAt[tenthsReached] = now;
                         tenthCommitted[tenthsReached] = committed;
                         tenthCpu[tenthsReached] = processCpuNanos();
@@ -683,7 +708,7 @@ class PipelineThroughputBenchmark {
             Rate rate = new Rate(name, records, elapsed, peakHeap(), (running - created) / 1e9, cpu / 1e9, firstTenth, lastTenth,
                     tenthRates, tenthCpuPerMillion, tenthStreamCpuPerMillion, drainSeconds,
                     BoundedMemoryRocksDBConfig.flushes() - flushesBefore, reasons, byStore, peakInstances, directoryBytes(stateDir),
-                    peakMemtableBytes, deadLetters);
+                    peakMemtableBytes, deadLetters, partitionDoneSeconds, partitionShareAtLastTenth);
             if (measureQueries && app != null) {
                 latencies = queryLatencies(port);
             }
@@ -1036,7 +1061,8 @@ class PipelineThroughputBenchmark {
                 double firstTenthPerSecond, double lastTenthPerSecond, double[] tenthRates, double[] tenthCpuPerMillion, double[] tenthStreamCpuPerMillion, double drainSeconds,
                 long flushes, Map<FlushReason, Long> flushesByReason,
                 Map<String, Long> flushesByStore,
-                int rocksInstances, long diskBytes, long peakMemtableBytes, Map<String, Long> deadLetters) {
+                int rocksInstances, long diskBytes, long peakMemtableBytes, Map<String, Long> deadLetters,
+                Map<Integer, Double> partitionDoneSeconds, Map<Integer, Double> partitionShareAtLastTenth) {
         double seconds() {
             return elapsed.toNanos() / 1e9;
         }
@@ -1061,6 +1087,12 @@ class PipelineThroughputBenchmark {
         double flushesPer10k() {
             return flushes * 10_000.0 / records;
         }
+    }
+
+    /** A figure by partition number as {@code {0=a, 1=b, ...}}. */
+    private static String byPartition(Map<Integer, Double> values, String format) {
+        return values.entrySet().stream().map(e -> e.getKey() + "=" + String.format(Locale.ROOT, format, e.getValue()))
+                .collect(Collectors.joining(", ", "{", "}"));
     }
 
     /** A tenth-by-tenth figure as {@code [a, b, ...]}. */
