@@ -34,10 +34,10 @@ import org.slf4j.LoggerFactory;
  * each instance's own memtable ({@code write_buffer_size}) is sized from the number of instances the bound is
  * planned for ({@code greenline.rocksdb.store.instances}): at that count the memtables fill and flush on their own
  * before the shared budget is reached, and the manager is only the hard cap. They are never all full at once (an
- * old window segment takes no writes; most key-value stores take one collapsed write per key and commit): at their
- * peak they held 32-38 % of all open instances' memtables in the benchmark (docs/benchmarks.md, session 13), so the
- * size is chosen for 40 % of the planned instances' memtables to take 3/4 of the budget. The record caches of Kafka Streams
- * ({@code statestore.cache.max.bytes}) sit in front, so RocksDB sees a commit's worth of collapsed writes.
+ * old window segment takes no writes; most key-value stores take one collapsed write per key and commit), so the
+ * size allows for the share measured full at their peak ({@link #PEAK_FILL}, {@link #writeBufferBytesFor}). The
+ * record caches of Kafka Streams ({@code statestore.cache.max.bytes}) sit in front, so RocksDB sees a commit's worth
+ * of collapsed writes.
  *
  * <p>Every completed flush is counted by reason ({@link #flushes()}, {@link #flushes(FlushReason)}); a
  * {@link FlushReason#WRITE_BUFFER_MANAGER} flush means the bound is too small for the instances open (the

@@ -167,6 +167,9 @@ class AppSettingsTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("greenline.http.port");
         assertThatThrownBy(() -> command().settings(Map.of("GREENLINE_ROCKSDB_MEMORY_BYTES", "lots")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("greenline.rocksdb.memory.bytes");
+        // the memtable size divides by the planned instances
+        assertThatThrownBy(() -> command().settings(Map.of("GREENLINE_ROCKSDB_STORE_INSTANCES", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("greenline.rocksdb.store.instances");
         assertThatThrownBy(() -> command("--processing-guarantee", "exactly_once").settings(NO_ENV))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("processing.guarantee");
         assertThatThrownBy(() -> command("-D", "num.stream.threads=many").settings(NO_ENV))
