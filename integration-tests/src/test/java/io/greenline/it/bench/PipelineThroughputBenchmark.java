@@ -386,6 +386,12 @@ class PipelineThroughputBenchmark {
                         + " of a write-buffer budget of %.1f MiB (memtable per instance %d KiB)%n", eos.peakMemtableBytes / 1048576.0,
                 alos.peakMemtableBytes / 1048576.0, BoundedMemoryRocksDBConfig.writeBufferBudgetBytes() / 1048576.0,
                 BoundedMemoryRocksDBConfig.writeBufferBytes() >> 10));
+        for (Rate r : List.of(eos, alos)) {
+            out.append(String.format(Locale.ROOT, "offsets written per input event (records, and transaction markers under exactly_once_v2), %s: "
+                            + "%.2f (changelogs %.2f, repartition %.2f, outputs %.2f); by topic, most first: %s%n",
+                    r.name.replace("(c) GreenlineTopology ", ""), r.writtenPerEvent(""), r.writtenPerEvent("-changelog"),
+                    r.writtenPerEvent("-repartition"), r.outputsWrittenPerEvent(), mostFirst(r.written)));
+        }
         out.append(String.format(Locale.ROOT, "start to RUNNING (not in the rates): %s%n",
                 runs.stream().map(r -> String.format(Locale.ROOT, "%s %.1f s", r.name.replaceAll(",.*", ""), r.startupSeconds)).collect(Collectors.joining("; "))));
         out.append(latencies);
@@ -453,6 +459,12 @@ class PipelineThroughputBenchmark {
         json.put("rocksdb_instances", eos.rocksInstances);
         json.put("memtable_bytes_per_instance", BoundedMemoryRocksDBConfig.writeBufferBytes());
         json.put("app_eos_startup_seconds", eos.startupSeconds);
+        json.put("written_per_event", eos.writtenPerEvent(""));
+        json.put("changelog_written_per_event", eos.writtenPerEvent("-changelog"));
+        json.put("repartition_written_per_event", eos.writtenPerEvent("-repartition"));
+        json.put("outputs_written_per_event", eos.outputsWrittenPerEvent());
+        json.put("app_alos_written_per_event", alos.writtenPerEvent(""));
+        json.put("written_by_topic", mostFirst(eos.written));
         json.putAll(latencyFields);
         BenchResults.merge(json);
 
@@ -519,7 +531,7 @@ class PipelineThroughputBenchmark {
         return new Rate((deserialize ? "(b) consumer + Greenline Avro serdes" : "(a) raw KafkaConsumer<byte[],byte[]>")
                 + ("warm-up".equals(name) ? " warm-up" : ""), records, elapsed, peakHeap(), 0, (processCpuNanos() - cpuStarted) / 1e9,
                 Double.NaN, Double.NaN, new double[0], new double[0], new double[0], Double.NaN, 0, Map.of(), Map.of(), 0, 0, 0, Map.of(),
-                Map.of(), Map.of());
+                Map.of(), Map.of(), Map.of());
     }
 
     // ---- (b2), (c), (c1): Kafka Streams runs, (d) query latency ----
@@ -547,7 +559,7 @@ class PipelineThroughputBenchmark {
     /** One Streams run until every input record is committed, or for at most {@code limit} after RUNNING (a warm-up). */
     private static Rate runStreams(String name, String guarantee, Kind kind, boolean measureQueries, Map<String, String> overrides,
                                    Duration limit) throws Exception {
-        clearOutputs();
+        Map<String, Long> outputsBefore = clearOutputs();
         String applicationId = "bench-" + kind.name().toLowerCase(Locale.ROOT) + "-" + guarantee.replace('_', '-') + "-" + System.currentTimeMillis();
         int port = freePort();
         Path stateDir = workDir.resolve("state-" + applicationId);
@@ -673,6 +685,7 @@ class PipelineThroughputBenchmark {
             long streamCpuAtEnd = streamThreadCpuNanos(applicationId);
             double drainSeconds = Double.NaN;
             Map<String, Long> deadLetters = Map.of();
+            Map<String, Long> written = Map.of();
             if (kind == Kind.APP && limit == null) {
                 // the work the inputs caused downstream (carbon ledger, roll-ups, alerts) still queued in repartition
                 // topics and read-back outputs when the last input offset was committed
@@ -681,6 +694,7 @@ class PipelineThroughputBenchmark {
                 }
                 System.out.printf("bench: %s drained %.1f s after its input%n", name, drainSeconds);
                 deadLetters = deadLettersByReason(applicationId);
+                written = written(applicationId, outputsBefore);
             }
             Duration elapsed = Duration.ofNanos(end - running);
             long records = committed + globalRecords;
@@ -708,7 +722,7 @@ class PipelineThroughputBenchmark {
             Rate rate = new Rate(name, records, elapsed, peakHeap(), (running - created) / 1e9, cpu / 1e9, firstTenth, lastTenth,
                     tenthRates, tenthCpuPerMillion, tenthStreamCpuPerMillion, drainSeconds,
                     BoundedMemoryRocksDBConfig.flushes() - flushesBefore, reasons, byStore, peakInstances, directoryBytes(stateDir),
-                    peakMemtableBytes, deadLetters, partitionDoneSeconds, partitionShareAtLastTenth);
+                    peakMemtableBytes, deadLetters, partitionDoneSeconds, partitionShareAtLastTenth, written);
             if (measureQueries && app != null) {
                 latencies = queryLatencies(port);
             }
@@ -916,13 +930,14 @@ class PipelineThroughputBenchmark {
      * Empties the application's output topics (deleteRecords to their end), before each Streams run: the application
      * reads some of its own outputs (mfg.oee, mfg.quality, mfg.line-energy, mfg.batch-footprint feed the alerts and
      * the roll-ups), and each run starts from the earliest offset with a fresh application.id, so without this a run
-     * would also process every earlier run's output.
+     * would also process every earlier run's output. Returns their end offsets by topic, where the run's own writes
+     * begin.
      */
-    private static void clearOutputs() {
-        List<String> outputs = TopicNames.ALL.stream().map(TopicNames.TopicSpec::name)
-                .filter(n -> !INPUT_TOPICS.contains(n) && !n.equals(TopicNames.SCHEMAS)).toList();
+    private static Map<String, Long> clearOutputs() {
         Map<TopicPartition, org.apache.kafka.clients.admin.RecordsToDelete> delete = new HashMap<>();
-        partitionEndOffsets(outputs).forEach((tp, end) -> {
+        Map<String, Long> ends = new TreeMap<>();
+        partitionEndOffsets(outputTopics()).forEach((tp, end) -> {
+            ends.merge(tp.topic(), end, Long::sum);
             if (end > 0) {
                 delete.put(tp, org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(end));
             }
@@ -935,6 +950,38 @@ class PipelineThroughputBenchmark {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+        return ends;
+    }
+
+    private static List<String> outputTopics() {
+        return TopicNames.ALL.stream().map(TopicNames.TopicSpec::name)
+                .filter(n -> !INPUT_TOPICS.contains(n) && !n.equals(TopicNames.SCHEMAS)).toList();
+    }
+
+    /**
+     * The offsets a run wrote, by topic: its changelog and repartition topics (named after its application id, the
+     * prefix dropped) and the output topics (less their end offsets before the run). Under exactly_once_v2 an offset
+     * is a record or a transaction marker (one per partition written in each transaction): either is a write the
+     * broker, on the same two cores, makes and the producer sends.
+     */
+    private static Map<String, Long> written(String applicationId, Map<String, Long> outputsBefore) {
+        List<String> names = new ArrayList<>(outputTopics());
+        try (Admin admin = admin()) {
+            admin.listTopics().names().get().stream().filter(n -> n.startsWith(applicationId + "-")).forEach(names::add);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        Map<String, Long> written = new TreeMap<>();
+        endOffsets(names).forEach((topic, end) -> {
+            long n = end - outputsBefore.getOrDefault(topic, 0L);
+            if (n > 0) {
+                written.put(topic.startsWith(applicationId + "-") ? topic.substring(applicationId.length() + 1) : topic, n);
+            }
+        });
+        return written;
     }
 
     private static Map<String, Long> endOffsets(List<String> names) {
@@ -1062,7 +1109,8 @@ class PipelineThroughputBenchmark {
                 long flushes, Map<FlushReason, Long> flushesByReason,
                 Map<String, Long> flushesByStore,
                 int rocksInstances, long diskBytes, long peakMemtableBytes, Map<String, Long> deadLetters,
-                Map<Integer, Double> partitionDoneSeconds, Map<Integer, Double> partitionShareAtLastTenth) {
+                Map<Integer, Double> partitionDoneSeconds, Map<Integer, Double> partitionShareAtLastTenth,
+                Map<String, Long> written) {
         double seconds() {
             return elapsed.toNanos() / 1e9;
         }
@@ -1086,6 +1134,17 @@ class PipelineThroughputBenchmark {
 
         double flushesPer10k() {
             return flushes * 10_000.0 / records;
+        }
+
+        /** Offsets written to the topics whose names end with {@code suffix} (all with ""), per input event. */
+        double writtenPerEvent(String suffix) {
+            return written.entrySet().stream().filter(e -> e.getKey().endsWith(suffix)).mapToLong(Map.Entry::getValue).sum()
+                    / (double) records;
+        }
+
+        /** The same for the output topics: neither a changelog nor a repartition topic. */
+        double outputsWrittenPerEvent() {
+            return writtenPerEvent("") - writtenPerEvent("-changelog") - writtenPerEvent("-repartition");
         }
     }
 

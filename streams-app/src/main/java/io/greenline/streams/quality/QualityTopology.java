@@ -83,8 +83,10 @@ public final class QualityTopology {
         // to collapse, and their stream would evict the hot windows from it (CachedStoresBuilder)
         builder.addStateStore(CachedStoresBuilder.uncached(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.QUALITY_UNITS),
                 Serdes.String(), StateSerde.of(QualityUnitMemory.class))));
+        // the expiry index is derived from the unit memory and rebuilt from it whenever its task opens, so it needs no
+        // changelog: two changelog records (its entry and that entry's deletion) less per unit remembered
         builder.addStateStore(CachedStoresBuilder.uncached(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.QUALITY_UNIT_EXPIRY),
-                Serdes.String(), Serdes.String())));
+                Serdes.String(), Serdes.String()).withLoggingDisabled()));
         builder.addStateStore(EventDeduplicator.storeBuilder(StoreNames.QUALITY_SEEN_EVENTS, settings.dedupRetention()));
         builder.addStateStore(EventDeduplicator.storeBuilder(StoreNames.QUALITY_OEE_ALERTS_RAISED, settings.alertRetention()));
 

@@ -99,19 +99,17 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
         units = context.getStateStore(StoreNames.QUALITY_UNITS);
         unitExpiry = context.getStateStore(StoreNames.QUALITY_UNIT_EXPIRY);
         seenEvents = new EventDeduplicator(context.getStateStore(StoreNames.QUALITY_SEEN_EVENTS), settings.dedupRetention());
-        boolean indexed;
-        try (KeyValueIterator<String, String> any = unitExpiry.all()) {
-            indexed = any.hasNext();
-        }
+        // The expiry index has no changelog: index every unit remembered, whatever the index holds. After a restore
+        // of the unit memory (a crash, a task moved in, version 0.1's stores without an index) the local index may
+        // miss the units written since it was last flushed. An entry it keeps that the memory no longer matches (a
+        // unit forgotten, or inspected since) is older than the unit's last inspection, and the sweep drops it
+        // without forgetting the unit. The units are read here once anyway, to count them.
         long count = 0;
         try (KeyValueIterator<String, QualityUnitMemory> all = units.all()) {
             while (all.hasNext()) {
                 KeyValue<String, QualityUnitMemory> unit = all.next();
                 count++;
-                if (!indexed) {
-                    // unit memory kept before the expiry index existed (version 0.1): index it once
-                    unitExpiry.put(expiryKey(unit.key, unit.value.getLastInspectedAt().toEpochMilli()), "");
-                }
+                unitExpiry.put(expiryKey(unit.key, unit.value.getLastInspectedAt().toEpochMilli()), "");
             }
         }
         unitsRemembered.set(count);

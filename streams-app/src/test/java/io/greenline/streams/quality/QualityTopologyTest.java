@@ -522,6 +522,40 @@ class QualityTopologyTest {
         assertThat(units.get("BD2/u8")).isNotNull();
     }
 
+    @Test
+    @DisplayName("The expiry index has no changelog and is rebuilt from the unit memory when the task opens: an entry it lost is written again, and an entry older than its unit's last inspection is dropped by the sweep without forgetting the unit")
+    void expiryIndexRebuiltWhenTheTaskOpens() throws Exception {
+        java.nio.file.Path taskDir = java.nio.file.Files.createTempDirectory("quality-test-task");
+        start(QualitySettings.defaults(), taskDir);
+        pipe(inspection("z1", BD2, DRUM_A, "2026-03-02T08:00:00Z", "u7", InspectionResult.PASS, 1));
+        pipe(inspection("z2", BD2, DRUM_A, "2026-03-05T08:00:00Z", "u8", InspectionResult.PASS, 1));
+        assertThat(driver.producedTopicNames()).as("the unit memory is logged, its index is not")
+                .contains("quality-test-" + StoreNames.QUALITY_UNITS + "-changelog")
+                .doesNotContain("quality-test-" + StoreNames.QUALITY_UNIT_EXPIRY + "-changelog");
+        long march1 = Instant.parse("2026-03-01T08:00:00Z").toEpochMilli();
+        long march2 = Instant.parse("2026-03-02T08:00:00Z").toEpochMilli();
+        long march5 = Instant.parse("2026-03-05T08:00:00Z").toEpochMilli();
+        // as a restore can leave the local index behind the memory: u8's entry lost, and one of u8 before its last
+        // inspection (as when it was inspected again on another instance)
+        KeyValueStore<String, String> index = driver.getKeyValueStore(StoreNames.QUALITY_UNIT_EXPIRY);
+        index.delete("BD2/" + march5 + "/u8");
+        index.put("BD2/" + march1 + "/u8", "");
+
+        start(QualitySettings.defaults(), taskDir);
+        assertThat(expiryIndex()).as("every unit indexed again when the task opened")
+                .containsExactly("BD2/" + march1 + "/u8", "BD2/" + march2 + "/u7", "BD2/" + march5 + "/u8");
+        assertThat(unitsRemembered()).isEqualTo(2.0);
+        // 2026-03-09T09:00Z: past u7's last inspection + 7 days and the stale entry's, not u8's
+        pipe(inspection("z3", BD2, DRUM_A, "2026-03-09T09:00:00Z", "u9", InspectionResult.PASS, 1));
+        driver.advanceWallClockTime(QualitySettings.defaults().punctuateEvery());
+        KeyValueStore<String, io.greenline.events.QualityUnitMemory> units = driver.getKeyValueStore(StoreNames.QUALITY_UNITS);
+        assertThat(units.get("BD2/u7")).isNull();
+        assertThat(units.get("BD2/u8")).as("its stale entry swept, the unit kept").isNotNull();
+        assertThat(expiryIndex()).containsExactly("BD2/" + march5 + "/u8",
+                "BD2/" + Instant.parse("2026-03-09T09:00:00Z").toEpochMilli() + "/u9");
+        assertThat(unitsRemembered()).isEqualTo(2.0);
+    }
+
     private List<String> expiryIndex() {
         KeyValueStore<String, String> index = driver.getKeyValueStore(StoreNames.QUALITY_UNIT_EXPIRY);
         List<String> keys = new ArrayList<>();
