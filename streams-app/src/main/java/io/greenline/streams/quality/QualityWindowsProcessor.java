@@ -102,8 +102,9 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
         // The expiry index has no changelog: index every unit remembered, whatever the index holds. After a restore
         // of the unit memory (a crash, a task moved in, version 0.1's stores without an index) the local index may
         // miss the units written since it was last flushed. An entry it keeps that the memory no longer matches (a
-        // unit forgotten, or inspected since) is older than the unit's last inspection, and the sweep drops it
-        // without forgetting the unit. The units are read here once anyway, to count them.
+        // unit forgotten, or inspected since) is harmless: the sweep forgets a unit only when the unit's own last
+        // inspection is past the TTL, and drops the entry either way. The units are read here once anyway, to count
+        // them.
         long count = 0;
         try (KeyValueIterator<String, QualityUnitMemory> all = units.all()) {
             while (all.hasNext()) {
