@@ -40,8 +40,8 @@ final class BenchResults {
                 } else if (value instanceof Double d) {
                     // four decimals, trailing zeros dropped: the figures are ratios and rates, not exact values
                     all.put(name, BigDecimal.valueOf(d).setScale(4, RoundingMode.HALF_UP).stripTrailingZeros());
-                } else if (value instanceof Integer || value instanceof Long) {
-                    all.put(name, ((Number) value).longValue());
+                } else if (value instanceof Number n) {
+                    all.set(name, MAPPER.valueToTree(n));
                 } else {
                     all.put(name, value.toString());
                 }
