@@ -65,7 +65,8 @@ import org.apache.kafka.streams.state.WindowStore;
  * its line or site by a range scan of the span index {@code carbon-batch-spans} from its period start; the energy of
  * a batch is kept as running totals per carrier, unit, region and factor versions ({@code carbon-batch-energy}),
  * re-priced only when a factor version they depend on changes; finalization, expiry and stale pending energy are
- * read from the time-ordered index {@code carbon-due} up to the clock; duplicates are found by key in a window
+ * read from the time-ordered index {@code carbon-due} up to the clock, and readings past the correction window from
+ * {@code carbon-readings}, which is keyed in time order itself; duplicates are found by key in a window
  * store that expires them after the correction window.
  */
 final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, String, BatchFootprint> {
@@ -94,7 +95,13 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
     private static final String FINALIZE = "F";
     private static final String EXPIRE = "X";
     private static final String PENDING = "P";
+    /**
+     * Due entries of readings, written before readings were keyed by their end ({@link #readingKey}): taken until the
+     * last of them is due (one correction window after an upgrade), never written now.
+     */
     private static final String READING = "R";
+    /** Key in carbon-clock of the end of the last reading forgotten ({@link #forgetReadings}). */
+    private static final String READINGS_FORGOTTEN = "readings-forgotten";
     /** Prefix of a reading's part kept in carbon-allocations (pending parts are prefixed {@link #PENDING}). */
     private static final String ALLOCATED = "A";
     private static final StringSerializer KEYS = new StringSerializer();
@@ -265,7 +272,6 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
         String owner = e.getLineId() != null ? lineOwner(e.getLineId()) : siteOwner(e.getSiteId());
         CarbonReading reading = new CarbonReading(e.getEventId(), e.getMeterId(), e.getSiteId(), e.getLineId(), owner,
                 e.getCarrier(), e.getUnit(), e.getQuantity(), e.getPeriodStart(), e.getTimestamp(), new ArrayList<>(), false);
-        schedule(READING, e.getTimestamp().plus(settings.correctionWindow()).toEpochMilli() + 1, e.getEventId());
         Set<String> touched = split(reading);
         for (String batchId : touched) {
             CarbonBatchState s = batches.get(batchId);
@@ -341,7 +347,7 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
             r.setUnallocatedSent(true);
         }
         r.setParts(parts);
-        readings.put(r.getEventId(), r);
+        readings.put(readingKey(r.getPeriodEnd().toEpochMilli(), r.getEventId()), r);
         return touched;
     }
 
@@ -362,22 +368,48 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
     }
 
     private Set<String> reattributePending(String owner) {
-        Set<String> eventIds = new LinkedHashSet<>();
+        Set<String> readingKeys = new LinkedHashSet<>();
         try (KeyValueIterator<String, EnergyAllocation> it = pending.prefixScan(owner + SEP, KEYS)) {
-            it.forEachRemaining(kv -> eventIds.add(kv.value.getEventId()));
+            it.forEachRemaining(kv -> readingKeys.add(readingKeyOf(kv.value)));
         }
-        return splitAgain(eventIds);
+        return splitAgain(readingKeys);
     }
 
-    private Set<String> splitAgain(Set<String> eventIds) {
+    /** Splits the readings of {@code readingKeys} ({@link #readingKey}) again; returns the batches whose charges changed. */
+    private Set<String> splitAgain(Set<String> readingKeys) {
         Set<String> touched = new LinkedHashSet<>();
-        for (String eventId : eventIds) {
-            CarbonReading r = readings.get(eventId);
+        for (String key : readingKeys) {
+            CarbonReading r = readings.get(key);
+            if (r == null) {
+                // a reading kept before readings were keyed by their end is under its eventId (the key's tail)
+                String eventId = key.substring(PAD + SEP.length());
+                r = readings.get(eventId);
+                if (r != null) {
+                    // moved to its key by time, where the sweep finds it (its old due entry then finds nothing)
+                    readings.put(key, r);
+                    readings.put(eventId, null);
+                }
+            }
             if (r != null) {
                 touched.addAll(split(r));
             }
         }
         return touched;
+    }
+
+    /**
+     * The key of a reading in carbon-readings: the end of its period (its timestamp), zero-padded, then its eventId.
+     * In time order, so the sweep forgets the readings past the correction window by a range read from where it last
+     * stopped ({@link #forgetReadings}), without a due entry of their own; found again by a part of it, which knows
+     * both ({@link EnergyAllocation#getEventId}, and {@link EnergyAllocation#getFactorAt}: the reading's end, at which
+     * it is priced).
+     */
+    private static String readingKey(long periodEndMs, String eventId) {
+        return pad(periodEndMs) + SEP + eventId;
+    }
+
+    private static String readingKeyOf(EnergyAllocation part) {
+        return readingKey(part.getFactorAt().toEpochMilli(), part.getEventId());
     }
 
     /**
@@ -397,7 +429,7 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
         String site = changed.getSiteId() == null ? null : siteOwner(changed.getSiteId());
         // the batches of the site that run or ended at or after the edge
         List<BatchSpan> candidates = spans(site != null ? site : line, edge.toEpochMilli() - 1);
-        Set<String> eventIds = new LinkedHashSet<>();
+        Set<String> readingKeys = new LinkedHashSet<>();
         for (BatchSpan span : candidates) {
             String batchId = span.batchId();
             List<EnergyAllocation> parts = new ArrayList<>();
@@ -418,11 +450,11 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
             for (EnergyAllocation part : parts) {
                 String owner = part.getSharedMeter() ? site : lineOwner(part.getLineId());
                 if (line.equals(owner) || Objects.equals(site, owner)) {
-                    eventIds.add(part.getEventId());
+                    readingKeys.add(readingKeyOf(part));
                 }
             }
         }
-        return splitAgain(eventIds);
+        return splitAgain(readingKeys);
     }
 
     private void addUnallocated(String owner, String siteId, EnergyAllocation part) {
@@ -823,10 +855,11 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
                 batches.put(batchId, null);
             }
         }
+        forgetReadings(horizon);
         for (String eventId : takeDue(READING, now)) {
             CarbonReading r = readings.get(eventId);
             if (r != null && r.getPeriodEnd().toEpochMilli() < horizon) {
-                readings.put(eventId, null); // no edge can split it again: an edge that old is LATE
+                readings.put(eventId, null); // a reading kept under its eventId before they were keyed by their end
             }
         }
         for (String key : takeDue(PENDING, now)) {
@@ -837,6 +870,39 @@ final class CarbonSiteLedger implements Processor<String, CarbonLedgerInput, Str
                 addUnallocated(owner, siteOf(owner), waiting);
             }
         }
+    }
+
+    /**
+     * Forgets the readings that ended before {@code horizonMs}: no edge can split them again (an edge that old is
+     * LATE). One range read of carbon-readings, in time order, from the end of the last reading forgotten (kept in
+     * carbon-clock), so it never walks the deletions of earlier sweeps. A reading accepted later cannot sort before
+     * that point: it is at most one correction window older than the clock, and the horizon is the clock less one
+     * correction window.
+     */
+    private void forgetReadings(long horizonMs) {
+        CarbonLedgerClock mark = clockStore.get(READINGS_FORGOTTEN);
+        long from = mark == null ? 0L : mark.getEventClockMs();
+        if (horizonMs <= from) {
+            return;
+        }
+        List<String> keys = new ArrayList<>();
+        long last = from;
+        try (KeyValueIterator<String, CarbonReading> it = readings.range(pad(from), pad(horizonMs - 1) + SEP + HIGH)) {
+            while (it.hasNext()) {
+                KeyValue<String, CarbonReading> kv = it.next();
+                long end = kv.value.getPeriodEnd().toEpochMilli();
+                if (end < horizonMs) { // else a reading kept under its eventId whose id happens to sort here
+                    keys.add(kv.key);
+                    last = Math.max(last, end);
+                }
+            }
+        }
+        if (keys.isEmpty()) {
+            return;
+        }
+        keys.forEach(key -> readings.put(key, null)); // deletes, without reading each value back as delete() would
+        // every reading keyed by time that ended before the horizon is gone: the next read may start at the last end
+        clockStore.put(READINGS_FORGOTTEN, new CarbonLedgerClock(last));
     }
 
     private static <V> void deletePrefix(KeyValueStore<String, V> store, String prefix) {

@@ -14,6 +14,8 @@ import static org.assertj.core.api.Assertions.within;
 import io.greenline.events.BatchEvent;
 import io.greenline.events.BatchEventType;
 import io.greenline.events.BatchFootprint;
+import io.greenline.events.CarbonDue;
+import io.greenline.events.CarbonReading;
 import io.greenline.events.EmissionBasis;
 import io.greenline.events.EmissionFactor;
 import io.greenline.events.EnergyCarrier;
@@ -42,7 +44,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -458,5 +462,87 @@ class CarbonLedgerTopologyTest {
         assertThat(b2.getScope2MarketKgCo2e()).isCloseTo(14.0, within(EPS));
         assertThat(b2.getFactorVersions()).containsExactly("ELECTRICITY/DE/LOCATION@2026-01-01T00:00:00Z",
                 "ELECTRICITY/DE/LOCATION@2026-03-01T10:30:00Z", "ELECTRICITY/DE/MARKET@2026-01-01T00:00:00Z");
+    }
+
+    private List<KeyValue<String, CarbonReading>> readingsKept() {
+        List<KeyValue<String, CarbonReading>> all = new ArrayList<>();
+        try (KeyValueIterator<String, CarbonReading> it = driver.<String, CarbonReading>getKeyValueStore(StoreNames.CARBON_READINGS).all()) {
+            it.forEachRemaining(all::add);
+        }
+        return all;
+    }
+
+    private List<String> readingDueEntries() {
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, CarbonDue> it = driver.<String, CarbonDue>getKeyValueStore(StoreNames.CARBON_DUE).prefixScan("R|", new StringSerializer())) {
+            it.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        keys.removeIf(k -> k.startsWith("R|~")); // the key space's end markers
+        return keys;
+    }
+
+    @Test
+    @DisplayName("A reading is kept under its end and eventId, with no due entry of its own, and forgotten once the event clock is a correction window past its end")
+    void readingsAreKeptByTheirEndAndForgottenAfterTheCorrectionWindow() {
+        start(CarbonSettings.defaults());
+        polyolefinBatch();
+        // e1 ends 10:00, e2, steam1 and gas1 12:00: each under its end (epoch ms, 19 digits) then its eventId
+        assertThat(readingsKept()).extracting(kv -> kv.key).containsExactly(
+                String.format("%019d|e1", at("10:00").toEpochMilli()), String.format("%019d|e2", at("12:00").toEpochMilli()),
+                String.format("%019d|gas1", at("12:00").toEpochMilli()), String.format("%019d|steam1", at("12:00").toEpochMilli()));
+        assertThat(readingDueEntries()).isEmpty();
+
+        // the event clock moves with the wall clock: 6 days on, the readings are still inside the 7-day window
+        driver.advanceWallClockTime(Duration.ofDays(6));
+        assertThat(readingsKept()).hasSize(4);
+        // 12:00 + 7 days passed: e1 (10:00) and the readings ending 12:00 are all older than the clock less 7 days
+        driver.advanceWallClockTime(Duration.ofDays(1).plusHours(1));
+        assertThat(readingsKept()).isEmpty();
+        // a reading accepted now is kept, and forgotten in its turn
+        send(kwh("e-next", "S1", "L1", at("13:00").plus(Duration.ofDays(7)), at("14:00").plus(Duration.ofDays(7)), 10));
+        assertThat(readingsKept()).extracting(kv -> kv.value.getEventId()).containsExactly("e-next");
+        driver.advanceWallClockTime(Duration.ofDays(8));
+        assertThat(readingsKept()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("Readings kept by an earlier version (under their eventId, with a due entry each) are still split again by a late edge and still forgotten")
+    void readingsKeptUnderTheirEventIdStillWork() {
+        start(CarbonSettings.defaults());
+        send(started("B1", "L1", at("09:45")));
+        send(kwh("r1", "S1", "L1", at("09:45"), at("10:00"), 100));
+        send(kwh("r2", "S1", "L1", at("10:00"), at("10:15"), 120));
+        send(kwh("r3", "S1", "L1", at("10:15"), at("10:30"), 90));
+        send(kwh("r4", "S1", "L1", at("10:30"), at("10:45"), 150));
+        // the state as the previous version kept it: each reading under its eventId, due a correction window after its end
+        KeyValueStore<String, CarbonReading> readings = driver.getKeyValueStore(StoreNames.CARBON_READINGS);
+        KeyValueStore<String, CarbonDue> due = driver.getKeyValueStore(StoreNames.CARBON_DUE);
+        for (KeyValue<String, CarbonReading> kv : readingsKept()) {
+            readings.delete(kv.key);
+            readings.put(kv.value.getEventId(), kv.value);
+            long dueAt = kv.value.getPeriodEnd().plus(Duration.ofDays(7)).toEpochMilli() + 1;
+            due.put(String.format("R|%019d|%s", dueAt, kv.value.getEventId()), new CarbonDue(kv.value.getEventId()));
+        }
+        assertThat(readingsKept()).extracting(kv -> kv.key).containsExactly("r1", "r2", "r3", "r4");
+
+        // the late COMPLETED splits them again, as in lateCompletion_readingsAfterItAreSplitAgain
+        send(completed("B1", "L1", at("10:10"), 1000, 1000));
+        BatchFootprint b1 = latest(published()).get("B1");
+        assertThat(b1.getEnergy().get("ELECTRICITY").getQuantity()).isCloseTo(180.0, within(EPS));
+        assertThat(b1.getScope2LocationKgCo2e()).isCloseTo(68.4, within(EPS));
+        send(started("B2", "L1", at("11:00")));
+        send(completed("B2", "L1", at("11:30"), 1000, 1000));
+        BatchFootprint b2 = latest(published()).get("B2");
+        assertThat(b2.getEnergy().get("ELECTRICITY").getQuantity()).isCloseTo(280.0, within(EPS));
+        assertThat(b2.getScope2LocationKgCo2e()).isCloseTo(101.6, within(EPS));
+        // each reading split again moved to its key by time
+        assertThat(readingsKept()).extracting(kv -> kv.key).containsExactlyInAnyOrder("r1",
+                String.format("%019d|r2", at("10:15").toEpochMilli()), String.format("%019d|r3", at("10:30").toEpochMilli()),
+                String.format("%019d|r4", at("10:45").toEpochMilli()));
+
+        // a correction window later every one is forgotten, moved or not, and the old due entries are taken
+        driver.advanceWallClockTime(Duration.ofDays(8));
+        assertThat(readingsKept()).isEmpty();
+        assertThat(readingDueEntries()).isEmpty();
     }
 }
