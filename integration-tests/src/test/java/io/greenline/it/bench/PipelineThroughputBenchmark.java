@@ -132,7 +132,8 @@ class PipelineThroughputBenchmark {
      * Kafka's exactly_once_v2 default), {@code cache16m} (statestore.cache.max.bytes=16 MiB, a quarter of the default),
      * {@code bytecache} (greenline.state.cache.entries=0: the key-value stores behind the record cache of bytes, not
      * the decoded write-back cache), {@code batch64k} (producer batch.size 64 KiB instead of 256 KiB),
-     * {@code linger200} (producer linger.ms 200 and batch.size 64 KiB), {@code zstd}, {@code snappy}, {@code uncompressed}
+     * {@code linger200} (producer linger.ms 200 and batch.size 64 KiB), {@code linger1000} (producer linger.ms 1000, the
+     * commit interval, and buffer.memory 64 MiB: a batch per partition and commit), {@code zstd}, {@code snappy}, {@code uncompressed}
      * (producer compression.type instead of lz4), {@code fetch1m} (main consumer max.partition.fetch.bytes 1 MiB, Kafka's
      * default, instead of 256 KiB), {@code fetch128k} (128 KiB), {@code noidle} (max.task.idle.ms -1: a task takes whatever
      * input is buffered, without first fetching what its empty partitions have on the broker), {@code again}
@@ -149,6 +150,8 @@ class PipelineThroughputBenchmark {
             Map.entry("batch64k", Map.of(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), String.valueOf(64 * 1024))),
             Map.entry("linger200", Map.of(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), String.valueOf(64 * 1024),
                     StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "200")),
+            Map.entry("linger1000", Map.of(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "1000",
+                    StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG), String.valueOf(64L * 1024 * 1024))),
             Map.entry("zstd", Map.of(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "zstd")),
             Map.entry("snappy", Map.of(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "snappy")),
             Map.entry("uncompressed", Map.of(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "none")),
@@ -632,6 +635,7 @@ class PipelineThroughputBenchmark {
             int tenthsReached = 0;
             int peakInstances = 0;
             long peakMemtableBytes = 0;
+            MemtableGauge memtables = new MemtableGauge(streams);
             try (Admin admin = admin()) {
                 while (true) {
                     long now = System.nanoTime();
@@ -652,7 +656,7 @@ class PipelineThroughputBenchmark {
                         }
                     }
                     peakInstances = Math.max(peakInstances, BoundedMemoryRocksDBConfig.openInstances());
-                    peakMemtableBytes = Math.max(peakMemtableBytes, memtableBytes(streams));
+                    peakMemtableBytes = Math.max(peakMemtableBytes, memtables.bytes(now));
                     while (running != 0 && tenthsReached < 9 && committed >= groupTotal * (tenthsReached + 1) / 10) {
                         tenthsReached++;
                         if (tenthsReached == 9) {
@@ -1088,14 +1092,43 @@ class PipelineThroughputBenchmark {
      * Streams' RocksDB property metrics ({@code cur-size-all-mem-tables}, one per store and task, segments summed):
      * what the memtables take of the write-buffer manager's budget.
      */
-    private static long memtableBytes(KafkaStreams streams) {
-        long sum = 0;
-        for (var e : streams.metrics().entrySet()) {
-            if (e.getKey().name().equals("cur-size-all-mem-tables") && e.getValue().metricValue() instanceof Number n) {
-                sum += n.longValue();
-            }
+    /**
+     * The sum of Kafka Streams' RocksDB metric {@code cur-size-all-mem-tables} over every store. The metrics are looked
+     * up again every 5 s only (stores and segments open and close), and their values read at every sample:
+     * {@code KafkaStreams.metrics()} copies every metric of the application into a new map, and called every 200 ms
+     * it took 8 % of the benchmark JVM's CPU samples in a JFR of a whole-application run (session 15), CPU the
+     * application under measurement then did not have.
+     */
+    static final class MemtableGauge {
+        private static final long REFRESH_NANOS = Duration.ofSeconds(5).toNanos();
+        private final KafkaStreams streams;
+        private List<org.apache.kafka.common.Metric> metrics = List.of();
+        private long refreshedAt;
+        private boolean refreshed;
+
+        MemtableGauge(KafkaStreams streams) {
+            this.streams = streams;
         }
-        return sum;
+
+        long bytes(long nowNanos) {
+            if (!refreshed || nowNanos - refreshedAt >= REFRESH_NANOS) {
+                metrics = streams.metrics().entrySet().stream().filter(e -> e.getKey().name().equals("cur-size-all-mem-tables"))
+                        .map(e -> (org.apache.kafka.common.Metric) e.getValue()).toList();
+                refreshedAt = nowNanos;
+                refreshed = true;
+            }
+            long sum = 0;
+            for (org.apache.kafka.common.Metric m : metrics) {
+                try {
+                    if (m.metricValue() instanceof Number n) {
+                        sum += n.longValue();
+                    }
+                } catch (RuntimeException closedSinceTheLookup) {
+                    // a store (segment) closed since the metrics were looked up: it holds no memtable
+                }
+            }
+            return sum;
+        }
     }
 
     private static long peakHeap() {
