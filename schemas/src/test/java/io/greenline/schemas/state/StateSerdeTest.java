@@ -28,7 +28,7 @@ class StateSerdeTest {
     private static final QualityUnitMemory UNIT = new QualityUnitMemory(Instant.parse("2026-01-05T08:00:00Z"), true, 2.0,
             "drum-A", List.of(), Instant.parse("2026-01-05T08:10:00Z"),
             List.of(new QualityUnitWindow(Granularity.HOUR, Instant.parse("2026-01-05T08:00:00Z")),
-                    new QualityUnitWindow(Granularity.DAY, Instant.parse("2026-01-04T23:00:00Z"))));
+                    new QualityUnitWindow(Granularity.DAY, Instant.parse("2026-01-04T23:00:00Z"))), List.of("insp-1", "insp-2"));
 
     /** Version 1 of QualityUnitMemory as an earlier build might have had it: no windowKeys field. */
     private static final String V1_WITHOUT_WINDOW_KEYS = """
@@ -74,10 +74,10 @@ class StateSerdeTest {
     }
 
     @Test
-    @DisplayName("a unit memory of the kept version 1 (window keys as strings) is read by this build with its keys, and version 2 writes about half the bytes")
+    @DisplayName("a unit memory of the kept version 1 (window keys as strings) is read by this build with its keys, and the current version writes less than half the bytes")
     void unitMemoryOfVersionOne() throws IOException {
         StateSerde<QualityUnitMemory> serde = StateSerde.of(QualityUnitMemory.class);
-        assertThat(serde.currentVersion()).isEqualTo(2);
+        assertThat(serde.currentVersion()).isEqualTo(3);
         Schema v1;
         try (InputStream in = StateSerde.class.getClassLoader().getResourceAsStream("state/QualityUnitMemory.v1.avsc")) {
             v1 = new Schema.Parser().parse(in);
@@ -104,10 +104,38 @@ class StateSerdeTest {
                 new QualityUnitWindow(Granularity.SHIFT, Instant.parse("2026-01-05T06:00:00Z")),
                 new QualityUnitWindow(Granularity.DAY, Instant.parse("2026-01-04T23:00:00Z")))).build();
         byte[] written = serde.encode(versionTwo);
-        assertThat(written[1]).isEqualTo((byte) 2);
+        assertThat(written[1]).isEqualTo((byte) 3);
         assertThat(serde.decode(written)).isEqualTo(versionTwo);
         assertThat(written.length).as("bytes of version 2 against %s of version 1", versionOne.length)
                 .isLessThan(versionOne.length / 2);
+    }
+
+    @Test
+    @DisplayName("a unit memory of the kept version 2 (no eventIds) is read by this build with no eventIds: the quality topology then finds its inspections' duplicates in quality-seen-events, as version 2 did")
+    void unitMemoryOfVersionTwo() throws IOException {
+        StateSerde<QualityUnitMemory> serde = StateSerde.of(QualityUnitMemory.class);
+        Schema v2;
+        try (InputStream in = StateSerde.class.getClassLoader().getResourceAsStream("state/QualityUnitMemory.v2.avsc")) {
+            v2 = new Schema.Parser().parse(in);
+        }
+        assertThat(v2.getField("eventIds")).isNull();
+        GenericRecord old = new GenericData.Record(v2);
+        old.put("firstInspectedAt", Instant.parse("2026-01-05T08:00:00Z").toEpochMilli());
+        old.put("firstPassed", false);
+        old.put("quantity", 3.0);
+        old.put("productId", "drum-B");
+        old.put("windowKeys", List.of());
+        old.put("lastInspectedAt", Instant.parse("2026-01-05T08:30:00Z").toEpochMilli());
+        GenericRecord hour = new GenericData.Record(v2.getField("windows").schema().getElementType());
+        hour.put("granularity", new GenericData.EnumSymbol(hour.getSchema().getField("granularity").schema(), "HOUR"));
+        hour.put("start", Instant.parse("2026-01-05T08:00:00Z").toEpochMilli());
+        old.put("windows", List.of(hour));
+
+        QualityUnitMemory read = serde.decode(stateBytes(2, v2, old));
+        assertThat(read.getEventIds()).isEmpty();
+        assertThat(read.getWindows()).containsExactly(new QualityUnitWindow(Granularity.HOUR, Instant.parse("2026-01-05T08:00:00Z")));
+        assertThat(read.getQuantity()).isEqualTo(3.0);
+        assertThat(read.getLastInspectedAt()).isEqualTo(Instant.parse("2026-01-05T08:30:00Z"));
     }
 
     @Test

@@ -23,7 +23,7 @@ public final class FirstInspections {
 
         /** Whether this memory is older than {@code ttlMs} at {@code nowMs} (measured from the last inspection). */
         public boolean expired(long nowMs, long ttlMs) {
-            return lastSeenMs < nowMs - ttlMs;
+            return FirstInspections.expired(lastSeenMs, nowMs, ttlMs);
         }
     }
 
@@ -32,6 +32,11 @@ public final class FirstInspections {
     }
 
     private FirstInspections() {
+    }
+
+    /** Whether a unit last inspected at {@code lastSeenMs} is forgotten at {@code nowMs} with a TTL of {@code ttlMs}. */
+    public static boolean expired(long lastSeenMs, long nowMs, long ttlMs) {
+        return lastSeenMs < nowMs - ttlMs;
     }
 
     /**

@@ -50,13 +50,17 @@ import org.apache.kafka.streams.state.VersionedRecord;
  * latest inspection time seen, moved forward while the line is quiet by the wall-clock time passed (never to
  * "now", so a replay stays on time). A window whose end plus grace is at or before the clock is final: it is
  * written once to the output (and to the store with {@code final = true}) and, for the line record of the
- * SPC granularity, judged by the p-chart. Duplicates are found by the shared {@link EventDeduplicator}.
+ * SPC granularity, judged by the p-chart. Duplicates of a serialized unit's first {@value #UNIT_EVENT_IDS} inspections
+ * are found in the unit's memory, which every inspection of it writes anyway (so they cost no write of their own), when
+ * the unit TTL is at least the duplicate retention; the others by the shared {@link EventDeduplicator}.
  * Every {@code punctuateEvery} of wall-clock time idle lines advance and unit memories older than the TTL (after their last inspection, on the line's clock) are forgotten; their number is the gauge
  * {@value #UNITS_GAUGE}.
  */
 final class QualityWindowsProcessor implements Processor<String, InspectionRecorded, String, QualityTopology.Output> {
 
     static final String UNITS_GAUGE = "greenline.quality.units.remembered";
+    /** EventIds of a unit's inspections kept in its memory for duplicates; later ones are kept in quality-seen-events. */
+    static final int UNIT_EVENT_IDS = 16;
     /** Digits of the last inspection time in an expiry key (years 2001 to 2286). */
     private static final int TIME_DIGITS = 13;
     static final String DUPLICATES_COUNTER = "greenline.quality.duplicates";
@@ -143,8 +147,19 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
         if (clock == null) {
             clock = new LineClock();
         }
-        String seenKey = lineId + WindowKey.SEPARATOR + inspection.getEventId();
-        if (seenEvents.seen(seenKey, at)) {
+        String eventId = inspection.getEventId();
+        String seenKey = lineId + WindowKey.SEPARATOR + eventId;
+        String unitKey = inspection.getUnitId() == null ? null : lineId + WindowKey.SEPARATOR + inspection.getUnitId();
+        QualityUnitMemory stored = unitKey == null ? null : units.get(unitKey);
+        long lineClock = clock.started() ? Math.max(clock.clockMs(), at) : at;
+        // an expired memory not yet swept by the punctuation is already forgotten
+        QualityUnitMemory known = stored == null
+                || FirstInspections.expired(stored.getLastInspectedAt().toEpochMilli(), lineClock, settings.unitTtl().toMillis())
+                ? null : stored;
+        // a unit's first inspections are remembered in its memory, which is written anyway; the rest in the store
+        boolean idsInUnit = unitKey != null && settings.unitTtl().compareTo(settings.dedupRetention()) >= 0;
+        boolean useStore = !idsInUnit || known != null && idsOverflow(known);
+        if (idsInUnit && known != null && known.getEventIds().contains(eventId) || useStore && seenEvents.seen(seenKey, at)) {
             duplicates.increment();
             return;
         }
@@ -154,15 +169,16 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
                     + " falls in a window already final: the line's clock is at " + Instant.ofEpochMilli(clock.clockMs())
                     + " and the grace is " + settings.grace());
         }
-        seenEvents.remember(seenKey, at);
+        if (useStore) {
+            seenEvents.remember(seenKey, at);
+        }
 
         String productId = inspection.getProductId();
         double quantity = inspection.getQuantity();
         boolean passed = result == QualityCounts.Result.PASS;
         boolean first = true;
-        if (inspection.getUnitId() != null) {
-            long lineClock = clock.started() ? Math.max(clock.clockMs(), at) : at;
-            first = rememberUnit(lineId, inspection.getUnitId(), at, passed, quantity, productId, containing, lineClock);
+        if (unitKey != null) {
+            first = rememberUnit(lineId, unitKey, stored, known, eventId, at, passed, quantity, productId, containing);
         }
         for (Window w : containing) {
             boolean countFirst = first;
@@ -201,16 +217,10 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
      * Applies the first-inspection rule to a serialized unit and remembers it; takes a first inspection back
      * out of its windows when an earlier one arrived. Returns whether this inspection counts as the first.
      */
-    private boolean rememberUnit(String lineId, String unitId, long at, boolean passed, double quantity, String productId,
-                                 List<Window> containing, long lineClock) {
-        String unitKey = lineId + WindowKey.SEPARATOR + unitId;
-        QualityUnitMemory stored = units.get(unitKey);
-        UnitMemory storedDomain = stored == null ? null : new UnitMemory(stored.getFirstInspectedAt().toEpochMilli(),
-                stored.getFirstPassed(), stored.getQuantity(), stored.getProductId(), stored.getLastInspectedAt().toEpochMilli());
-        // an expired memory not yet swept by the punctuation is already forgotten
-        boolean expired = storedDomain != null && storedDomain.expired(lineClock, settings.unitTtl().toMillis());
-        QualityUnitMemory known = expired ? null : stored;
-        UnitMemory knownDomain = expired ? null : storedDomain;
+    private boolean rememberUnit(String lineId, String unitKey, QualityUnitMemory stored, QualityUnitMemory known, String eventId,
+                                 long at, boolean passed, double quantity, String productId, List<Window> containing) {
+        UnitMemory knownDomain = known == null ? null : new UnitMemory(known.getFirstInspectedAt().toEpochMilli(),
+                known.getFirstPassed(), known.getQuantity(), known.getProductId(), known.getLastInspectedAt().toEpochMilli());
         Decision decision = FirstInspections.decide(knownDomain, at, passed, quantity, productId);
         if (decision.retract() != null) {
             UnitMemory old = decision.retract();
@@ -234,8 +244,18 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
             windows = known.getWindows();
         }
         UnitMemory m = decision.remember();
+        List<String> eventIds;
+        if (known == null) {
+            eventIds = List.of(eventId);
+        } else if (idsOverflow(known)) {
+            eventIds = known.getEventIds(); // as they are: this inspection's id is in quality-seen-events
+        } else {
+            eventIds = new ArrayList<>(known.getEventIds().size() + 1);
+            eventIds.addAll(known.getEventIds());
+            eventIds.add(eventId);
+        }
         units.put(unitKey, new QualityUnitMemory(Instant.ofEpochMilli(m.firstAtMs()), m.firstPassed(), m.quantity(),
-                m.productId(), windowKeys, Instant.ofEpochMilli(m.lastSeenMs()), windows));
+                m.productId(), windowKeys, Instant.ofEpochMilli(m.lastSeenMs()), windows, eventIds));
         long storedLastSeen = stored == null ? Long.MIN_VALUE : stored.getLastInspectedAt().toEpochMilli();
         if (storedLastSeen != m.lastSeenMs()) {
             if (stored != null) {
@@ -247,6 +267,15 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
             unitsRemembered.incrementAndGet();
         }
         return decision.countAsFirst();
+    }
+
+    /**
+     * Whether the inspections of a remembered unit are (also) in the duplicate store rather than all in its memory: a
+     * unit remembered by state version 1 or 2 (no eventIds: its inspections were remembered in the store), or one with
+     * {@value #UNIT_EVENT_IDS} inspections already (its later ones go to the store, so the memory stays small).
+     */
+    private static boolean idsOverflow(QualityUnitMemory unit) {
+        return unit.getEventIds().isEmpty() || unit.getEventIds().size() >= UNIT_EVENT_IDS;
     }
 
     /**

@@ -556,6 +556,93 @@ class QualityTopologyTest {
         assertThat(unitsRemembered()).isEqualTo(2.0);
     }
 
+    private List<String> seenEventKeys() {
+        org.apache.kafka.streams.state.WindowStore<String, Long> seen = driver.getWindowStore(StoreNames.QUALITY_SEEN_EVENTS);
+        List<String> keys = new ArrayList<>();
+        try (var all = seen.all()) {
+            all.forEachRemaining(kv -> keys.add(kv.key.key()));
+        }
+        return keys;
+    }
+
+    private double duplicatesCounted() {
+        var counter = Metrics.globalRegistry.find(QualityWindowsProcessor.DUPLICATES_COUNTER).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private double dayInspected(String line, String day) {
+        return store.get(key(line, Granularity.DAY, Instant.parse(day), null)).getInspected();
+    }
+
+    @Test
+    @DisplayName("A serialized unit's first 16 inspections are found again in its memory, with no entry in quality-seen-events; later ones and inspections without a unit in the store")
+    void duplicatesOfAUnitFoundInItsMemory() {
+        pipe(inspection("d1", BD2, DRUM_A, "2026-03-02T08:00:00Z", "u1", InspectionResult.SCRAP, 1, "POROSITY"));
+        pipe(inspection("d2", BD2, DRUM_A, "2026-03-02T08:10:00Z", null, InspectionResult.PASS, 1));
+        KeyValueStore<String, io.greenline.events.QualityUnitMemory> units = driver.getKeyValueStore(StoreNames.QUALITY_UNITS);
+        assertThat(units.get("BD2/u1").getEventIds()).containsExactly("d1");
+        assertThat(seenEventKeys()).containsExactly("BD2/d2");
+        double before = duplicatesCounted();
+        pipe(inspection("d1", BD2, DRUM_A, "2026-03-02T08:00:00Z", "u1", InspectionResult.SCRAP, 1, "POROSITY"));
+        pipe(inspection("d2", BD2, DRUM_A, "2026-03-02T08:10:00Z", null, InspectionResult.PASS, 1));
+        assertThat(duplicatesCounted() - before).isEqualTo(2.0);
+        assertThat(dayInspected(BD2, "2026-03-02T00:00:00Z")).isEqualTo(2.0);
+
+        // re-inspections of u1 up to 16 ids in its memory; the 17th and later in the store
+        for (int n = 2; n <= 17; n++) {
+            pipe(inspection("d1-" + n, BD2, DRUM_A, "2026-03-02T09:" + (10 + n) + ":00Z", "u1", InspectionResult.PASS, 1));
+        }
+        assertThat(units.get("BD2/u1").getEventIds()).hasSize(QualityWindowsProcessor.UNIT_EVENT_IDS)
+                .startsWith("d1", "d1-2").endsWith("d1-16");
+        assertThat(seenEventKeys()).containsExactlyInAnyOrder("BD2/d2", "BD2/d1-17");
+        assertThat(dayInspected(BD2, "2026-03-02T00:00:00Z")).isEqualTo(18.0);
+        before = duplicatesCounted();
+        pipe(inspection("d1-9", BD2, DRUM_A, "2026-03-02T09:19:00Z", "u1", InspectionResult.PASS, 1));
+        pipe(inspection("d1-17", BD2, DRUM_A, "2026-03-02T09:27:00Z", "u1", InspectionResult.PASS, 1));
+        assertThat(duplicatesCounted() - before).isEqualTo(2.0);
+        assertThat(dayInspected(BD2, "2026-03-02T00:00:00Z")).isEqualTo(18.0);
+        // first inspections: u1 once (its first was scrap, so not first-pass) and d2 (no unit: always a first, passed)
+        QualityWindow day = store.get(key(BD2, Granularity.DAY, Instant.parse("2026-03-02T00:00:00Z"), null));
+        assertThat(day.getFirstInspectedUnits()).isEqualTo(2.0);
+        assertThat(day.getFirstPassUnits()).isEqualTo(1.0);
+    }
+
+    @Test
+    @DisplayName("A unit remembered by state version 2 (no eventIds; its inspections in quality-seen-events) keeps using the store: a duplicate of its inspection is still ignored")
+    void unitOfStateVersion2KeepsItsDuplicatesInTheStore() {
+        pipe(inspection("v1", BD2, DRUM_A, "2026-03-02T08:00:00Z", "u2", InspectionResult.PASS, 1));
+        // the unit and its inspection as version 2 kept them
+        KeyValueStore<String, io.greenline.events.QualityUnitMemory> units = driver.getKeyValueStore(StoreNames.QUALITY_UNITS);
+        io.greenline.events.QualityUnitMemory u2 = units.get("BD2/u2");
+        u2.setEventIds(List.of());
+        units.put("BD2/u2", u2);
+        org.apache.kafka.streams.state.WindowStore<String, Long> seen = driver.getWindowStore(StoreNames.QUALITY_SEEN_EVENTS);
+        long at = Instant.parse("2026-03-02T08:00:00Z").toEpochMilli();
+        long retention = QualitySettings.defaults().dedupRetention().toMillis();
+        seen.put("BD2/v1", at, Math.floorDiv(at, retention) * retention);
+
+        double before = duplicatesCounted();
+        pipe(inspection("v1", BD2, DRUM_A, "2026-03-02T08:00:00Z", "u2", InspectionResult.PASS, 1));
+        assertThat(duplicatesCounted() - before).isEqualTo(1.0);
+        pipe(inspection("v2", BD2, DRUM_A, "2026-03-02T08:30:00Z", "u2", InspectionResult.PASS, 1));
+        assertThat(units.get("BD2/u2").getEventIds()).as("still a unit of version 2").isEmpty();
+        assertThat(seenEventKeys()).containsExactlyInAnyOrder("BD2/v1", "BD2/v2");
+        pipe(inspection("v2", BD2, DRUM_A, "2026-03-02T08:30:00Z", "u2", InspectionResult.PASS, 1));
+        assertThat(duplicatesCounted() - before).isEqualTo(2.0);
+        assertThat(dayInspected(BD2, "2026-03-02T00:00:00Z")).isEqualTo(2.0);
+    }
+
+    @Test
+    @DisplayName("With a unit TTL shorter than the duplicate retention, every inspection's eventId goes to the store (a unit forgotten sooner would let a duplicate through)")
+    void shortUnitTtlKeepsEveryIdInTheStore() {
+        QualitySettings d = QualitySettings.defaults();
+        start(new QualitySettings(d.grace(), java.time.Duration.ofHours(1), d.spcGranularity(), d.spcWindows(), d.spcMinWindows(),
+                d.oeeAlertGranularities(), d.idleAfter(), d.punctuateEvery(), d.dedupRetention(), d.windowRetention(),
+                d.alertRetention(), d.lineConfigHistory()));
+        pipe(inspection("s1", BD2, DRUM_A, "2026-03-02T08:00:00Z", "u3", InspectionResult.PASS, 1));
+        assertThat(seenEventKeys()).containsExactly("BD2/s1");
+    }
+
     private List<String> expiryIndex() {
         KeyValueStore<String, String> index = driver.getKeyValueStore(StoreNames.QUALITY_UNIT_EXPIRY);
         List<String> keys = new ArrayList<>();
