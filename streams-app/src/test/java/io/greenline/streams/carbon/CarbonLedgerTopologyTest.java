@@ -425,17 +425,24 @@ class CarbonLedgerTopologyTest {
         assertThat(latest(published()).get("D").getEnergy().get("ELECTRICITY").getQuantity()).isCloseTo(10.0, within(EPS));
     }
 
-    @Test
-    @DisplayName("Readings that arrive before a batch's late COMPLETED are split again at the completion: the batch keeps only energy up to it, priced with factors valid at those readings' timestamps, and the rest is idle energy for the next batch")
-    void lateCompletion_readingsAfterItAreSplitAgain() {
-        start(CarbonSettings.defaults());
+    /**
+     * B1 starts on L1 at 09:45 and four readings of L1's meter follow, up to 10:45, before B1's COMPLETED at 10:10 is
+     * sent (seen in a local run: batch and energy come from different input partitions); r4 ends at 10:45, after DE
+     * LOCATION v2 became valid (10:30).
+     */
+    private void b1AndFourReadingsBeforeItsCompletion() {
         send(started("B1", "L1", at("09:45")));
-        // these four readings reach the ledger before B1's COMPLETED at 10:10 (seen in a local run: batch and energy
-        // come from different input partitions); r4 ends at 10:45, after DE LOCATION v2 became valid (10:30)
         send(kwh("r1", "S1", "L1", at("09:45"), at("10:00"), 100));
         send(kwh("r2", "S1", "L1", at("10:00"), at("10:15"), 120));
         send(kwh("r3", "S1", "L1", at("10:15"), at("10:30"), 90));
         send(kwh("r4", "S1", "L1", at("10:30"), at("10:45"), 150));
+    }
+
+    @Test
+    @DisplayName("Readings that arrive before a batch's late COMPLETED are split again at the completion: the batch keeps only energy up to it, priced with factors valid at those readings' timestamps, and the rest is idle energy for the next batch")
+    void lateCompletion_readingsAfterItAreSplitAgain() {
+        start(CarbonSettings.defaults());
+        b1AndFourReadingsBeforeItsCompletion();
         send(completed("B1", "L1", at("10:10"), 1000, 1000));
 
         BatchFootprint b1 = latest(published()).get("B1");
@@ -509,11 +516,7 @@ class CarbonLedgerTopologyTest {
     @DisplayName("Readings kept by an earlier version (under their eventId, with a due entry each) are still split again by a late edge and still forgotten")
     void readingsKeptUnderTheirEventIdStillWork() {
         start(CarbonSettings.defaults());
-        send(started("B1", "L1", at("09:45")));
-        send(kwh("r1", "S1", "L1", at("09:45"), at("10:00"), 100));
-        send(kwh("r2", "S1", "L1", at("10:00"), at("10:15"), 120));
-        send(kwh("r3", "S1", "L1", at("10:15"), at("10:30"), 90));
-        send(kwh("r4", "S1", "L1", at("10:30"), at("10:45"), 150));
+        b1AndFourReadingsBeforeItsCompletion();
         // the state as the previous version kept it: each reading under its eventId, due a correction window after its end
         KeyValueStore<String, CarbonReading> readings = driver.getKeyValueStore(StoreNames.CARBON_READINGS);
         KeyValueStore<String, CarbonDue> due = driver.getKeyValueStore(StoreNames.CARBON_DUE);
