@@ -1090,11 +1090,7 @@ class PipelineThroughputBenchmark {
     /**
      * Bytes in the memtables of every RocksDB instance of {@code streams} now (active and not yet flushed), from Kafka
      * Streams' RocksDB property metrics ({@code cur-size-all-mem-tables}, one per store and task, segments summed):
-     * what the memtables take of the write-buffer manager's budget.
-     */
-    /**
-     * The sum of Kafka Streams' RocksDB metric {@code cur-size-all-mem-tables} over every store. The metrics are looked
-     * up again every 5 s only (stores and segments open and close), and their values read at every sample:
+     * what the memtables take of the write-buffer manager's budget. The metrics are looked up again every 5 s only (stores and segments open and close), and their values read at every sample:
      * {@code KafkaStreams.metrics()} copies every metric of the application into a new map, and called every 200 ms
      * it took 8 % of the benchmark JVM's CPU samples in a JFR of a whole-application run (session 15), CPU the
      * application under measurement then did not have.

@@ -87,9 +87,15 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
     private EventDeduplicator seenEvents;
     private Gauge unitsGauge;
     private Counter duplicates;
+    /**
+     * Whether a unit's memory keeps its inspections' eventIds: only when it is remembered at least as long as an id
+     * (a unit forgotten sooner would let a duplicate through).
+     */
+    private final boolean unitsKeepIds;
 
     QualityWindowsProcessor(QualitySettings settings) {
         this.settings = settings;
+        this.unitsKeepIds = settings.unitTtl().compareTo(settings.dedupRetention()) >= 0;
         this.chart = new PChart(settings.spcWindows(), settings.spcMinWindows());
     }
 
@@ -157,7 +163,7 @@ final class QualityWindowsProcessor implements Processor<String, InspectionRecor
                 || FirstInspections.expired(stored.getLastInspectedAt().toEpochMilli(), lineClock, settings.unitTtl().toMillis())
                 ? null : stored;
         // a unit's first inspections are remembered in its memory, which is written anyway; the rest in the store
-        boolean idsInUnit = unitKey != null && settings.unitTtl().compareTo(settings.dedupRetention()) >= 0;
+        boolean idsInUnit = unitKey != null && unitsKeepIds;
         boolean useStore = !idsInUnit || known != null && idsOverflow(known);
         if (idsInUnit && known != null && known.getEventIds().contains(eventId) || useStore && seenEvents.seen(seenKey, at)) {
             duplicates.increment();
